@@ -1,0 +1,30 @@
+namespace Cairn.Access;
+
+/// <summary>Reads the bearer token of a request and says who sent it.</summary>
+internal static class Authentication
+{
+    public static async ValueTask<Caller?> CallerAsync(HttpContext http, ApiKeys keys)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var token = header[scheme.Length..].Trim();
+        return token.Length == 0 ? null : await keys.IdentifyAsync(token, http.RequestAborted);
+    }
+
+    /// <summary>Endpoint filter: only the admin token passes (401 without a valid token, 403 with another kind).</summary>
+    public static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var caller = await CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
+        return caller switch
+        {
+            null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <admin token>'."),
+            Caller.Admin => await next(context),
+            _ => Problems.Forbidden("This call needs the admin token; an ingest key can only send events."),
+        };
+    }
+}

@@ -1,0 +1,32 @@
+using Cairn.Hosting;
+
+namespace Cairn.Cli;
+
+/// <summary><c>cairn serve</c>: runs the HTTP service until Ctrl+C.</summary>
+internal static class ServeCommand
+{
+    public static async Task<int> RunAsync(Args args)
+    {
+        var settings = new ServeSettings
+        {
+            DataDirectory = args.Option("data"),
+            Port = args.IntOption("port", 5080, 0, 65535),
+            Host = args.Option("host") ?? "127.0.0.1",
+            Store = args.Option("store"),
+            CatalogsDirectory = args.Option("catalogs"),
+            Demo = args.Flag("demo"),
+            Production = args.Flag("production"),
+        };
+        args.RejectUnknown();
+        await using var app = CairnServer.Build(settings);
+        await app.StartAsync();
+        var address = CairnServer.ListeningAddress(app);
+        Console.WriteLine($"Cairn is listening on {address} (Ctrl+C to stop).");
+        if (settings.Demo)
+        {
+            await Demo.DemoRunner.RunAsync(app, address, Console.Out, app.Lifetime.ApplicationStopping);
+        }
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Cairn.Cli;
+
+internal static class Usage
+{
+    public const string Text = """
+        cairn: telemetry and progress for educational games
+
+        Usage:
+          cairn serve  [--data DIR] [--port N] [--host ADDR] [--store sqlite] [--catalogs DIR] [--demo] [--production]
+          cairn keys create --org ORG --game GAME [--data DIR]
+          cairn import FILE --org ORG [--mapping MAP.yaml] [--game GAME] [--source SRC] [--format jsonl|json|csv|tsv]
+                       [--batch N] [--data DIR] [--catalogs DIR]
+          cairn help
+
+        Environment: CAIRN_ADMIN_TOKEN, CAIRN_PEPPER (or CAIRN_PEPPER_FILE), CAIRN_DATA, CAIRN_STORE,
+        and CAIRN_Section__Key for any setting (see docs/configuration.md).
+        """;
+}

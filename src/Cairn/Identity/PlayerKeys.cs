@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Cairn.Identity;
+
+/// <summary>
+/// playerKey = "p{version}_" + hex(HMAC-SHA256(pepper, orgId + ":" + lower(trim(playerId))))[..32].
+/// 128 bits are kept: collision-free at any realistic player count, and half the index width.
+/// </summary>
+internal sealed class PlayerKeys(byte[] pepper, int version)
+{
+    private readonly string _prefix = $"p{version}_";
+
+    public int Version { get; } = version;
+
+    public string Compute(string orgId, string rawPlayerId)
+    {
+        var normalized = rawPlayerId.Trim().ToLowerInvariant();
+        var byteCount = Encoding.UTF8.GetByteCount(orgId) + 1 + Encoding.UTF8.GetByteCount(normalized);
+        Span<byte> input = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
+        var written = Encoding.UTF8.GetBytes(orgId, input);
+        input[written++] = (byte)':';
+        Encoding.UTF8.GetBytes(normalized, input[written..]);
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(pepper, input, mac);
+        return string.Create(_prefix.Length + 32, (_prefix, mac.ToArray()), static (chars, state) =>
+        {
+            state.Item1.AsSpan().CopyTo(chars);
+            Convert.TryToHexStringLower(state.Item2.AsSpan(0, 16), chars[state.Item1.Length..], out _);
+        });
+    }
+
+    /// <summary>True when a string has the shape of a playerKey (used to validate path parameters).</summary>
+    public static bool LooksLikeKey(string value) =>
+        value.Length is > 4 and < 48 && value[0] == 'p' && value.Contains('_', StringComparison.Ordinal)
+        && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+}

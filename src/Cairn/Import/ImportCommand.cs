@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cairn.Access;
+using Cairn.Catalogs;
+using Cairn.Cli;
+using Cairn.Hosting;
+using Cairn.Identity;
+using Cairn.Ingest;
+
+namespace Cairn.Import;
+
+/// <summary><c>cairn import FILE --org ORG [--mapping MAP.yaml]</c>: loads an export through the ingest pipeline.</summary>
+internal static class ImportCommand
+{
+    public static async Task<int> RunAsync(Args args, CancellationToken cancellationToken)
+    {
+        if (args.Positional.Count != 1)
+        {
+            throw new UsageException("expected one FILE to import");
+        }
+        var file = args.Positional[0];
+        var org = args.RequiredOption("org");
+        var mappingPath = args.Option("mapping");
+        var gameOption = args.Option("game");
+        var sourceOption = args.Option("source");
+        var format = args.Option("format");
+        var batchSize = args.IntOption("batch", 1_000, 1, 50_000);
+        var data = args.Option("data");
+        var catalogs = args.Option("catalogs") ?? "catalogs";
+        var quiet = args.Flag("quiet");
+        args.RejectUnknown();
+        if (!AdminApi.Identifier().IsMatch(org))
+        {
+            throw new UsageException("--org takes letters, digits, '_', '.', '-' (up to 64 characters)");
+        }
+
+        var mapping = mappingPath is null ? new ImportMapping() : ImportMapping.Load(mappingPath);
+        mapping.Game = gameOption ?? mapping.Game;
+        mapping.Source = sourceOption ?? mapping.Source;
+
+        var storage = Offline.Storage(data);
+        var identity = Offline.Identity(data);
+        var ingest = Offline.Configuration(data).GetSection(IngestOptions.SectionName).Get<IngestOptions>() ?? new IngestOptions();
+        var (pepper, _) = PepperSource.Resolve(identity, storage.DataDirectory, production: false);
+        var pipeline = new IngestPipeline(
+            new EventNormalizer(CatalogLoader.LoadDirectory(catalogs), ingest.DropFields),
+            new PlayerKeys(pepper, identity.PepperVersion),
+            ingest.MaxEventBytes);
+        await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
+
+        var report = new ProgressReport(Console.Error, interactive: !quiet && !Console.IsErrorRedirected, quiet);
+        var started = Stopwatch.StartNew();
+        var summary = await new Importer(pipeline, store).RunAsync(
+            new ImportRequest(file, org, mapping, format, batchSize), report.Update, cancellationToken);
+        report.Finish();
+
+        var rate = summary.Rows / Math.Max(started.Elapsed.TotalSeconds, 0.001);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Imported {file}: {summary.Rows} rows in {started.Elapsed.TotalSeconds:F1} s ({rate:F0} rows/s)"));
+        Console.WriteLine($"  accepted   {summary.Accepted}");
+        Console.WriteLine($"  duplicate  {summary.Duplicates}");
+        Console.WriteLine($"  rejected   {summary.Rejected}");
+        foreach (var (reason, count) in summary.RejectedByReason)
+        {
+            Console.WriteLine($"    {count,8}  {reason}");
+        }
+        if (summary.Rejected > 0)
+        {
+            Console.WriteLine("  Rejected rows are kept in quarantine: GET /v1/admin/rejected shows them with their reasons.");
+        }
+        return 0;
+    }
+
+    /// <summary>A progress bar on a terminal; a plain line every few seconds when output goes to a file or pipe.</summary>
+    private sealed class ProgressReport(TextWriter output, bool interactive, bool quiet)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan _last = TimeSpan.MinValue;
+        private bool _drawn;
+
+        public void Update(ImportProgress p)
+        {
+            if (quiet)
+            {
+                return;
+            }
+            var every = interactive ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5);
+            if (_clock.Elapsed - _last < every)
+            {
+                return;
+            }
+            _last = _clock.Elapsed;
+            var fraction = p.TotalBytes > 0 ? Math.Clamp((double)p.BytesRead / p.TotalBytes, 0, 1) : 0;
+            var rate = p.Rows / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
+            if (interactive)
+            {
+                const int width = 30;
+                var filled = (int)(fraction * width);
+                output.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"\r[{new string('#', filled)}{new string('.', width - filled)}] {fraction,4:P0}  {p.Rows} rows  {rate:F0}/s  rejected {p.Rejected}   "));
+                _drawn = true;
+            }
+            else
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"import: {fraction:P0} {p.Rows} rows ({p.Accepted} accepted, {p.Duplicates} duplicate, {p.Rejected} rejected) {rate:F0}/s"));
+            }
+        }
+
+        public void Finish()
+        {
+            if (_drawn)
+            {
+                output.WriteLine();
+            }
+        }
+    }
+}

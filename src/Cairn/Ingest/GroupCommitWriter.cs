@@ -1,0 +1,94 @@
+using System.Threading.Channels;
+using Cairn.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Ingest;
+
+/// <summary>
+/// The single writer. Requests wait in a bounded channel; the writer takes as many as are waiting
+/// (up to <see cref="IngestOptions.MaxEventsPerCommit"/> events), commits them in one transaction,
+/// and only then completes each request. One fsync is shared by every request in the commit.
+/// </summary>
+internal sealed class GroupCommitWriter(IEventStore store, IOptions<IngestOptions> options, ILogger<GroupCommitWriter> logger)
+    : BackgroundService
+{
+    private sealed record Request(WriteBatch Batch, TaskCompletionSource<bool[]> Done);
+
+    private readonly Channel<Request> _queue = Channel.CreateBounded<Request>(new BoundedChannelOptions(options.Value.QueueCapacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly int _maxEventsPerCommit = options.Value.MaxEventsPerCommit;
+
+    /// <summary>Queues a batch; completes once it is durable. Throws <see cref="WriteQueueFullException"/> at once when saturated.</summary>
+    public Task<bool[]> WriteAsync(WriteBatch batch)
+    {
+        var request = new Request(batch, new TaskCompletionSource<bool[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(request))
+        {
+            throw new WriteQueueFullException();
+        }
+        return request.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var pending = new List<Request>();
+        var batches = new List<WriteBatch>();
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                var events = 0;
+                while (events < _maxEventsPerCommit && reader.TryRead(out var request))
+                {
+                    pending.Add(request);
+                    batches.Add(request.Batch);
+                    events += request.Batch.Events.Count + request.Batch.Rejected.Count;
+                }
+                await CommitAsync(pending, batches, events);
+                pending.Clear();
+                batches.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // Shutting down: commit whatever is already queued so no accepted request is left hanging.
+        _queue.Writer.TryComplete();
+        while (reader.TryRead(out var request))
+        {
+            pending.Add(request);
+            batches.Add(request.Batch);
+        }
+        if (pending.Count > 0)
+        {
+            await CommitAsync(pending, batches, batches.Sum(b => b.Events.Count));
+        }
+    }
+
+    private async Task CommitAsync(List<Request> pending, List<WriteBatch> batches, int events)
+    {
+        try
+        {
+            var results = await store.WriteAsync(batches, CancellationToken.None);
+            for (var i = 0; i < pending.Count; i++)
+            {
+                pending[i].Done.TrySetResult(results[i]);
+            }
+            Log.Committed(logger, pending.Count, events);
+        }
+        catch (Exception ex)
+        {
+            Log.CommitFailed(logger, pending.Count, ex);
+            var failure = ex as StoreUnavailableException ?? new StoreUnavailableException("The store refused the write.", ex);
+            foreach (var request in pending)
+            {
+                request.Done.TrySetException(failure);
+            }
+        }
+    }
+}

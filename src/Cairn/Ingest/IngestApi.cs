@@ -1,0 +1,197 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cairn.Access;
+using Cairn.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Cairn.Ingest;
+
+/// <summary><c>POST /v1/events</c>: one event, an array of events, or <c>{"events": [...]}</c>.</summary>
+internal static class IngestApi
+{
+    public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/events");
+        group.MapPost("/", PostEventsAsync);
+        return group;
+    }
+
+    private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> PostEventsAsync(
+        HttpContext http,
+        ApiKeys keys,
+        IngestPipeline pipeline,
+        GroupCommitWriter writer,
+        IOptions<IngestOptions> options,
+        ILogger<GroupCommitWriter> logger)
+    {
+        var limits = options.Value;
+        var caller = await Authentication.CallerAsync(http, keys);
+        if (caller is null)
+        {
+            return Problems.Unauthorized(http, "Send 'Authorization: Bearer <ingest key>'; create a key with 'cairn keys create --org O --game G'.");
+        }
+        if (caller is not Caller.IngestKey key)
+        {
+            return Problems.Forbidden("Events are sent with an ingest key, not the admin token.");
+        }
+        if (!IsJson(http.Request.ContentType))
+        {
+            return Problems.UnsupportedMediaType("Send events as 'Content-Type: application/json'.");
+        }
+        var encoding = http.Request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
+        if (encoding is not ("" or "identity" or "gzip"))
+        {
+            return Problems.UnsupportedMediaType($"Content-Encoding '{encoding}' is not supported; use gzip or none.");
+        }
+        if (http.Request.ContentLength > limits.MaxBodyBytes)
+        {
+            return Problems.TooLarge($"The body is {http.Request.ContentLength} bytes; the limit is {limits.MaxBodyBytes}. Send smaller batches.");
+        }
+
+        byte[] body;
+        int length;
+        try
+        {
+            (body, length) = await ReadBodyAsync(http.Request.Body, encoding == "gzip", limits.MaxBodyBytes, http.RequestAborted);
+        }
+        catch (BodyTooLargeException)
+        {
+            return Problems.TooLarge($"The body is larger than {limits.MaxBodyBytes} bytes (after decompression). Send smaller batches.");
+        }
+        catch (InvalidDataException)
+        {
+            return Problems.BadRequest("The body is not valid gzip, though Content-Encoding says gzip.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest($"The body is not valid JSON: {JsonProblem(ex)}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            JsonElement list;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                list = root;
+            }
+            else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("events", out var events))
+            {
+                if (events.ValueKind != JsonValueKind.Array)
+                {
+                    return Problems.BadRequest("'events' must be an array of events.");
+                }
+                list = events;
+            }
+            else if (root.ValueKind == JsonValueKind.Object)
+            {
+                list = default;
+            }
+            else
+            {
+                return Problems.BadRequest("The body must be an event object, an array of events, or {\"events\": [...]}.");
+            }
+
+            var count = list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 1;
+            if (count > limits.MaxEventsPerBatch)
+            {
+                return Problems.TooLarge($"The batch holds {count} events; the limit is {limits.MaxEventsPerBatch}. Split it.");
+            }
+            var incoming = new List<IncomingEvent>(count);
+            if (list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var element in list.EnumerateArray())
+                {
+                    incoming.Add(ToIncoming(element));
+                }
+            }
+            else
+            {
+                incoming.Add(ToIncoming(root));
+            }
+
+            var prepared = pipeline.Prepare(new IngestScope(key.OrgId, key.Game), incoming);
+            bool[] inserted;
+            try
+            {
+                inserted = await writer.WriteAsync(prepared.Batch);
+            }
+            catch (WriteQueueFullException)
+            {
+                Log.QueueFull(logger);
+                return Problems.Unavailable(http, 1, "The server is saturated; retry this batch (same event ids) shortly.");
+            }
+            catch (StoreUnavailableException)
+            {
+                return Problems.Unavailable(http, 5, "The store is unavailable; nothing of this batch was stored. Retry it (same event ids).");
+            }
+            var response = IngestResponse.From(IngestPipeline.Complete(prepared, inserted));
+            Log.BatchDone(logger, key.OrgId, key.Game, response.Accepted, response.Duplicates, response.Rejected);
+            return TypedResults.Ok(response);
+        }
+    }
+
+    private static IncomingEvent ToIncoming(JsonElement element) => new(
+        element.ValueKind == JsonValueKind.Object ? JsonObject.Create(element) : null,
+        JsonMarshal.GetRawUtf8Value(element).Length,
+        element);
+
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            return false;
+        }
+        var type = media.MediaType.Value ?? "";
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string JsonProblem(JsonException ex)
+    {
+        // The parser's own sentence, without the position suffix it appends; the position is given in words.
+        var reason = ex.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0];
+        return ex.LineNumber is { } line ? $"{reason} (line {line + 1}, byte {ex.BytePositionInLine + 1})" : reason;
+    }
+
+    private sealed class BodyTooLargeException : Exception;
+
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, bool gzip, int limit, CancellationToken cancellationToken)
+    {
+        await using var source = gzip ? new GZipStream(body, CompressionMode.Decompress, leaveOpen: true) : null;
+        var stream = (Stream?)source ?? body;
+        var buffer = new byte[16 * 1024];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (buffer.Length > limit)
+                {
+                    throw new BodyTooLargeException();
+                }
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, limit + 1));
+            }
+            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                return (buffer, length);
+            }
+            length += read;
+            if (length > limit)
+            {
+                throw new BodyTooLargeException();
+            }
+        }
+    }
+}

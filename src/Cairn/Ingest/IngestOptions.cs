@@ -1,0 +1,28 @@
+namespace Cairn.Ingest;
+
+/// <summary>Limits and behaviour of event ingest (HTTP and import alike).</summary>
+internal sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    /// <summary>Largest request body, in bytes, both as sent and after gzip decompression.</summary>
+    public int MaxBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Most events in one request.</summary>
+    public int MaxEventsPerBatch { get; set; } = 5_000;
+
+    /// <summary>Largest single event, in bytes of JSON.</summary>
+    public int MaxEventBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Deepest JSON nesting accepted in a request.</summary>
+    public int MaxJsonDepth { get; set; } = 32;
+
+    /// <summary>Requests waiting for the writer; past this the server answers 503 with Retry-After.</summary>
+    public int QueueCapacity { get; set; } = 1_024;
+
+    /// <summary>Most events the group-commit writer puts in one transaction.</summary>
+    public int MaxEventsPerCommit { get; set; } = 20_000;
+
+    /// <summary>Fields that are personal data by nature, removed from data, device and context at ingest.</summary>
+    public string[] DropFields { get; set; } = ["remote_addr", "remoteAddr", "ip", "ipAddress", "ip_address", "clientIp", "client_ip"];
+}

@@ -1,0 +1,137 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cairn.Identity;
+using Cairn.Storage;
+
+namespace Cairn.Ingest;
+
+/// <summary>
+/// The one path every event takes, from HTTP or from an import: normalize → validate → pseudonymize.
+/// It decides nothing by reading the store; deduplication happens in the write itself.
+/// </summary>
+internal sealed class IngestPipeline(EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes)
+{
+    private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web);
+
+    public PlayerKeys PlayerKeys => playerKeys;
+
+    public PreparedBatch Prepare(IngestScope scope, IReadOnlyList<IncomingEvent> events)
+    {
+        var results = new EventResult?[events.Count];
+        var notesByIndex = new List<string>?[events.Count];
+        var writeIndexes = new List<int>(events.Count);
+        var records = new List<EventRecord>(events.Count);
+        var rejected = new List<RejectedRecord>();
+        var directory = new List<DirectoryEntry>();
+        var seenPlayers = new HashSet<string>(StringComparer.Ordinal);
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var incoming = events[i];
+            var errors = new List<EventError>();
+            var notes = new List<string>();
+            ValidatedEvent? valid = null;
+            JsonObject? canonical = null;
+            string? eventId = null;
+            if (incoming.RawBytes > maxEventBytes)
+            {
+                errors.Add(new EventError("", "too_large", $"the event is {incoming.RawBytes} bytes; the limit is {maxEventBytes}"));
+            }
+            else if (incoming.Node is not JsonObject obj)
+            {
+                errors.Add(new EventError("", "type", "an event must be a JSON object"));
+            }
+            else
+            {
+                canonical = normalizer.Normalize(obj, scope.Game, notes, errors);
+                eventId = canonical["eventId"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null;
+                if (errors.Count == 0)
+                {
+                    valid = EventValidator.Validate(canonical, scope, errors);
+                }
+            }
+            notesByIndex[i] = notes.Count > 0 ? notes : null;
+
+            if (valid is null)
+            {
+                var (raw, playerKey) = Redact(scope, incoming, canonical);
+                rejected.Add(new RejectedRecord(scope.OrgId, scope.Game, eventId, playerKey, raw, JsonSerializer.Serialize(errors, ReasonsJson)));
+                results[i] = new EventResult(i, eventId, EventResult.Rejected, errors, notesByIndex[i]);
+                continue;
+            }
+
+            string? key = null;
+            if (valid.RawPlayerId is { } rawPlayer)
+            {
+                key = playerKeys.Compute(scope.OrgId, rawPlayer);
+                if (seenPlayers.Add(key))
+                {
+                    directory.Add(new DirectoryEntry(scope.OrgId, key, rawPlayer.Trim()));
+                }
+            }
+            writeIndexes.Add(i);
+            records.Add(new EventRecord(
+                scope.OrgId, valid.Game, valid.Source, valid.EventId, valid.EventType, valid.Timestamp,
+                key, valid.SessionId, EventKey: null, valid.DataJson, valid.DeviceJson, valid.ContextJson,
+                valid.SchemaVersion, valid.PrivacyLevel));
+        }
+        return new PreparedBatch(results, [.. writeIndexes], notesByIndex, new WriteBatch(records, rejected, directory));
+    }
+
+    /// <summary>Fills in accepted / duplicate for the written events, once the write has committed.</summary>
+    public static EventResult[] Complete(PreparedBatch prepared, bool[] inserted)
+    {
+        var results = prepared.Results;
+        for (var w = 0; w < prepared.WriteIndexes.Length; w++)
+        {
+            var i = prepared.WriteIndexes[w];
+            var record = prepared.Batch.Events[w];
+            results[i] = new EventResult(i, record.EventId, inserted[w] ? EventResult.Accepted : EventResult.Duplicate, null, prepared.Notes[i]);
+        }
+        return results!;
+    }
+
+    /// <summary>The raw payload for quarantine, with any raw player identity replaced by its playerKey.</summary>
+    /// <remarks>Without the raw JSON (an import row), the event as normalized so far is kept instead.</remarks>
+    private (string Raw, string? PlayerKey) Redact(IngestScope scope, IncomingEvent incoming, JsonObject? canonical)
+    {
+        var text = incoming.Raw is { } element
+            ? element.GetRawText()
+            : (canonical ?? incoming.Node)?.ToJsonString() ?? "null";
+        if (incoming.RawBytes > maxEventBytes)
+        {
+            // Too large to keep whole, and cutting it could keep half an identity: keep only the shape.
+            return ($"{{\"truncated\":true,\"bytes\":{incoming.RawBytes}}}", null);
+        }
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return (text, null);
+        }
+        if (node is not JsonObject obj)
+        {
+            return (text, null);
+        }
+        string? playerKey = null;
+        foreach (var field in EventNormalizer.IdentityFields)
+        {
+            if (obj[field] is { } value)
+            {
+                obj.Remove(field);
+                if (value is JsonValue v && v.TryGetValue<string>(out var raw) && raw.Trim().Length > 0)
+                {
+                    playerKey ??= playerKeys.Compute(scope.OrgId, raw);
+                }
+            }
+        }
+        if (playerKey is not null)
+        {
+            obj["playerKey"] = playerKey;
+        }
+        return (obj.ToJsonString(), playerKey);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Cairn.Ingest;
+
+/// <summary>The body of a 200 answer to <c>POST /v1/events</c>.</summary>
+internal sealed record IngestResponse(int Accepted, int Duplicates, int Rejected, IReadOnlyList<EventResult> Results)
+{
+    public static IngestResponse From(IReadOnlyList<EventResult> results)
+    {
+        int accepted = 0, duplicates = 0, rejected = 0;
+        foreach (var r in results)
+        {
+            switch (r.Status)
+            {
+                case EventResult.Accepted: accepted++; break;
+                case EventResult.Duplicate: duplicates++; break;
+                default: rejected++; break;
+            }
+        }
+        return new IngestResponse(accepted, duplicates, rejected, results);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Cairn.Ingest;
+
+/// <summary>Ingest log messages. Never include a raw player id, a key or the pepper.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Debug, "Committed {Requests} requests ({Events} events) in one transaction")]
+    public static partial void Committed(ILogger logger, int requests, int events);
+
+    [LoggerMessage(1001, LogLevel.Error, "A commit of {Requests} requests failed; they were answered 503")]
+    public static partial void CommitFailed(ILogger logger, int requests, Exception exception);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Ingest refused a request: write queue full")]
+    public static partial void QueueFull(ILogger logger);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Batch from org {OrgId}, game {Game}: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected")]
+    public static partial void BatchDone(ILogger logger, string orgId, string game, int accepted, int duplicates, int rejected);
+}

@@ -1,0 +1,44 @@
+using Cairn.Cli;
+using Cairn.Catalogs;
+using Cairn.Import;
+
+try
+{
+    var command = args.FirstOrDefault() ?? "help";
+    var rest = args.Skip(1);
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        if (command != "serve")
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        }
+    };
+    return command switch
+    {
+        "serve" => await ServeCommand.RunAsync(Args.Parse(rest, "demo", "production")),
+        "keys" => await KeysCommand.RunAsync(Args.Parse(args), cancel.Token),
+        "import" => await ImportCommand.RunAsync(Args.Parse(rest, "quiet"), cancel.Token),
+        "help" or "--help" or "-h" => Help(),
+        _ => throw new UsageException($"unknown command '{command}'"),
+    };
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine($"cairn: {ex.Message}");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(Usage.Text);
+    return 2;
+}
+catch (Exception ex) when (ex is InvalidOperationException or CatalogException or ImportException or IOException)
+{
+    Console.Error.WriteLine($"cairn: {ex.Message}");
+    return 1;
+}
+
+static int Help()
+{
+    Console.WriteLine(Usage.Text);
+    return 0;
+}

@@ -1,0 +1,18 @@
+namespace Cairn.Storage;
+
+/// <summary>A validated, pseudonymized event ready to be written. Holds no raw player identity.</summary>
+internal sealed record EventRecord(
+    string OrgId,
+    string Game,
+    string Source,
+    string EventId,
+    string EventType,
+    DateTimeOffset Timestamp,
+    string? PlayerKey,
+    string? SessionId,
+    string? EventKey,
+    string DataJson,
+    string? DeviceJson,
+    string? ContextJson,
+    string? SchemaVersion,
+    string PrivacyLevel);

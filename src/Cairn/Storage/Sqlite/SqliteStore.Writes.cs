@@ -1,0 +1,200 @@
+using Microsoft.Data.Sqlite;
+
+namespace Cairn.Storage.Sqlite;
+
+internal sealed partial class SqliteStore
+{
+    private const int TrimEveryWrites = 100;
+
+    public async Task<IReadOnlyList<bool[]>> WriteAsync(IReadOnlyList<WriteBatch> batches, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            return Write(batches);
+        }
+        catch (SqliteException ex)
+        {
+            // The writer connection may be in an unknown state: drop it so the next write starts clean.
+            _commands?.Dispose();
+            _commands = null;
+            _writer?.Dispose();
+            _writer = null;
+            throw new StoreUnavailableException($"SQLite write failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private bool[][] Write(IReadOnlyList<WriteBatch> batches)
+    {
+        var commands = WriterCommands();
+        var receivedAt = TimeCodec.ToMicros(DateTimeOffset.UtcNow);
+        var results = new bool[batches.Count][];
+        var newPlayers = new List<string>();
+        using var tx = _writer!.BeginTransaction();
+        commands.Enlist(tx);
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var batch = batches[b];
+            var inserted = new bool[batch.Events.Count];
+            for (var i = 0; i < batch.Events.Count; i++)
+            {
+                inserted[i] = commands.InsertEvent(batch.Events[i], receivedAt);
+            }
+            results[b] = inserted;
+            foreach (var rejected in batch.Rejected)
+            {
+                commands.InsertRejected(rejected, receivedAt, _options.MaxRejectedPayloadBytes);
+            }
+            foreach (var entry in batch.Directory)
+            {
+                if (!_knownPlayers.Contains(entry.PlayerKey) && commands.InsertPlayer(entry, receivedAt))
+                {
+                    newPlayers.Add(entry.PlayerKey);
+                }
+            }
+        }
+        if (++_writesSinceTrim >= TrimEveryWrites)
+        {
+            _writesSinceTrim = 0;
+            commands.TrimRejected(_options.MaxRejectedEvents);
+        }
+        tx.Commit();
+        // Remember players only once their row is durable, so a rolled-back write cannot hide one.
+        if (_knownPlayers.Count > 1_000_000)
+        {
+            _knownPlayers.Clear();
+        }
+        _knownPlayers.UnionWith(newPlayers);
+        return results;
+    }
+
+    private WriteCommands WriterCommands()
+    {
+        if (_commands is not null)
+        {
+            return _commands;
+        }
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        using (var pragma = _writer.CreateCommand())
+        {
+            pragma.CommandText = $"PRAGMA synchronous={SynchronousMode()}; PRAGMA busy_timeout=30000;";
+            pragma.ExecuteNonQuery();
+        }
+        _commands = new WriteCommands(_writer);
+        return _commands;
+    }
+
+    /// <summary>The writer's prepared statements, reused across transactions.</summary>
+    private sealed class WriteCommands : IDisposable
+    {
+        private readonly SqliteCommand _insertEvent;
+        private readonly SqliteCommand _insertRejected;
+        private readonly SqliteCommand _insertPlayer;
+        private readonly SqliteCommand _trimRejected;
+        private readonly SqliteParameter[] _e;
+        private readonly SqliteParameter[] _r;
+        private readonly SqliteParameter[] _p;
+
+        public WriteCommands(SqliteConnection connection)
+        {
+            (_insertEvent, _e) = Prepare(connection, """
+                INSERT INTO events (org_id, game, source, event_id, event_type, ts, player_key, session_id, event_key,
+                                    data, device, context, schema_version, privacy_level, received_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                ON CONFLICT (org_id, source, event_id) DO NOTHING;
+                """, 15);
+            (_insertRejected, _r) = Prepare(connection, """
+                INSERT INTO rejected_events (org_id, game, event_id, player_key, received_at, raw, reasons)
+                VALUES ($1, $2, $3, $4, $5, $6, $7);
+                """, 7);
+            (_insertPlayer, _p) = Prepare(connection, """
+                INSERT INTO players (player_key, org_id, raw_id, first_seen) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (player_key) DO NOTHING;
+                """, 4);
+            (_trimRejected, _) = Prepare(connection, """
+                DELETE FROM rejected_events WHERE id <= (SELECT MAX(id) FROM rejected_events) - $1;
+                """, 1);
+        }
+
+        private static (SqliteCommand, SqliteParameter[]) Prepare(SqliteConnection connection, string sql, int count)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            var parameters = new SqliteParameter[count];
+            for (var i = 0; i < count; i++)
+            {
+                parameters[i] = command.Parameters.Add(new SqliteParameter("$" + (i + 1), null));
+            }
+            return (command, parameters);
+        }
+
+        public void Enlist(SqliteTransaction tx)
+        {
+            _insertEvent.Transaction = tx;
+            _insertRejected.Transaction = tx;
+            _insertPlayer.Transaction = tx;
+            _trimRejected.Transaction = tx;
+        }
+
+        public bool InsertEvent(EventRecord e, long receivedAt)
+        {
+            _e[0].Value = e.OrgId;
+            _e[1].Value = e.Game;
+            _e[2].Value = e.Source;
+            _e[3].Value = e.EventId;
+            _e[4].Value = e.EventType;
+            _e[5].Value = TimeCodec.ToMicros(e.Timestamp);
+            _e[6].Value = (object?)e.PlayerKey ?? DBNull.Value;
+            _e[7].Value = (object?)e.SessionId ?? DBNull.Value;
+            _e[8].Value = (object?)e.EventKey ?? DBNull.Value;
+            _e[9].Value = e.DataJson;
+            _e[10].Value = (object?)e.DeviceJson ?? DBNull.Value;
+            _e[11].Value = (object?)e.ContextJson ?? DBNull.Value;
+            _e[12].Value = (object?)e.SchemaVersion ?? DBNull.Value;
+            _e[13].Value = e.PrivacyLevel;
+            _e[14].Value = receivedAt;
+            return _insertEvent.ExecuteNonQuery() == 1;
+        }
+
+        public void InsertRejected(RejectedRecord r, long receivedAt, int maxPayload)
+        {
+            _r[0].Value = r.OrgId;
+            _r[1].Value = r.Game;
+            _r[2].Value = (object?)r.EventId ?? DBNull.Value;
+            _r[3].Value = (object?)r.PlayerKey ?? DBNull.Value;
+            _r[4].Value = receivedAt;
+            _r[5].Value = r.RawJson.Length > maxPayload ? r.RawJson[..maxPayload] : r.RawJson;
+            _r[6].Value = r.ReasonsJson;
+            _insertRejected.ExecuteNonQuery();
+        }
+
+        public bool InsertPlayer(DirectoryEntry entry, long now)
+        {
+            _p[0].Value = entry.PlayerKey;
+            _p[1].Value = entry.OrgId;
+            _p[2].Value = entry.RawPlayerId;
+            _p[3].Value = now;
+            _insertPlayer.ExecuteNonQuery();
+            return true;
+        }
+
+        public void TrimRejected(int keep)
+        {
+            _trimRejected.Parameters[0].Value = keep;
+            _trimRejected.ExecuteNonQuery();
+        }
+
+        public void Dispose()
+        {
+            _insertEvent.Dispose();
+            _insertRejected.Dispose();
+            _insertPlayer.Dispose();
+            _trimRejected.Dispose();
+        }
+    }
+}
