@@ -75,7 +75,7 @@ internal static class ImportCommand
     private sealed class ProgressReport(TextWriter output, bool interactive, bool quiet)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan _last = TimeSpan.MinValue;
+        private TimeSpan? _last;
         private bool _drawn;
 
         public void Update(ImportProgress p)
@@ -85,7 +85,7 @@ internal static class ImportCommand
                 return;
             }
             var every = interactive ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5);
-            if (_clock.Elapsed - _last < every)
+            if (_last is { } last && _clock.Elapsed - last < every)
             {
                 return;
             }

@@ -105,11 +105,14 @@ internal sealed class RowMapper(ImportMapping mapping)
                     throw new ImportException($"template '{expression}' has a '{{' without a '}}'");
                 }
                 builder.Append(expression, i, open - i);
-                if (Resolve(row, expression[(open + 1)..close]) is not JsonValue part)
+                var inner = expression[(open + 1)..close];
+                var hash = inner.StartsWith(HashPrefix, StringComparison.Ordinal);
+                if (Resolve(row, hash ? inner[HashPrefix.Length..] : inner) is not JsonValue part)
                 {
                     return null;
                 }
-                builder.Append(part.GetValueKind() == JsonValueKind.String ? part.GetValue<string>() : part.ToJsonString());
+                var partText = part.GetValueKind() == JsonValueKind.String ? part.GetValue<string>() : part.ToJsonString();
+                builder.Append(hash ? HashOf(partText) : partText);
                 i = close + 1;
             }
             return JsonValue.Create(builder.ToString());
@@ -129,6 +132,12 @@ internal sealed class RowMapper(ImportMapping mapping)
         }
         return node;
     }
+
+    /// <summary><c>{sha256:col}</c> in a template: a column that is an identity can make an id without being stored.</summary>
+    private const string HashPrefix = "sha256:";
+
+    private static string HashOf(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20];
 
     private static void SetPath(JsonObject target, string path, JsonNode? value)
     {

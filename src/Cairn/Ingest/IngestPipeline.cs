@@ -11,7 +11,10 @@ namespace Cairn.Ingest;
 /// </summary>
 internal sealed class IngestPipeline(EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes)
 {
-    private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public PlayerKeys PlayerKeys => playerKeys;
 
