@@ -1,7 +1,90 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Cairn.Access;
+using Cairn.Ingest;
+using Cairn.Storage;
+
 namespace Cairn.Demo;
 
-/// <summary>Placeholder replaced below.</summary>
+/// <summary>
+/// <c>cairn serve --demo</c>: creates a demo ingest key, sends the server real batches in each dialect
+/// over HTTP (canonical, legacy MongoDB, snake_case LMS, and some broken ones), and prints what Cairn
+/// made of them: per-event results, normalization notes, and a player's stored timeline.
+/// </summary>
 internal static class DemoRunner
 {
-    public static Task RunAsync(WebApplication app, Uri address, TextWriter output, CancellationToken cancellationToken) => Task.CompletedTask;
+    public const string Org = "demo";
+    public const string Game = "mhs";
+
+    public static async Task RunAsync(WebApplication app, Uri address, TextWriter output, CancellationToken cancellationToken)
+    {
+        var keys = app.Services.GetRequiredService<ApiKeys>();
+        var (_, key) = await keys.CreateIngestKeyAsync(Org, Game, cancellationToken);
+        using var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        output.WriteLine();
+        output.WriteLine($"Demo: created ingest key for org '{Org}', game '{Game}':");
+        output.WriteLine($"  {key}");
+        var now = DateTimeOffset.UtcNow;
+        var run = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var batch = $$$"""
+            [
+              {"eventId": "demo-{{{run}}}-1", "eventType": "DialogueEvent", "timestamp": "{{{Time(now, -50)}}}", "game": "mhs",
+               "playerId": "Alice.Example@school.example", "sessionId": "s-1",
+               "data": {"dialogueEventType": "DialogueNodeEvent", "conversationId": 20, "nodeId": 1},
+               "device": {"platform": "WebGL", "browser": "Chrome"}, "context": {"classId": "c-7"}},
+              {"_id": {"$oid": "demo{{{run}}}2"}, "game": "mhs", "player_id": "alice.example@school.example",
+               "timestamp": "{{{Time(now, -40)}}}", "event_type": "DialogueEvent",
+               "event_data": "{\"dialogueEventType\":\"DialogueNodeEvent\",\"conversationId\":\"20\",\"nodeId\":\"26\"}",
+               "device_info": [{"Key": "platform", "Value": "WindowsEditor"}, {"Key": "browser", "Value": "WebGL_Browser"}]},
+              {"event_id": "demo-{{{run}}}-3", "event_type": "quest_finish", "timestamp": "{{{Time(now, -30)}}}",
+               "user_id": "bo.student@school.example", "organization_id": "someone-else", "session_id": "s-2",
+               "device_info": {"platform": "desktop", "version": 120}, "context": {"class_id": "c-7", "assignment_id": "a-3"},
+               "properties": {"questId": 21, "score": 87, "remote_addr": "192.0.2.10"}},
+              {"eventId": "demo-{{{run}}}-1", "eventType": "DialogueEvent", "timestamp": "{{{Time(now, -50)}}}", "game": "mhs",
+               "playerId": "Alice.Example@school.example", "data": {}},
+              {"eventId": "demo-{{{run}}}-5", "eventType": "DialogueEvent", "timestamp": "yesterday", "game": "waves",
+               "playerId": "carmen@school.example"}
+            ]
+            """;
+        using var response = await http.PostAsync("/v1/events", new StringContent(batch, Encoding.UTF8, "application/json"), cancellationToken);
+        var result = await response.Content.ReadFromJsonAsync<IngestResponse>(cancellationToken);
+        output.WriteLine();
+        output.WriteLine($"Demo: POST /v1/events with 5 events in three dialects -> {(int)response.StatusCode}: " +
+            $"{result!.Accepted} accepted, {result.Duplicates} duplicate, {result.Rejected} rejected");
+        foreach (var r in result.Results)
+        {
+            output.WriteLine($"  [{r.Index}] {r.Status,-9} {r.EventId}");
+            foreach (var note in r.Normalized ?? [])
+            {
+                output.WriteLine($"        normalized: {note}");
+            }
+            foreach (var error in r.Errors ?? [])
+            {
+                output.WriteLine($"        error: {error.Path} {error.Code}: {error.Message}");
+            }
+        }
+
+        var playerKey = app.Services.GetRequiredService<Identity.PlayerKeys>().Compute(Org, "alice.example@school.example");
+        var timeline = await app.Services.GetRequiredService<IEventStore>()
+            .GetTimelineAsync(new TimelineQuery(playerKey, null, null, 5, null), cancellationToken);
+        output.WriteLine();
+        output.WriteLine($"Demo: Alice is stored as {playerKey} (her address is only in the player directory). Her timeline:");
+        foreach (var e in timeline.Items)
+        {
+            output.WriteLine($"  {e.Timestamp:HH:mm:ss} {e.EventType} {e.Data.GetRawText()}");
+        }
+        output.WriteLine();
+        output.WriteLine("Try it yourself (use the admin token printed above):");
+        output.WriteLine($"  curl -s {address}v1/players/{playerKey}/events -H \"Authorization: Bearer $ADMIN_TOKEN\"");
+        output.WriteLine($"  curl -s {address}v1/admin/rejected -H \"Authorization: Bearer $ADMIN_TOKEN\"");
+        output.WriteLine($"  curl -s {address}v1/events -H \"Authorization: Bearer {key}\" -H 'Content-Type: application/json' \\");
+        output.WriteLine($"       -d '{{\"eventId\":\"my-1\",\"eventType\":\"Hello\",\"timestamp\":\"{Time(DateTimeOffset.UtcNow, 0)}\",\"playerId\":\"me\"}}'");
+    }
+
+    private static string Time(DateTimeOffset now, int seconds) =>
+        now.AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss.ff'Z'", CultureInfo.InvariantCulture);
 }
