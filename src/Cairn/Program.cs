@@ -9,7 +9,7 @@ try
     using var cancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
     {
-        if (command != "serve")
+        if (command is not ("serve" or "worker"))
         {
             e.Cancel = true;
             cancel.Cancel();
@@ -19,7 +19,10 @@ try
     {
         "serve" => await ServeCommand.RunAsync(Args.Parse(rest, "demo", "production")),
         "keys" => await KeysCommand.RunAsync(Args.Parse(args), cancel.Token),
-        "import" => await ImportCommand.RunAsync(Args.Parse(rest, "quiet"), cancel.Token),
+        "import" => await ImportCommand.RunAsync(Args.Parse(rest, "quiet", "no-jobs"), cancel.Token),
+        "worker" => await WorkerCommand.RunAsync(Args.Parse(rest)),
+        "catalog" => CatalogCommand.Run(Args.Parse(args)),
+        "jobs" => await JobsCommand.RunAsync(Args.Parse(args), cancel.Token),
         "help" or "--help" or "-h" => Help(),
         _ => throw new UsageException($"unknown command '{command}'"),
     };

@@ -1,24 +1,34 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Cairn.Catalogs;
 
 /// <summary>
-/// Reads game catalogs (one YAML file per game). For now it reads the <c>game</c> id and the
-/// <c>eventTypes</c> schemas; other sections are left for the progress materializer.
+/// Reads and validates game catalogs (one YAML file per game, ARCHITECTURE §4). Every error names the
+/// file, the line and what is wrong.
 /// </summary>
 internal static class CatalogLoader
 {
-    private static readonly HashSet<string> TopLevelKeys = ["game", "version", "title", "eventTypes", "units", "points"];
+    private static readonly string[] TopLevelKeys = ["game", "version", "title", "eventTypes", "units", "points"];
+    private static readonly string[] PointKeys = ["id", "unit", "title", "complete", "completeAny", "start", "count", "green"];
+    private static readonly string[] PatternKeys = ["eventType", "data"];
+    private static readonly string[] GreenKeys = ["durationSeconds", "count"];
+    private static readonly string[] BoundKeys = ["min", "max"];
 
+    /// <summary>The files of a catalogs directory, in a stable order.</summary>
+    public static IEnumerable<string> Files(string directory) =>
+        Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*.yaml").Concat(Directory.EnumerateFiles(directory, "*.yml")).Order(StringComparer.Ordinal)
+            : [];
+
+    /// <summary>Field types of every catalog in a directory (for the normalizer); throws on the first broken file.</summary>
     public static EventSchemas LoadDirectory(string directory)
     {
-        if (!Directory.Exists(directory))
-        {
-            return EventSchemas.Empty;
-        }
         var all = new Dictionary<(string, string), IReadOnlyDictionary<string, FieldType>>();
-        foreach (var file in Directory.EnumerateFiles(directory, "*.yaml").Concat(Directory.EnumerateFiles(directory, "*.yml")).Order(StringComparer.Ordinal))
+        foreach (var file in Files(directory))
         {
             foreach (var (key, value) in LoadSchemas(file, File.ReadAllText(file)))
             {
@@ -29,6 +39,12 @@ internal static class CatalogLoader
     }
 
     public static Dictionary<(string, string), IReadOnlyDictionary<string, FieldType>> LoadSchemas(string fileName, string yaml)
+    {
+        var catalog = Load(fileName, yaml);
+        return catalog.Schemas.ToDictionary(s => (catalog.Game, s.Key), s => s.Value);
+    }
+
+    public static GameCatalog Load(string fileName, string yaml)
     {
         var stream = new YamlStream();
         try
@@ -43,75 +59,292 @@ internal static class CatalogLoader
         {
             throw new CatalogException(fileName, 1, "a catalog must be a mapping with at least a 'game' key");
         }
-        string? game = null;
-        var result = new Dictionary<(string, string), IReadOnlyDictionary<string, FieldType>>();
-        YamlMappingNode? eventTypes = null;
-        foreach (var (keyNode, valueNode) in root.Children)
+        var reader = new Reader(fileName);
+        return reader.Catalog(root);
+    }
+
+    private sealed class Reader(string file)
+    {
+        private readonly Dictionary<string, Dictionary<string, FieldType>> _schemas = new(StringComparer.Ordinal);
+        private readonly HashSet<(string, string)> _declared = [];
+
+        public GameCatalog Catalog(YamlMappingNode root)
         {
-            var key = Scalar(fileName, keyNode);
-            if (!TopLevelKeys.Contains(key))
+            CheckKeys(root, TopLevelKeys, "the catalog");
+            var game = RequiredScalar(root, "game", "the catalog");
+            if (Get(root, "eventTypes") is { } eventTypes)
             {
-                throw new CatalogException(fileName, Line(keyNode), $"unknown key '{key}' (expected one of: {string.Join(", ", TopLevelKeys)})");
+                EventTypes(eventTypes);
             }
-            if (key == "game")
+            var units = new List<Unit>();
+            if (Get(root, "units") is { } unitsNode)
             {
-                game = Scalar(fileName, valueNode);
-            }
-            else if (key == "eventTypes")
-            {
-                eventTypes = valueNode as YamlMappingNode
-                    ?? throw new CatalogException(fileName, Line(valueNode), "'eventTypes' must be a mapping of event type to its fields");
-            }
-        }
-        if (string.IsNullOrWhiteSpace(game))
-        {
-            throw new CatalogException(fileName, Line(root), "missing 'game'");
-        }
-        if (eventTypes is null)
-        {
-            return result;
-        }
-        foreach (var (typeNode, body) in eventTypes.Children)
-        {
-            var eventType = Scalar(fileName, typeNode);
-            if (body is not YamlMappingNode bodyMap)
-            {
-                throw new CatalogException(fileName, Line(body), $"event type '{eventType}' must be a mapping with a 'data' key");
-            }
-            var fields = new Dictionary<string, FieldType>(StringComparer.Ordinal);
-            foreach (var (sectionNode, sectionBody) in bodyMap.Children)
-            {
-                var section = Scalar(fileName, sectionNode);
-                if (section != "data")
+                foreach (var item in Sequence(unitsNode, "'units'"))
                 {
-                    throw new CatalogException(fileName, Line(sectionNode), $"unknown key '{section}' under event type '{eventType}' (expected 'data')");
+                    var map = Mapping(item, "a unit");
+                    CheckKeys(map, ["id", "title"], "a unit");
+                    var id = RequiredScalar(map, "id", "a unit");
+                    if (units.Any(u => u.Id == id))
+                    {
+                        throw Error(map, $"duplicate unit id '{id}'");
+                    }
+                    units.Add(new Unit(id, OptionalScalar(map, "title")));
                 }
-                if (sectionBody is not YamlMappingNode dataMap)
+            }
+            var points = new List<PointDefinition>();
+            if (Get(root, "points") is { } pointsNode)
+            {
+                foreach (var item in Sequence(pointsNode, "'points'"))
                 {
-                    throw new CatalogException(fileName, Line(sectionBody), $"'data' of '{eventType}' must map field names to types");
+                    var point = Point(Mapping(item, "a point"), points.Count, units);
+                    if (points.Any(p => p.Id == point.Id))
+                    {
+                        throw Error(item, $"duplicate point id '{point.Id}'");
+                    }
+                    points.Add(point);
                 }
-                foreach (var (fieldNode, typeValue) in dataMap.Children)
+            }
+            var schemas = _schemas.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, FieldType>)s.Value, StringComparer.Ordinal);
+            return new GameCatalog(game, file, units, points, schemas);
+        }
+
+        private void EventTypes(YamlNode node)
+        {
+            foreach (var (typeNode, body) in Mapping(node, "'eventTypes'").Children)
+            {
+                var eventType = Scalar(typeNode);
+                var bodyMap = Mapping(body, $"event type '{eventType}'");
+                CheckKeys(bodyMap, ["data"], $"event type '{eventType}'");
+                var fields = SchemaFor(eventType);
+                if (Get(bodyMap, "data") is not { } data)
                 {
-                    var field = Scalar(fileName, fieldNode);
-                    var typeName = Scalar(fileName, typeValue);
+                    continue;
+                }
+                foreach (var (fieldNode, typeValue) in Mapping(data, $"'data' of '{eventType}'").Children)
+                {
+                    var field = Scalar(fieldNode);
+                    var typeName = Scalar(typeValue);
                     fields[field] = typeName switch
                     {
                         "string" => FieldType.String,
                         "integer" => FieldType.Integer,
                         "number" => FieldType.Number,
                         "boolean" => FieldType.Boolean,
-                        _ => throw new CatalogException(fileName, Line(typeValue),
-                            $"field '{field}' of '{eventType}' has type '{typeName}' (expected string, integer, number or boolean)"),
+                        _ => throw Error(typeValue, $"field '{field}' of '{eventType}' has type '{typeName}' (expected string, integer, number or boolean)"),
                     };
+                    _declared.Add((eventType, field));
                 }
             }
-            result[(game, eventType)] = fields;
         }
-        return result;
+
+        private Dictionary<string, FieldType> SchemaFor(string eventType)
+        {
+            if (!_schemas.TryGetValue(eventType, out var fields))
+            {
+                _schemas[eventType] = fields = new Dictionary<string, FieldType>(StringComparer.Ordinal);
+            }
+            return fields;
+        }
+
+        private PointDefinition Point(YamlMappingNode map, int order, List<Unit> units)
+        {
+            CheckKeys(map, PointKeys, "a point");
+            var id = RequiredScalar(map, "id", "a point");
+            var unit = OptionalScalar(map, "unit");
+            if (unit is not null && units.Count > 0 && units.All(u => u.Id != unit))
+            {
+                throw Error(Get(map, "unit")!, $"point '{id}' names unit '{unit}', which 'units' does not list");
+            }
+            var complete = new List<EventPattern>();
+            if (Get(map, "complete") is { } one)
+            {
+                complete.Add(Pattern(one, $"'complete' of point '{id}'"));
+            }
+            if (Get(map, "completeAny") is { } any)
+            {
+                if (complete.Count > 0)
+                {
+                    throw Error(any, $"point '{id}' has both 'complete' and 'completeAny'; use one");
+                }
+                foreach (var item in Sequence(any, $"'completeAny' of point '{id}'"))
+                {
+                    complete.Add(Pattern(item, $"'completeAny' of point '{id}'"));
+                }
+                if (complete.Count == 0)
+                {
+                    throw Error(any, $"'completeAny' of point '{id}' is empty");
+                }
+            }
+            if (complete.Count == 0)
+            {
+                throw Error(map, $"point '{id}' has no completion: give 'complete' or 'completeAny'");
+            }
+            var start = Get(map, "start") is { } s ? Pattern(s, $"'start' of point '{id}'") : null;
+            var count = Get(map, "count") is { } c ? Pattern(c, $"'count' of point '{id}'") : null;
+            var green = GreenRule.Always;
+            if (Get(map, "green") is { } g)
+            {
+                var greenMap = Mapping(g, $"'green' of point '{id}'");
+                CheckKeys(greenMap, GreenKeys, $"'green' of point '{id}'");
+                var (dMin, dMax) = Bounds(Get(greenMap, "durationSeconds"), $"'green.durationSeconds' of point '{id}'");
+                var (cMin, cMax) = Bounds(Get(greenMap, "count"), $"'green.count' of point '{id}'");
+                green = new GreenRule(dMin, dMax, cMin is null ? null : checked((int)cMin), cMax is null ? null : checked((int)cMax));
+                if (green.HasDuration && start is null)
+                {
+                    throw Error(g, $"point '{id}' has a duration rule but no 'start' to measure from");
+                }
+                if (green.HasCount && count is null)
+                {
+                    throw Error(g, $"point '{id}' has a count rule but no 'count' pattern to count");
+                }
+            }
+            var rule = string.Join(";", complete.Select(p => p.Describe())) + "|start=" + start?.Describe() + "|count=" + count?.Describe()
+                + "|green=" + green.DurationMin + "," + green.DurationMax + "," + green.CountMin + "," + green.CountMax;
+            var version = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rule)))[..12];
+            return new PointDefinition(id, unit, OptionalScalar(map, "title"), order, complete, start, count, green, version);
+        }
+
+        private (double? Min, double? Max) Bounds(YamlNode? node, string what)
+        {
+            if (node is null)
+            {
+                return (null, null);
+            }
+            var map = Mapping(node, what);
+            CheckKeys(map, BoundKeys, what);
+            double? min = Get(map, "min") is { } minNode ? NumberOf(minNode, what + ".min") : null;
+            double? max = Get(map, "max") is { } maxNode ? NumberOf(maxNode, what + ".max") : null;
+            if (min is null && max is null)
+            {
+                throw Error(node, $"{what} needs 'min', 'max' or both");
+            }
+            if (min > max)
+            {
+                throw Error(node, $"{what} has min greater than max");
+            }
+            return (min, max);
+        }
+
+        private double NumberOf(YamlNode node, string what) =>
+            node is YamlScalarNode { Style: ScalarStyle.Plain, Value: { } text }
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0
+                ? value
+                : throw Error(node, $"{what} must be a number ≥ 0");
+
+        private EventPattern Pattern(YamlNode node, string what)
+        {
+            var map = Mapping(node, what);
+            CheckKeys(map, PatternKeys, what);
+            var eventType = RequiredScalar(map, "eventType", what);
+            var data = new List<(string, IReadOnlyList<string>)>();
+            if (Get(map, "data") is { } dataNode)
+            {
+                foreach (var (fieldNode, valueNode) in Mapping(dataNode, $"'data' of {what}").Children)
+                {
+                    var field = Scalar(fieldNode);
+                    var values = new List<string>();
+                    if (valueNode is YamlMappingNode inMap)
+                    {
+                        CheckKeys(inMap, ["in"], $"'data.{field}' of {what}");
+                        var list = Get(inMap, "in") ?? throw Error(inMap, $"'data.{field}' of {what}: expected a value or 'in: [...]'");
+                        foreach (var item in Sequence(list, $"'in' of 'data.{field}'"))
+                        {
+                            values.Add(Value(item, eventType, field));
+                        }
+                        if (values.Count == 0)
+                        {
+                            throw Error(list, $"'in' of 'data.{field}' is empty");
+                        }
+                    }
+                    else
+                    {
+                        values.Add(Value(valueNode, eventType, field));
+                    }
+                    data.Add((field, values));
+                }
+            }
+            return new EventPattern(eventType, data);
+        }
+
+        /// <summary>A match value; its YAML type (plain 20 vs quoted "20") also implies the field's schema type.</summary>
+        private string Value(YamlNode node, string eventType, string field)
+        {
+            if (node is not YamlScalarNode { Value: { } text } scalar)
+            {
+                throw Error(node, $"'data.{field}' must be a number, a string or a boolean (or 'in: [...]')");
+            }
+            string canonical;
+            FieldType type;
+            if (scalar.Style != ScalarStyle.Plain)
+            {
+                (canonical, type) = (MatchValue.Text(text), FieldType.String);
+            }
+            else if (text is "true" or "false")
+            {
+                (canonical, type) = (MatchValue.Bool(text == "true"), FieldType.Boolean);
+            }
+            else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                (canonical, type) = (MatchValue.Number(number), text.Contains('.', StringComparison.Ordinal) ? FieldType.Number : FieldType.Integer);
+            }
+            else
+            {
+                (canonical, type) = (MatchValue.Text(text), FieldType.String);
+            }
+            var fields = SchemaFor(eventType);
+            if (_declared.Contains((eventType, field)))
+            {
+                if (fields[field] != type && !(fields[field] == FieldType.Number && type == FieldType.Integer))
+                {
+                    throw Error(node, $"'data.{field}' of '{eventType}' is declared {fields[field].ToString().ToLowerInvariant()} but matched with {type.ToString().ToLowerInvariant()} {text}");
+                }
+            }
+            else if (fields.TryGetValue(field, out var existing) && existing != type)
+            {
+                fields[field] = (existing, type) is (FieldType.Integer, FieldType.Number) or (FieldType.Number, FieldType.Integer)
+                    ? FieldType.Number
+                    : throw Error(node, $"'data.{field}' of '{eventType}' is matched as {existing.ToString().ToLowerInvariant()} elsewhere and as {type.ToString().ToLowerInvariant()} here");
+            }
+            else
+            {
+                fields[field] = type;
+            }
+            return canonical;
+        }
+
+        private void CheckKeys(YamlMappingNode map, string[] allowed, string what)
+        {
+            foreach (var (keyNode, _) in map.Children)
+            {
+                var key = Scalar(keyNode);
+                if (!allowed.Contains(key))
+                {
+                    throw Error(keyNode, $"unknown key '{key}' in {what} (expected one of: {string.Join(", ", allowed)})");
+                }
+            }
+        }
+
+        private static YamlNode? Get(YamlMappingNode map, string key) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+        private string RequiredScalar(YamlMappingNode map, string key, string what)
+        {
+            var node = Get(map, key) ?? throw Error(map, $"{what} is missing '{key}'");
+            var value = Scalar(node);
+            return value.Length > 0 ? value : throw Error(node, $"'{key}' of {what} is empty");
+        }
+
+        private string? OptionalScalar(YamlMappingNode map, string key) => Get(map, key) is { } node ? Scalar(node) : null;
+
+        private string Scalar(YamlNode node) =>
+            node is YamlScalarNode { Value: { } value } ? value : throw Error(node, "expected a plain value here");
+
+        private YamlMappingNode Mapping(YamlNode node, string what) =>
+            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping (key: value)");
+
+        private IEnumerable<YamlNode> Sequence(YamlNode node, string what) =>
+            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list");
+
+        private CatalogException Error(YamlNode node, string problem) => new(file, (int)node.Start.Line, problem);
     }
-
-    private static string Scalar(string fileName, YamlNode node) =>
-        node is YamlScalarNode { Value: { } value } ? value : throw new CatalogException(fileName, Line(node), "expected a plain value here");
-
-    private static int Line(YamlNode node) => (int)node.Start.Line;
 }

@@ -9,7 +9,11 @@ internal static class Usage
           cairn serve  [--data DIR] [--port N] [--host ADDR] [--store sqlite] [--catalogs DIR] [--demo] [--production]
           cairn keys create --org ORG --game GAME [--data DIR]
           cairn import FILE --org ORG [--mapping MAP.yaml] [--game GAME] [--source SRC] [--format jsonl|json|csv|tsv]
-                       [--batch N] [--data DIR] [--catalogs DIR]
+                       [--batch N] [--data DIR] [--catalogs DIR] [--no-jobs] [--quiet]
+          cairn worker [--data DIR] [--store sqlite] [--catalogs DIR] [--workers N]
+          cairn catalog check FILE [FILE…]
+          cairn jobs dead [--data DIR]
+          cairn jobs retry [--id N] [--data DIR]
           cairn help
 
         Environment: CAIRN_ADMIN_TOKEN, CAIRN_PEPPER (or CAIRN_PEPPER_FILE), CAIRN_DATA, CAIRN_STORE,

@@ -3,7 +3,9 @@ using Cairn.Access;
 using Cairn.Catalogs;
 using Cairn.Identity;
 using Cairn.Ingest;
+using Cairn.Jobs;
 using Cairn.Players;
+using Cairn.Progress;
 using Cairn.Storage;
 using Microsoft.Extensions.Options;
 
@@ -20,48 +22,12 @@ internal static class CairnServer
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null); // Ingest enforces its own limit.
 
-        var services = builder.Services;
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
-        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName)
-            .Validate(o => o.MaxBodyBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxEventBytes > 0 && o.QueueCapacity > 0 && o.MaxJsonDepth is > 2 and <= 256,
-                "Ingest limits must be positive (MaxJsonDepth 3..256).")
-            .ValidateOnStart();
-        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
-            .Validate(o => o.PepperVersion is > 0 and < 1000, "Identity:PepperVersion must be 1..999.").ValidateOnStart();
-        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateOnStart();
-
-        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        var identity = builder.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
-        var access = builder.Configuration.GetSection(AccessOptions.SectionName).Get<AccessOptions>() ?? new AccessOptions();
-        var catalogs = settings.CatalogsDirectory ?? "catalogs";
-
-        // Secrets are resolved before the host starts so a production start fails fast and clearly.
-        var (pepper, pepperOrigin) = PepperSource.Resolve(identity, storage.DataDirectory, settings.Production);
-        var adminToken = access.AdminToken;
-        var generatedToken = false;
-        if (string.IsNullOrWhiteSpace(adminToken))
-        {
-            if (settings.Production)
-            {
-                throw new InvalidOperationException("A production start needs an admin token: set CAIRN_ADMIN_TOKEN.");
-            }
-            adminToken = SecretHash.NewSecret("cat_");
-            generatedToken = true;
-        }
-
-        services.AddSingleton(_ => CairnConfiguration.CreateStore(storage));
-        services.AddSingleton(new PlayerKeys(pepper, identity.PepperVersion));
-        services.AddSingleton(new AdminToken(adminToken));
-        services.AddSingleton<ApiKeys>();
-        services.AddSingleton(CatalogLoader.LoadDirectory(catalogs));
-        services.AddSingleton(sp => new EventNormalizer(sp.GetRequiredService<EventSchemas>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields));
-        services.AddSingleton(sp => new IngestPipeline(
-            sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes));
-        services.AddHostedService<StoreMigrator>();
-        services.AddSingleton<GroupCommitWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
-        services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(json =>
+        var startup = AddCairnCore(builder.Services, builder.Configuration, settings.CatalogsDirectory, settings.Production, withWorkers: true);
+        builder.Services.AddSingleton<GroupCommitWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
+        builder.Services.AddHostedService<CatalogWatcher>();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -77,18 +43,78 @@ internal static class CairnServer
         app.MapHealthApi();
         app.MapIngestApi();
         app.MapPlayersApi();
+        app.MapProgressApi();
         app.MapAdminApi();
+        app.MapJobsApi();
+        app.MapCatalogApi();
 
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cairn");
-        Log.StoreOpened(logger, storage.Store, storage.Store == "sqlite" ? Path.GetFullPath(storage.SqlitePath) : "(connection string)");
-        Log.PepperFrom(logger, pepperOrigin, identity.PepperVersion);
-        Log.CatalogsLoaded(logger, app.Services.GetRequiredService<EventSchemas>().Count, Path.GetFullPath(catalogs));
-        if (generatedToken)
-        {
-            Log.AdminTokenGenerated(logger);
-            console.WriteLine($"Admin token for this run (set CAIRN_ADMIN_TOKEN to choose one): {adminToken}");
-        }
+        startup.Report(app.Services, console);
         return app;
+    }
+
+    /// <summary>
+    /// Everything but HTTP: options, the store and its migrations, identity, catalogs, and (with workers)
+    /// the job workers. Shared by <c>cairn serve</c> and <c>cairn worker</c>.
+    /// </summary>
+    public static StartupReport AddCairnCore(
+        IServiceCollection services, IConfiguration configuration, string? catalogsDirectory, bool production, bool withWorkers)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName)
+            .Validate(o => o.MaxBodyBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxEventBytes > 0 && o.QueueCapacity > 0 && o.MaxJsonDepth is > 2 and <= 256,
+                "Ingest limits must be positive (MaxJsonDepth 3..256).")
+            .ValidateOnStart();
+        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
+            .Validate(o => o.PepperVersion is > 0 and < 1000, "Identity:PepperVersion must be 1..999.").ValidateOnStart();
+        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateOnStart();
+        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName)
+            .Validate(o => o.Workers >= 0 && o.BatchSize > 0 && o.LeaseSeconds > 0 && o.MaxAttempts > 0 && o.RetryBaseMilliseconds > 0 && o.PollMilliseconds > 0,
+                "Jobs settings must be positive (Workers may be 0).")
+            .ValidateOnStart();
+
+        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var identity = configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
+        var access = configuration.GetSection(AccessOptions.SectionName).Get<AccessOptions>() ?? new AccessOptions();
+        var catalogs = catalogsDirectory ?? "catalogs";
+
+        // Secrets are resolved before the host starts so a production start fails fast and clearly.
+        var (pepper, pepperOrigin) = PepperSource.Resolve(identity, storage.DataDirectory, production);
+        var adminToken = access.AdminToken;
+        string? generatedToken = null;
+        if (string.IsNullOrWhiteSpace(adminToken))
+        {
+            if (production)
+            {
+                throw new InvalidOperationException("A production start needs an admin token: set CAIRN_ADMIN_TOKEN.");
+            }
+            adminToken = generatedToken = SecretHash.NewSecret("cat_");
+        }
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => CairnConfiguration.CreateStore(storage));
+        services.AddSingleton(new PlayerKeys(pepper, identity.PepperVersion));
+        services.AddSingleton(new AdminToken(adminToken));
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton(sp => new CatalogRegistry(catalogs, sp.GetRequiredService<ILogger<CatalogRegistry>>()));
+        services.AddSingleton(sp =>
+        {
+            var registry = sp.GetRequiredService<CatalogRegistry>();
+            return new EventNormalizer(() => registry.Current.Schemas, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
+        });
+        services.AddSingleton(sp => new IngestPipeline(
+            sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>()));
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<IJobHandler, ProgressMaterializer>();
+        services.AddSingleton<JobRunner>();
+        // Order matters: migrate, then load catalogs (which may queue recomputes), then start workers.
+        services.AddHostedService<StoreMigrator>();
+        services.AddHostedService<CatalogRecomputer>();
+        if (withWorkers)
+        {
+            services.AddHostedService<JobWorker>();
+        }
+        return new StartupReport(storage, identity.PepperVersion, pepperOrigin, generatedToken);
     }
 
     /// <summary>The address the server actually listens on (after binding port 0).</summary>

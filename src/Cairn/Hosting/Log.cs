@@ -9,9 +9,6 @@ internal static partial class Log
     [LoggerMessage(101, LogLevel.Information, "Pepper: {Origin} (version {Version})")]
     public static partial void PepperFrom(ILogger logger, string origin, int version);
 
-    [LoggerMessage(102, LogLevel.Information, "Catalogs: {Count} event-type schemas from {Directory}")]
-    public static partial void CatalogsLoaded(ILogger logger, int count, string directory);
-
     [LoggerMessage(103, LogLevel.Warning, "No admin token configured (CAIRN_ADMIN_TOKEN): generated one for this run and printed it on the console")]
     public static partial void AdminTokenGenerated(ILogger logger);
 }

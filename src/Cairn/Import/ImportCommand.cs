@@ -6,6 +6,7 @@ using Cairn.Cli;
 using Cairn.Hosting;
 using Cairn.Identity;
 using Cairn.Ingest;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cairn.Import;
 
@@ -28,6 +29,7 @@ internal static class ImportCommand
         var data = args.Option("data");
         var catalogs = args.Option("catalogs") ?? "catalogs";
         var quiet = args.Flag("quiet");
+        var runJobs = !args.Flag("no-jobs");
         args.RejectUnknown();
         if (!AdminApi.Identifier().IsMatch(org))
         {
@@ -42,10 +44,16 @@ internal static class ImportCommand
         var identity = Offline.Identity(data);
         var ingest = Offline.Configuration(data).GetSection(IngestOptions.SectionName).Get<IngestOptions>() ?? new IngestOptions();
         var (pepper, _) = PepperSource.Resolve(identity, storage.DataDirectory, production: false);
+        var registry = new CatalogRegistry(catalogs, NullLogger<CatalogRegistry>.Instance);
+        foreach (var error in registry.Reload().Errors)
+        {
+            Console.Error.WriteLine($"cairn: catalog ignored: {error}");
+        }
         var pipeline = new IngestPipeline(
-            new EventNormalizer(CatalogLoader.LoadDirectory(catalogs), ingest.DropFields),
+            new EventNormalizer(() => registry.Current.Schemas, ingest.DropFields),
             new PlayerKeys(pepper, identity.PepperVersion),
-            ingest.MaxEventBytes);
+            ingest.MaxEventBytes,
+            registry);
         await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
 
         var report = new ProgressReport(Console.Error, interactive: !quiet && !Console.IsErrorRedirected, quiet);
@@ -68,7 +76,27 @@ internal static class ImportCommand
         {
             Console.WriteLine("  Rejected rows are kept in quarantine: GET /v1/admin/rejected shows them with their reasons.");
         }
+        if (runJobs)
+        {
+            var ran = await DrainJobsAsync(store, registry, cancellationToken);
+            Console.WriteLine($"  progress   {ran} recompute job(s) run");
+        }
         return 0;
+    }
+
+    /// <summary>Runs the jobs the import queued, so progress is ready when it returns (a server's workers would also take them).</summary>
+    private static async Task<long> DrainJobsAsync(Storage.IEventStore store, CatalogRegistry registry, CancellationToken cancellationToken)
+    {
+        var time = TimeProvider.System;
+        var runner = new Jobs.JobRunner(store, new Progress.ProgressMaterializer(store, registry, time),
+            Microsoft.Extensions.Options.Options.Create(new Jobs.JobOptions { BatchSize = 256 }), time, NullLogger<Jobs.JobRunner>.Instance);
+        long total = 0;
+        var worker = $"import:{Environment.ProcessId}";
+        while (await runner.RunOnceAsync(worker, cancellationToken) is var claimed && claimed > 0)
+        {
+            total += claimed;
+        }
+        return total;
     }
 
     /// <summary>A progress bar on a terminal; a plain line every few seconds when output goes to a file or pipe.</summary>

@@ -12,8 +12,14 @@ namespace Cairn.Ingest;
 /// quoted numbers) and the snake_case LMS shape (<c>event_id</c>, <c>user_id</c>, <c>properties</c>, …).
 /// A canonical event passes through untouched.
 /// </summary>
-internal sealed class EventNormalizer(EventSchemas schemas, IReadOnlyCollection<string> dropFields)
+internal sealed class EventNormalizer(Func<EventSchemas> schemas, IReadOnlyCollection<string> dropFields)
 {
+    /// <summary>With a fixed set of schemas (tests, tools).</summary>
+    public EventNormalizer(EventSchemas schemas, IReadOnlyCollection<string> dropFields)
+        : this(() => schemas, dropFields)
+    {
+    }
+
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
         ["_id"] = "eventId",
@@ -93,7 +99,7 @@ internal sealed class EventNormalizer(EventSchemas schemas, IReadOnlyCollection<
         }
         DropPersonal(output, notes);
         if (output["data"] is JsonObject data && output["eventType"] is JsonValue type && type.TryGetValue<string>(out var eventType)
-            && output["game"] is JsonValue g && g.TryGetValue<string>(out var game) && schemas.For(game, eventType) is { } schema)
+            && output["game"] is JsonValue g && g.TryGetValue<string>(out var game) && schemas().For(game, eventType) is { } schema)
         {
             Coerce(data, schema, notes, errors);
         }

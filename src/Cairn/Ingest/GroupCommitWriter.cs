@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Cairn.Jobs;
 using Cairn.Storage;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,8 @@ namespace Cairn.Ingest;
 /// (up to <see cref="IngestOptions.MaxEventsPerCommit"/> events), commits them in one transaction,
 /// and only then completes each request. One fsync is shared by every request in the commit.
 /// </summary>
-internal sealed class GroupCommitWriter(IEventStore store, IOptions<IngestOptions> options, ILogger<GroupCommitWriter> logger)
+internal sealed class GroupCommitWriter(
+    IEventStore store, IOptions<IngestOptions> options, ILogger<GroupCommitWriter> logger, JobSignal? jobSignal = null)
     : BackgroundService
 {
     private sealed record Request(WriteBatch Batch, TaskCompletionSource<bool[]> Done);
@@ -75,9 +77,19 @@ internal sealed class GroupCommitWriter(IEventStore store, IOptions<IngestOption
         try
         {
             var results = await store.WriteAsync(batches, CancellationToken.None);
+            var wroteJobs = false;
             for (var i = 0; i < pending.Count; i++)
             {
                 pending[i].Done.TrySetResult(results[i]);
+                var written = pending[i].Batch.Events;
+                for (var e = 0; e < written.Count && !wroteJobs; e++)
+                {
+                    wroteJobs = results[i][e] && written[e].Points is { Count: > 0 };
+                }
+            }
+            if (wroteJobs)
+            {
+                jobSignal?.Notify();
             }
             Log.Committed(logger, pending.Count, events);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cairn.Catalogs;
 using Cairn.Identity;
 using Cairn.Storage;
 
@@ -7,9 +8,10 @@ namespace Cairn.Ingest;
 
 /// <summary>
 /// The one path every event takes, from HTTP or from an import: normalize → validate → pseudonymize.
-/// It decides nothing by reading the store; deduplication happens in the write itself.
+/// It decides nothing by reading the store; deduplication happens in the write itself, and triggers are
+/// matched against the in-memory catalogs.
 /// </summary>
-internal sealed class IngestPipeline(EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes)
+internal sealed class IngestPipeline(EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes, CatalogRegistry? catalogs = null)
 {
     private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web)
     {
@@ -72,11 +74,12 @@ internal sealed class IngestPipeline(EventNormalizer normalizer, PlayerKeys play
                     directory.Add(new DirectoryEntry(scope.OrgId, key, rawPlayer.Trim()));
                 }
             }
+            var trigger = catalogs?.Current.Match(valid.Game, valid.EventType, canonical!["data"] as JsonObject);
             writeIndexes.Add(i);
             records.Add(new EventRecord(
                 scope.OrgId, valid.Game, valid.Source, valid.EventId, valid.EventType, valid.Timestamp,
-                key, valid.SessionId, EventKey: null, valid.DataJson, valid.DeviceJson, valid.ContextJson,
-                valid.SchemaVersion, valid.PrivacyLevel));
+                key, valid.SessionId, trigger?.EventKey, valid.DataJson, valid.DeviceJson, valid.ContextJson,
+                valid.SchemaVersion, valid.PrivacyLevel, key is null ? null : trigger?.Points));
         }
         return new PreparedBatch(results, [.. writeIndexes], notesByIndex, new WriteBatch(records, rejected, directory));
     }

@@ -1,6 +1,7 @@
 namespace Cairn.Storage;
 
 /// <summary>A validated, pseudonymized event ready to be written. Holds no raw player identity.</summary>
+/// <param name="Points">Progress points this event triggers a recompute of (written as jobs with the event, if it is new).</param>
 internal sealed record EventRecord(
     string OrgId,
     string Game,
@@ -15,4 +16,5 @@ internal sealed record EventRecord(
     string? DeviceJson,
     string? ContextJson,
     string? SchemaVersion,
-    string PrivacyLevel);
+    string PrivacyLevel,
+    IReadOnlyList<string>? Points = null);

@@ -30,4 +30,35 @@ internal interface IEventStore : IAsyncDisposable
     Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken);
 
     Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken);
+
+    // Jobs: the outbox of recomputes, written with the events that trigger them.
+
+    /// <summary>Leases up to <paramref name="max"/> due jobs whose lease is free or expired.</summary>
+    Task<IReadOnlyList<JobLease>> ClaimJobsAsync(string workerId, int max, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the job's result (a row, or null to remove the row) and, if no new trigger arrived meanwhile,
+    /// deletes the job; otherwise frees it to run again. Returns whether the job is gone.
+    /// </summary>
+    Task<bool> CompleteJobAsync(JobLease job, string workerId, string pointId, ProgressRow? row, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Schedules a retry at <paramref name="retryAt"/>, or dead-letters the job when it is null.</summary>
+    Task FailJobAsync(JobLease job, string workerId, string error, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DeadJob>> ListDeadJobsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Requeues one dead job (by id) or all of them (null). Returns how many.</summary>
+    Task<int> RetryDeadJobsAsync(long? id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<JobCounts> CountJobsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Queues a recompute of every row of a point whose scoreVersion is not <paramref name="currentVersion"/>.</summary>
+    Task<int> EnqueueStaleRecomputesAsync(string game, string pointId, string currentVersion, DateTimeOffset now, CancellationToken cancellationToken);
+
+    // Progress: materialized rows, and the history they are computed from.
+
+    /// <summary>A player's events of the given types, oldest first (by timestamp, then eventId).</summary>
+    Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string orgId, string game, string playerKey, IReadOnlyCollection<string> eventTypes, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ProgressRow>> GetPlayerProgressAsync(string playerKey, string? game, CancellationToken cancellationToken);
 }

@@ -55,6 +55,72 @@ internal static class SqliteMigrations
                 revoked_at  INTEGER
             );
             """),
+        (2, """
+            -- The materializer reads one player's events of a few types.
+            CREATE INDEX ix_events_player_type_ts ON events (player_key, event_type, ts) WHERE player_key IS NOT NULL;
+
+            CREATE TABLE jobs (
+                id               INTEGER PRIMARY KEY,
+                org_id           TEXT NOT NULL,
+                game             TEXT NOT NULL,
+                player_key       TEXT NOT NULL,
+                point_id         TEXT NOT NULL,
+                trigger_event_id TEXT,
+                version          INTEGER NOT NULL DEFAULT 1,
+                attempts         INTEGER NOT NULL DEFAULT 0,
+                run_after        INTEGER NOT NULL,
+                lease_owner      TEXT,
+                lease_until      INTEGER,
+                last_error       TEXT,
+                created_at       INTEGER NOT NULL,
+                UNIQUE (org_id, game, player_key, point_id)
+            );
+            CREATE INDEX ix_jobs_due ON jobs (run_after, id);
+
+            CREATE TABLE dead_jobs (
+                id               INTEGER PRIMARY KEY,
+                org_id           TEXT NOT NULL,
+                game             TEXT NOT NULL,
+                player_key       TEXT NOT NULL,
+                point_id         TEXT NOT NULL,
+                trigger_event_id TEXT,
+                attempts         INTEGER NOT NULL,
+                last_error       TEXT,
+                failed_at        INTEGER NOT NULL
+            );
+
+            CREATE TABLE progress_points (
+                org_id           TEXT NOT NULL,
+                game             TEXT NOT NULL,
+                player_key       TEXT NOT NULL,
+                point_id         TEXT NOT NULL,
+                status           TEXT NOT NULL,
+                score            REAL,
+                duration_seconds REAL,
+                count            INTEGER,
+                completed_at     INTEGER NOT NULL,
+                score_version    TEXT NOT NULL,
+                trigger_event_id TEXT NOT NULL,
+                updated_at       INTEGER NOT NULL,
+                change_seq       INTEGER NOT NULL,
+                PRIMARY KEY (org_id, game, player_key, point_id)
+            );
+            CREATE INDEX ix_progress_player ON progress_points (player_key, game);
+            CREATE INDEX ix_progress_point ON progress_points (game, point_id);
+            CREATE INDEX ix_progress_changed ON progress_points (org_id, game, change_seq);
+
+            -- Every change of a cell (status NULL = the row was removed), for "changed since" and live streams.
+            CREATE TABLE progress_changes (
+                seq        INTEGER PRIMARY KEY,
+                org_id     TEXT NOT NULL,
+                game       TEXT NOT NULL,
+                player_key TEXT NOT NULL,
+                point_id   TEXT NOT NULL,
+                status     TEXT,
+                changed_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_progress_changes ON progress_changes (org_id, game, seq);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -42,7 +42,16 @@ internal sealed partial class SqliteStore
             var inserted = new bool[batch.Events.Count];
             for (var i = 0; i < batch.Events.Count; i++)
             {
-                inserted[i] = commands.InsertEvent(batch.Events[i], receivedAt);
+                var e = batch.Events[i];
+                inserted[i] = commands.InsertEvent(e, receivedAt);
+                // The outbox: a new trigger's jobs commit with it, so no acknowledged trigger is lost.
+                if (inserted[i] && e.Points is { Count: > 0 } points && e.PlayerKey is { } playerKey)
+                {
+                    foreach (var point in points)
+                    {
+                        commands.UpsertJob(e.OrgId, e.Game, playerKey, point, e.EventId, receivedAt);
+                    }
+                }
             }
             results[b] = inserted;
             foreach (var rejected in batch.Rejected)
@@ -96,6 +105,8 @@ internal sealed partial class SqliteStore
         private readonly SqliteCommand _insertRejected;
         private readonly SqliteCommand _insertPlayer;
         private readonly SqliteCommand _trimRejected;
+        private readonly SqliteCommand _upsertJob;
+        private readonly SqliteParameter[] _j;
         private readonly SqliteParameter[] _e;
         private readonly SqliteParameter[] _r;
         private readonly SqliteParameter[] _p;
@@ -116,6 +127,16 @@ internal sealed partial class SqliteStore
                 INSERT INTO players (player_key, org_id, raw_id, first_seen) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (player_key) DO NOTHING;
                 """, 4);
+            // A job already queued for the same (player, point) absorbs the new trigger: its version moves on,
+            // so a worker running it right now will run it once more instead of deleting it.
+            (_upsertJob, _j) = Prepare(connection, """
+                INSERT INTO jobs (org_id, game, player_key, point_id, trigger_event_id, run_after, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $6)
+                ON CONFLICT (org_id, game, player_key, point_id) DO UPDATE SET
+                    version = version + 1,
+                    trigger_event_id = excluded.trigger_event_id,
+                    run_after = MIN(run_after, excluded.run_after);
+                """, 6);
             (_trimRejected, _) = Prepare(connection, """
                 DELETE FROM rejected_events WHERE id <= (SELECT MAX(id) FROM rejected_events) - $1;
                 """, 1);
@@ -139,6 +160,18 @@ internal sealed partial class SqliteStore
             _insertRejected.Transaction = tx;
             _insertPlayer.Transaction = tx;
             _trimRejected.Transaction = tx;
+            _upsertJob.Transaction = tx;
+        }
+
+        public void UpsertJob(string org, string game, string playerKey, string pointId, string triggerEventId, long now)
+        {
+            _j[0].Value = org;
+            _j[1].Value = game;
+            _j[2].Value = playerKey;
+            _j[3].Value = pointId;
+            _j[4].Value = triggerEventId;
+            _j[5].Value = now;
+            _upsertJob.ExecuteNonQuery();
         }
 
         public bool InsertEvent(EventRecord e, long receivedAt)
@@ -195,6 +228,7 @@ internal sealed partial class SqliteStore
             _insertRejected.Dispose();
             _insertPlayer.Dispose();
             _trimRejected.Dispose();
+            _upsertJob.Dispose();
         }
     }
 }

@@ -1,0 +1,38 @@
+namespace Cairn.Catalogs;
+
+/// <summary>Reloads the catalogs when a file in their directory changes (debounced: editors write in bursts).</summary>
+internal sealed class CatalogWatcher(CatalogRegistry registry, ILogger<CatalogWatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Directory.Exists(registry.Directory))
+        {
+            return;
+        }
+        var changed = new SemaphoreSlim(0);
+        using var watcher = new FileSystemWatcher(registry.Directory) { IncludeSubdirectories = false, EnableRaisingEvents = true };
+        watcher.Changed += (_, _) => changed.Release();
+        watcher.Created += (_, _) => changed.Release();
+        watcher.Deleted += (_, _) => changed.Release();
+        watcher.Renamed += (_, _) => changed.Release();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await changed.WaitAsync(stoppingToken);
+                await Task.Delay(Debounce, stoppingToken);
+                while (changed.CurrentCount > 0)
+                {
+                    await changed.WaitAsync(stoppingToken);
+                }
+                Log.CatalogFilesChanged(logger);
+                registry.Reload();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

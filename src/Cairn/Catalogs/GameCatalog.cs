@@ -1,0 +1,35 @@
+using System.Collections.Frozen;
+
+namespace Cairn.Catalogs;
+
+/// <summary>One game's compiled catalog: units and points in order, field types, and the trigger index.</summary>
+internal sealed class GameCatalog
+{
+    public GameCatalog(
+        string game, string file, IReadOnlyList<Unit> units, IReadOnlyList<PointDefinition> points,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldType>> schemas)
+    {
+        Game = game;
+        File = file;
+        Units = units;
+        Points = points;
+        PointsById = points.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);
+        Schemas = schemas;
+        Triggers = new TriggerIndex(points);
+    }
+
+    public string Game { get; }
+
+    public string File { get; }
+
+    public IReadOnlyList<Unit> Units { get; }
+
+    public IReadOnlyList<PointDefinition> Points { get; }
+
+    public FrozenDictionary<string, PointDefinition> PointsById { get; }
+
+    /// <summary>Declared field types per event type (explicit <c>eventTypes</c>, plus types implied by trigger values).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldType>> Schemas { get; }
+
+    public TriggerIndex Triggers { get; }
+}

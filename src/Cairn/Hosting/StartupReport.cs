@@ -1,0 +1,19 @@
+using Cairn.Storage;
+
+namespace Cairn.Hosting;
+
+/// <summary>What start-up decided, told once the host is built (never the secrets themselves, but a generated dev token).</summary>
+internal sealed record StartupReport(StorageOptions Storage, int PepperVersion, string PepperOrigin, string? GeneratedAdminToken)
+{
+    public void Report(IServiceProvider services, TextWriter console)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Cairn");
+        Log.StoreOpened(logger, Storage.Store, Storage.Store == "sqlite" ? Path.GetFullPath(Storage.SqlitePath) : "(connection string)");
+        Log.PepperFrom(logger, PepperOrigin, PepperVersion);
+        if (GeneratedAdminToken is not null)
+        {
+            Log.AdminTokenGenerated(logger);
+            console.WriteLine($"Admin token for this run (set CAIRN_ADMIN_TOKEN to choose one): {GeneratedAdminToken}");
+        }
+    }
+}

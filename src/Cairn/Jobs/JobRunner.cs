@@ -1,0 +1,46 @@
+using Cairn.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Jobs;
+
+/// <summary>
+/// Claims jobs, runs the handler for each, and records success (with its result), a retry with exponential
+/// backoff and jitter, or a dead letter after <see cref="JobOptions.MaxAttempts"/>.
+/// </summary>
+internal sealed class JobRunner(
+    IEventStore store, IJobHandler handler, IOptions<JobOptions> options, TimeProvider time, ILogger<JobRunner> logger)
+{
+    private readonly JobOptions _options = options.Value;
+
+    /// <summary>Runs one claim's worth of jobs. Returns how many were claimed (0 = nothing due).</summary>
+    public async Task<int> RunOnceAsync(string workerId, CancellationToken cancellationToken)
+    {
+        var jobs = await store.ClaimJobsAsync(workerId, _options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds), time.GetUtcNow(), cancellationToken);
+        foreach (var job in jobs)
+        {
+            ProgressRow? row;
+            try
+            {
+                row = await handler.RunAsync(job, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var now = time.GetUtcNow();
+                DateTimeOffset? retryAt = job.Attempts >= _options.MaxAttempts ? null : now + Backoff(job.Attempts);
+                Log.JobFailed(logger, job.Id, job.PointId, job.Attempts, retryAt is null, ex.GetType().Name + ": " + ex.Message);
+                await store.FailJobAsync(job, workerId, ex.GetType().Name + ": " + ex.Message, retryAt, now, cancellationToken);
+                continue;
+            }
+            await store.CompleteJobAsync(job, workerId, job.PointId, row, time.GetUtcNow(), cancellationToken);
+        }
+        return jobs.Count;
+    }
+
+    private TimeSpan Backoff(int attempts)
+    {
+        var baseMs = _options.RetryBaseMilliseconds * Math.Pow(2, Math.Max(0, attempts - 1));
+        var capped = Math.Min(baseMs, _options.RetryMaxSeconds * 1000.0);
+        // Jitter spreads retries of jobs that failed together, so they do not all return at once.
+        return TimeSpan.FromMilliseconds(capped * (0.75 + Random.Shared.NextDouble() * 0.5));
+    }
+}

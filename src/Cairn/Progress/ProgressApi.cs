@@ -1,0 +1,39 @@
+using Cairn.Access;
+using Cairn.Identity;
+using Cairn.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cairn.Progress;
+
+/// <summary>A player's materialized progress rows (admin for now; the dashboard comes later).</summary>
+internal static class ProgressApi
+{
+    internal sealed record ProgressCell(string PointId, string Status, double? Score, double? DurationSeconds, int? Count,
+        DateTimeOffset CompletedAt, string ScoreVersion, string TriggerEventId, DateTimeOffset UpdatedAt);
+
+    internal sealed record PlayerProgress(string PlayerKey, string? Game, IReadOnlyList<ProgressCell> Points);
+
+    public static RouteGroupBuilder MapProgressApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/players").AddEndpointFilter(Authentication.RequireAdminAsync);
+        group.MapGet("/{playerKey}/progress", GetProgressAsync);
+        return group;
+    }
+
+    private static async Task<Results<Ok<PlayerProgress>, ProblemHttpResult>> GetProgressAsync(
+        string playerKey, string? game, IEventStore store, CancellationToken cancellationToken)
+    {
+        if (!PlayerKeys.LooksLikeKey(playerKey))
+        {
+            return Problems.BadRequest("That is not a playerKey (they look like p1_0123…).");
+        }
+        if (game is not null && !AdminApi.Identifier().IsMatch(game))
+        {
+            return Problems.BadRequest("'game' must be a game id.");
+        }
+        var rows = await store.GetPlayerProgressAsync(playerKey, game, cancellationToken);
+        return TypedResults.Ok(new PlayerProgress(playerKey, game, rows
+            .Select(r => new ProgressCell(r.PointId, r.Status, r.Score, r.DurationSeconds, r.Count, r.CompletedAt, r.ScoreVersion, r.TriggerEventId, r.UpdatedAt))
+            .ToList()));
+    }
+}

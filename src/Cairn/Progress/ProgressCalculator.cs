@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cairn.Catalogs;
+using Cairn.Storage;
+
+namespace Cairn.Progress;
+
+/// <summary>
+/// Computes one (player, point) from that player's history, exactly as ARCHITECTURE §4 says. A pure function
+/// of the events (sorted by timestamp, then eventId), so arrival order, duplicates and replays cannot change it.
+/// </summary>
+internal static class ProgressCalculator
+{
+    public const string Green = "green";
+    public const string Yellow = "yellow";
+
+    /// <returns>The row, or null when the point is not completed (white).</returns>
+    public static ProgressRow? Compute(
+        GameCatalog catalog, PointDefinition point, string orgId, string playerKey, IEnumerable<HistoryEvent> history, DateTimeOffset now)
+    {
+        var events = history.OrderBy(e => e.Timestamp).ThenBy(e => e.EventId, StringComparer.Ordinal).ToList();
+
+        // Only what happened after the last reset that covers this point counts.
+        var from = 0;
+        for (var i = events.Count - 1; i >= 0; i--)
+        {
+            if (events[i].EventType == BuiltInEvents.Reset && catalog.Triggers.ResetCoverage(AsObject(events[i].Data)).Contains(point.Id))
+            {
+                from = i + 1;
+                break;
+            }
+        }
+
+        var completion = -1;
+        for (var i = from; i < events.Count; i++)
+        {
+            if (Completes(point, events[i]))
+            {
+                completion = i;
+                break;
+            }
+        }
+        if (completion < 0)
+        {
+            return null;
+        }
+
+        var start = -1;
+        for (var i = completion - 1; i >= from; i--)
+        {
+            if (PatternMatcher.Matches(point.Start, events[i].EventType, events[i].Data))
+            {
+                start = i;
+                break;
+            }
+        }
+        double? duration = start >= 0 ? (events[completion].Timestamp - events[start].Timestamp).TotalSeconds : null;
+        int? count = null;
+        if (point.Count is not null)
+        {
+            count = 0;
+            for (var i = Math.Max(start + 1, from); i <= completion; i++)
+            {
+                if (PatternMatcher.Matches(point.Count, events[i].EventType, events[i].Data))
+                {
+                    count++;
+                }
+            }
+        }
+
+        var green = point.Green;
+        var isGreen =
+            (!green.HasDuration || (duration is { } d && (green.DurationMin is null || d >= green.DurationMin) && (green.DurationMax is null || d <= green.DurationMax)))
+            && (!green.HasCount || (count is { } c && (green.CountMin is null || c >= green.CountMin) && (green.CountMax is null || c <= green.CountMax)));
+        double? score = green.HasDuration ? duration : green.HasCount ? count : null;
+
+        return new ProgressRow(
+            orgId, catalog.Game, playerKey, point.Id, isGreen ? Green : Yellow, score, duration, count,
+            events[completion].Timestamp, point.Version, events[completion].EventId, now);
+    }
+
+    private static bool Completes(PointDefinition point, HistoryEvent e)
+    {
+        if (e.EventType == BuiltInEvents.Completed)
+        {
+            return e.Data.ValueKind == JsonValueKind.Object
+                && (e.Data.TryGetProperty("pointId", out var id) || e.Data.TryGetProperty("progressPointId", out id))
+                && id.ValueKind == JsonValueKind.String && id.GetString() == point.Id;
+        }
+        foreach (var pattern in point.Complete)
+        {
+            if (PatternMatcher.Matches(pattern, e.EventType, e.Data))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static JsonObject? AsObject(JsonElement data) =>
+        data.ValueKind == JsonValueKind.Object ? JsonObject.Create(data) : null;
+}
