@@ -26,7 +26,12 @@ internal static class MatchValue
         switch (value.GetValueKind())
         {
             case JsonValueKind.Number:
-                return value.TryGetValue<double>(out var d) ? Number(d) : null;
+                // A value parsed from JSON converts to double; one built in code (a coerced "95") holds its own CLR type.
+                if (value.TryGetValue<double>(out var d) || value.TryGetValue(out long l) && (d = l) == l || value.TryGetValue(out int i) && (d = i) == i)
+                {
+                    return Number(d);
+                }
+                return double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d) ? Number(d) : null;
             case JsonValueKind.String:
                 return Text(value.GetValue<string>());
             case JsonValueKind.True:
