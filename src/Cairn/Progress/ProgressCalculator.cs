@@ -16,6 +16,11 @@ internal static class ProgressCalculator
 
     /// <returns>The row, or null when the point is not completed (white).</returns>
     public static ProgressRow? Compute(
+        GameCatalog catalog, PointDefinition point, string orgId, string playerKey, IEnumerable<HistoryEvent> history, DateTimeOffset now) =>
+        Explain(catalog, point, orgId, playerKey, history, now).Row;
+
+    /// <summary>The row and the events that decided it: the reset it follows, the start, the completion, the counted events.</summary>
+    public static ProgressExplanation Explain(
         GameCatalog catalog, PointDefinition point, string orgId, string playerKey, IEnumerable<HistoryEvent> history, DateTimeOffset now)
     {
         var events = history.OrderBy(e => e.Timestamp).ThenBy(e => e.EventId, StringComparer.Ordinal).ToList();
@@ -40,9 +45,10 @@ internal static class ProgressCalculator
                 break;
             }
         }
+        var reset = from > 0 ? events[from - 1] : null;
         if (completion < 0)
         {
-            return null;
+            return new ProgressExplanation(null, reset, null, null, []);
         }
 
         var start = -1;
@@ -56,16 +62,17 @@ internal static class ProgressCalculator
         }
         double? duration = start >= 0 ? (events[completion].Timestamp - events[start].Timestamp).TotalSeconds : null;
         int? count = null;
+        var counted = new List<HistoryEvent>();
         if (point.Count is not null)
         {
-            count = 0;
             for (var i = Math.Max(start + 1, from); i <= completion; i++)
             {
                 if (PatternMatcher.Matches(point.Count, events[i].EventType, events[i].Data))
                 {
-                    count++;
+                    counted.Add(events[i]);
                 }
             }
+            count = counted.Count;
         }
 
         var green = point.Green;
@@ -74,9 +81,10 @@ internal static class ProgressCalculator
             && (!green.HasCount || (count is { } c && (green.CountMin is null || c >= green.CountMin) && (green.CountMax is null || c <= green.CountMax)));
         double? score = green.HasDuration ? duration : green.HasCount ? count : null;
 
-        return new ProgressRow(
+        var row = new ProgressRow(
             orgId, catalog.Game, playerKey, point.Id, isGreen ? Green : Yellow, score, duration, count,
             events[completion].Timestamp, point.Version, events[completion].EventId, now);
+        return new ProgressExplanation(row, reset, start >= 0 ? events[start] : null, events[completion], counted);
     }
 
     private static bool Completes(PointDefinition point, HistoryEvent e)

@@ -61,4 +61,27 @@ internal interface IEventStore : IAsyncDisposable
     Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string orgId, string game, string playerKey, IReadOnlyCollection<string> eventTypes, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ProgressRow>> GetPlayerProgressAsync(string playerKey, string? game, CancellationToken cancellationToken);
+
+    // Groups (classes) and their rosters.
+
+    /// <summary>Creates the group or updates its name and teachers. False when the id belongs to another org or game.</summary>
+    Task<bool> UpsertGroupAsync(GroupRecord group, CancellationToken cancellationToken);
+
+    Task<GroupRecord?> GetGroupAsync(string groupId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<GroupRecord>> ListGroupsAsync(string? orgId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a group's roster; members' raw ids and display names go to the player directory.</summary>
+    Task ReplaceMembersAsync(string groupId, string orgId, IReadOnlyList<DirectoryEntry> members, IReadOnlyList<string?> displayNames, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<GroupMember>> GetMembersAsync(string groupId, CancellationToken cancellationToken);
+
+    /// <summary>Every progress row of the group's members for the group's game.</summary>
+    Task<IReadOnlyList<ProgressRow>> GetGroupProgressAsync(GroupRecord group, CancellationToken cancellationToken);
+
+    /// <summary>The newest change sequence number (0 when none): a cursor that is "now".</summary>
+    Task<long> GetLatestChangeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Cells of the group's members changed after <paramref name="afterSeq"/>, oldest first, with their current state.</summary>
+    Task<IReadOnlyList<CellChange>> GetGroupChangesAsync(GroupRecord group, long afterSeq, int limit, CancellationToken cancellationToken);
 }

@@ -121,6 +121,32 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_progress_changes ON progress_changes (org_id, game, seq);
             """),
+        (3, """
+            ALTER TABLE players ADD COLUMN display_name TEXT;
+
+            CREATE TABLE groups (
+                id         TEXT PRIMARY KEY,
+                org_id     TEXT NOT NULL,
+                name       TEXT NOT NULL,
+                game       TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_groups_org ON groups (org_id, id);
+
+            CREATE TABLE group_teachers (
+                group_id   TEXT NOT NULL,
+                teacher_id TEXT NOT NULL,
+                PRIMARY KEY (group_id, teacher_id)
+            );
+            CREATE INDEX ix_group_teachers_teacher ON group_teachers (teacher_id);
+
+            CREATE TABLE group_members (
+                group_id   TEXT NOT NULL,
+                player_key TEXT NOT NULL,
+                PRIMARY KEY (group_id, player_key)
+            );
+            CREATE INDEX ix_group_members_player ON group_members (player_key);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -1,0 +1,171 @@
+using Microsoft.Data.Sqlite;
+
+namespace Cairn.Storage.Sqlite;
+
+internal sealed partial class SqliteStore
+{
+    public Task<bool> UpsertGroupAsync(GroupRecord group, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync((connection, tx) =>
+        {
+            using (var existing = Command(connection, tx, "SELECT org_id, game FROM groups WHERE id = $id;", ("$id", group.Id)))
+            using (var reader = existing.ExecuteReader())
+            {
+                if (reader.Read() && (reader.GetString(0) != group.OrgId || reader.GetString(1) != group.Game))
+                {
+                    return false;
+                }
+            }
+            using (var upsert = Command(connection, tx, """
+                INSERT INTO groups (id, org_id, name, game, created_at) VALUES ($id, $org, $name, $game, $now)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name;
+                DELETE FROM group_teachers WHERE group_id = $id;
+                """, ("$id", group.Id), ("$org", group.OrgId), ("$name", group.Name), ("$game", group.Game), ("$now", TimeCodec.ToMicros(DateTimeOffset.UtcNow))))
+            {
+                upsert.ExecuteNonQuery();
+            }
+            foreach (var teacher in group.Teachers.Distinct(StringComparer.Ordinal))
+            {
+                using var add = Command(connection, tx, "INSERT INTO group_teachers (group_id, teacher_id) VALUES ($id, $t);", ("$id", group.Id), ("$t", teacher));
+                add.ExecuteNonQuery();
+            }
+            return true;
+        }, cancellationToken);
+
+    public async Task<GroupRecord?> GetGroupAsync(string groupId, CancellationToken cancellationToken) =>
+        (await ReadGroupsAsync("WHERE g.id = $id", ("$id", groupId), cancellationToken)).FirstOrDefault();
+
+    public Task<IReadOnlyList<GroupRecord>> ListGroupsAsync(string? orgId, CancellationToken cancellationToken) =>
+        ReadGroupsAsync("WHERE $org IS NULL OR g.org_id = $org", ("$org", orgId), cancellationToken);
+
+    private async Task<IReadOnlyList<GroupRecord>> ReadGroupsAsync(string where, (string Name, object? Value) parameter, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT g.id, g.org_id, g.name, g.game, t.teacher_id FROM groups g
+            LEFT JOIN group_teachers t ON t.group_id = g.id
+            {where} ORDER BY g.name, g.id, t.teacher_id;
+            """;
+        command.Parameters.AddWithValue(parameter.Name, parameter.Value ?? DBNull.Value);
+        var groups = new List<GroupRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(0);
+            if (groups.Count == 0 || groups[^1].Id != id)
+            {
+                groups.Add(new GroupRecord(id, reader.GetString(1), reader.GetString(2), reader.GetString(3), new List<string>()));
+            }
+            if (!reader.IsDBNull(4))
+            {
+                ((List<string>)groups[^1].Teachers).Add(reader.GetString(4));
+            }
+        }
+        return groups;
+    }
+
+    public Task ReplaceMembersAsync(
+        string groupId, string orgId, IReadOnlyList<DirectoryEntry> members, IReadOnlyList<string?> displayNames, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync((connection, tx) =>
+        {
+            using (var clear = Command(connection, tx, "DELETE FROM group_members WHERE group_id = $g;", ("$g", groupId)))
+            {
+                clear.ExecuteNonQuery();
+            }
+            var now = TimeCodec.ToMicros(DateTimeOffset.UtcNow);
+            for (var i = 0; i < members.Count; i++)
+            {
+                using var directory = Command(connection, tx, """
+                    INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name) VALUES ($pk, $org, $raw, $now, $name)
+                    ON CONFLICT (player_key) DO UPDATE SET display_name = COALESCE(excluded.display_name, players.display_name);
+                    INSERT INTO group_members (group_id, player_key) VALUES ($g, $pk) ON CONFLICT DO NOTHING;
+                    """, ("$pk", members[i].PlayerKey), ("$org", orgId), ("$raw", members[i].RawPlayerId), ("$now", now),
+                    ("$name", displayNames[i]), ("$g", groupId));
+                directory.ExecuteNonQuery();
+            }
+            return 0;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<GroupMember>> GetMembersAsync(string groupId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT m.player_key, p.raw_id, p.display_name FROM group_members m
+            JOIN players p ON p.player_key = m.player_key
+            WHERE m.group_id = $g ORDER BY COALESCE(p.display_name, p.raw_id), m.player_key;
+            """;
+        command.Parameters.AddWithValue("$g", groupId);
+        var members = new List<GroupMember>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            members.Add(new GroupMember(reader.GetString(0), reader.GetString(1), NullableString(reader, 2)));
+        }
+        return members;
+    }
+
+    public async Task<IReadOnlyList<ProgressRow>> GetGroupProgressAsync(GroupRecord group, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT p.org_id, p.game, p.player_key, p.point_id, p.status, p.score, p.duration_seconds, p.count, p.completed_at,
+                   p.score_version, p.trigger_event_id, p.updated_at
+            FROM group_members m
+            JOIN progress_points p ON p.player_key = m.player_key AND p.game = $game AND p.org_id = $org
+            WHERE m.group_id = $g;
+            """;
+        command.Parameters.AddWithValue("$g", group.Id);
+        command.Parameters.AddWithValue("$game", group.Game);
+        command.Parameters.AddWithValue("$org", group.OrgId);
+        var rows = new List<ProgressRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(ReadProgressRow(reader));
+        }
+        return rows;
+    }
+
+    private static ProgressRow ReadProgressRow(SqliteDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
+        reader.IsDBNull(7) ? null : reader.GetInt32(7), TimeCodec.FromMicros(reader.GetInt64(8)), reader.GetString(9),
+        reader.GetString(10), TimeCodec.FromMicros(reader.GetInt64(11)));
+
+    public async Task<long> GetLatestChangeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM progress_changes;";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<CellChange>> GetGroupChangesAsync(GroupRecord group, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT c.seq, c.player_key, c.point_id, p.status, p.score, p.completed_at
+            FROM progress_changes c
+            JOIN group_members m ON m.group_id = $g AND m.player_key = c.player_key
+            LEFT JOIN progress_points p ON p.org_id = c.org_id AND p.game = c.game AND p.player_key = c.player_key AND p.point_id = c.point_id
+            WHERE c.org_id = $org AND c.game = $game AND c.seq > $after
+            ORDER BY c.seq LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$g", group.Id);
+        command.Parameters.AddWithValue("$org", group.OrgId);
+        command.Parameters.AddWithValue("$game", group.Game);
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$limit", limit);
+        var changes = new List<CellChange>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(new CellChange(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), NullableString(reader, 3),
+                reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : TimeCodec.FromMicros(reader.GetInt64(5))));
+        }
+        return changes;
+    }
+}
