@@ -25,7 +25,7 @@ internal static class Events
         return e;
     }
 
-    public static string Array(params JsonObject[] events) => new JsonArray([.. events]).ToJsonString();
+    public static string Array(params JsonObject[] events) => new JsonArray([.. events.Select(e => e.DeepClone())]).ToJsonString();
 
     public static string NewId() => "evt_" + Guid.NewGuid().ToString("N");
 }
