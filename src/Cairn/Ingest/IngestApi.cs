@@ -67,6 +67,12 @@ internal static class IngestApi
             return Problems.BadRequest("The body is not valid gzip, though Content-Encoding says gzip.");
         }
 
+        // The JSON reader does not check the UTF-8 inside strings; bad bytes would fail later, as a 500.
+        if (!System.Text.Unicode.Utf8.IsValid(body.AsSpan(0, length)))
+        {
+            return Problems.BadRequest("The body is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {

@@ -1,0 +1,170 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Cairn.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Cairn.Tests.Support;
+
+/// <summary>
+/// A real Cairn server on a loopback port over a temp data directory, with a fixed admin token and pepper
+/// and one ingest key. Can be stopped and started again on the same data directory.
+/// </summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    public const string AdminToken = "cat_test_admin_token_0123456789abcdef";
+    public const string Pepper = "test-pepper-0123456789-abcdefghij";
+    public const string Org = "org-test";
+    public const string Game = "game-test";
+
+    private readonly Dictionary<string, string?> _overrides;
+    private WebApplication? _app;
+
+    private TestServer(Dictionary<string, string?> overrides)
+    {
+        _overrides = overrides;
+        Directory.CreateDirectory(DataDirectory);
+        Directory.CreateDirectory(CatalogsDirectory);
+    }
+
+    public TempDirectory Root { get; } = new();
+
+    public string DataDirectory => Root.Combine("data");
+
+    public string CatalogsDirectory => Root.Combine("catalogs");
+
+    public string DatabasePath => Path.Combine(DataDirectory, "cairn.db");
+
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>An ingest key for <see cref="Org"/> and <see cref="Game"/>.</summary>
+    public string IngestKey { get; private set; } = null!;
+
+    /// <param name="overrides">Extra configuration (e.g. <c>Ingest:MaxBodyBytes</c>).</param>
+    /// <param name="catalogs">YAML catalog files to write (file name → content) before the start.</param>
+    public static async Task<TestServer> StartAsync(
+        IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string>? catalogs = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Access:AdminToken"] = AdminToken,
+            ["Identity:Pepper"] = Pepper,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+        var server = new TestServer(all);
+        try
+        {
+            foreach (var (name, yaml) in catalogs ?? new Dictionary<string, string>())
+            {
+                await File.WriteAllTextAsync(Path.Combine(server.CatalogsDirectory, name), yaml);
+            }
+            await server.StartAppAsync();
+            server.IngestKey = await server.CreateIngestKeyAsync(Org, Game);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        Http?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    /// <summary>Stops the server and starts a new one on the same data directory (on a new port).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAppAsync();
+    }
+
+    private async Task StartAppAsync()
+    {
+        var app = CairnServer.Build(
+            new ServeSettings { DataDirectory = DataDirectory, Port = 0, CatalogsDirectory = CatalogsDirectory, Overrides = _overrides },
+            TextWriter.Null);
+        await app.StartAsync();
+        _app = app;
+        Http = new HttpClient { BaseAddress = CairnServer.ListeningAddress(app), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task<string> CreateIngestKeyAsync(string org, string game)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/v1/admin/keys", AdminToken, JsonSerializer.Serialize(new { org, game }));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        using var body = await ReadJsonAsync(response);
+        return body.RootElement.GetProperty("key").GetString()!;
+    }
+
+    /// <summary>POST /v1/events with the ingest key (or the given token; "" for none).</summary>
+    public Task<HttpResponseMessage> PostEventsAsync(string json, string? token = null) =>
+        SendAsync(HttpMethod.Post, "/v1/events", token ?? IngestKey, json);
+
+    public Task<HttpResponseMessage> PostEventsAsync(HttpContent content, string? token = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = content };
+        Authorize(request, token ?? IngestKey);
+        return Http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> GetAsAdminAsync(string path) => SendAsync(HttpMethod.Get, path, AdminToken, null);
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, string? json)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+        Authorize(request, token);
+        return Http.SendAsync(request);
+    }
+
+    /// <summary>Posts events and returns the 200 body (fails the test on another status).</summary>
+    public async Task<JsonDocument> IngestAsync(string json)
+    {
+        using var response = await PostEventsAsync(json);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body);
+    }
+
+    public async Task<string> PlayerKeyAsync(string playerId, string org = Org)
+    {
+        using var response = await GetAsAdminAsync($"/v1/admin/players/lookup?org={Uri.EscapeDataString(org)}&playerId={Uri.EscapeDataString(playerId)}");
+        response.EnsureSuccessStatusCode();
+        using var body = await ReadJsonAsync(response);
+        return body.RootElement.GetProperty("playerKey").GetString()!;
+    }
+
+    public static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+    private static void Authorize(HttpRequestMessage request, string token)
+    {
+        if (token.Length > 0)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Root.Dispose();
+    }
+}
