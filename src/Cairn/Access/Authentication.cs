@@ -9,7 +9,10 @@ internal static class Authentication
         const string scheme = "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
         {
-            return null;
+            // A browser session counts for reads only: a cookie never authorizes a change (no CSRF surface).
+            return HttpMethods.IsGet(http.Request.Method) && http.Request.Cookies[Sessions.CookieName] is { Length: > 0 } session
+                ? http.RequestServices.GetService<Sessions>()?.Find(session)
+                : null;
         }
         var token = header[scheme.Length..].Trim();
         return token.Length == 0 ? null : await keys.IdentifyAsync(token, http.RequestAborted);

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Cairn.Access;
 using Cairn.Catalogs;
+using Cairn.Dashboard;
+using Cairn.Groups;
 using Cairn.Identity;
 using Cairn.Ingest;
 using Cairn.Jobs;
@@ -47,6 +49,9 @@ internal static class CairnServer
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
+        app.MapGroupsApi();
+        app.MapMatrixApi();
+        app.MapPages();
 
         startup.Report(app.Services, console);
         return app;
@@ -105,6 +110,9 @@ internal static class CairnServer
             sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>()));
         services.AddSingleton<JobSignal>();
+        services.AddSingleton<ProgressFeed>();
+        services.AddSingleton<MatrixReader>();
+        services.AddSingleton<Sessions>();
         services.AddSingleton<IJobHandler, ProgressMaterializer>();
         services.AddSingleton<JobRunner>();
         // Order matters: migrate, then load catalogs (which may queue recomputes), then start workers.

@@ -8,7 +8,8 @@ namespace Cairn.Jobs;
 /// backoff and jitter, or a dead letter after <see cref="JobOptions.MaxAttempts"/>.
 /// </summary>
 internal sealed class JobRunner(
-    IEventStore store, IJobHandler handler, IOptions<JobOptions> options, TimeProvider time, ILogger<JobRunner> logger)
+    IEventStore store, IJobHandler handler, IOptions<JobOptions> options, TimeProvider time, ILogger<JobRunner> logger,
+    Dashboard.ProgressFeed? feed = null)
 {
     private readonly JobOptions _options = options.Value;
 
@@ -32,6 +33,10 @@ internal sealed class JobRunner(
                 continue;
             }
             await store.CompleteJobAsync(job, workerId, job.PointId, row, time.GetUtcNow(), cancellationToken);
+        }
+        if (jobs.Count > 0)
+        {
+            feed?.Notify();
         }
         return jobs.Count;
     }

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.Json;
+using Cairn.Access;
+using Cairn.Catalogs;
+using Cairn.Progress;
+using Cairn.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Dashboard;
+
+/// <summary>The class progress matrix: one dense read, changes since a cursor, a live stream, and the drill-down.</summary>
+internal static class MatrixApi
+{
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+
+    internal sealed record DrillEvent(string EventId, string EventType, DateTimeOffset Timestamp, JsonElement Data);
+
+    internal sealed record DrillDown(
+        string GroupId, string PlayerKey, string DisplayName, MatrixPoint Point, string Status, double? Score, double? DurationSeconds, int? Count,
+        DateTimeOffset? CompletedAt, string? ScoreVersion, DrillEvent? Reset, DrillEvent? Start, DrillEvent? Completion, IReadOnlyList<DrillEvent> Counted);
+
+    public static RouteGroupBuilder MapMatrixApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/groups/{groupId}").AddEndpointFilter(Authentication.RequireAdminAsync);
+        group.MapGet("/progress", GetProgressAsync);
+        group.MapGet("/progress/stream", StreamAsync);
+        group.MapGet("/players/{playerKey}/points/{pointId}", DrillDownAsync);
+        return group;
+    }
+
+    private static async Task<Results<Ok<Matrix>, Ok<MatrixChanges>, ProblemHttpResult>> GetProgressAsync(
+        string groupId, string? since, IEventStore store, MatrixReader reader, CancellationToken cancellationToken)
+    {
+        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group)
+        {
+            return Problems.NotFound($"No group '{groupId}'.");
+        }
+        if (since is null)
+        {
+            return TypedResults.Ok(await reader.ReadAsync(group, cancellationToken));
+        }
+        if (!Cursor.TryDecode(since, out var after, out _) || after < 0)
+        {
+            return Problems.BadRequest("'since' must be a cursor from an earlier answer.");
+        }
+        var cells = new Dictionary<(string, string), CellUpdate>();
+        var last = after;
+        while (true)
+        {
+            var (changes, next) = await reader.ChangesAsync(group, last, 1_000, cancellationToken);
+            foreach (var (_, cell) in changes)
+            {
+                cells[(cell.PlayerKey, cell.PointId)] = cell;
+            }
+            if (next == last)
+            {
+                break;
+            }
+            last = next;
+        }
+        return TypedResults.Ok(new MatrixChanges([.. cells.Values], Cursor.Encode(last, 0)));
+    }
+
+    /// <summary>
+    /// Server-Sent Events, one <c>cell</c> event per changed cell, with the change's sequence number as its id, so a
+    /// client that reconnects with <c>Last-Event-ID</c> (or <c>?since=</c> a matrix cursor) misses nothing.
+    /// </summary>
+    private static async Task StreamAsync(
+        HttpContext http, string groupId, string? since, IEventStore store, MatrixReader reader, ProgressFeed feed,
+        IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group)
+        {
+            await Problems.NotFound($"No group '{groupId}'.").ExecuteAsync(http);
+            return;
+        }
+        long last;
+        var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
+        if (lastEventId.Length > 0)
+        {
+            if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out last))
+            {
+                await Problems.BadRequest("Last-Event-ID must be the id of an event this stream sent.").ExecuteAsync(http);
+                return;
+            }
+        }
+        else if (since is not null)
+        {
+            if (!Cursor.TryDecode(since, out last, out _))
+            {
+                await Problems.BadRequest("'since' must be a cursor from the matrix.").ExecuteAsync(http);
+                return;
+            }
+        }
+        else
+        {
+            last = await store.GetLatestChangeAsync(cancellationToken);
+        }
+
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        var body = http.Response.Body;
+        await WriteAsync(body, "retry: 2000\n\n", cancellationToken);
+        await http.Response.Body.FlushAsync(cancellationToken);
+        var lastWrite = DateTimeOffset.UtcNow;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var wait = feed.WaitAsync(Poll, cancellationToken);
+                var (changes, next) = await reader.ChangesAsync(group, last, 500, cancellationToken);
+                foreach (var (seq, cell) in changes)
+                {
+                    var data = JsonSerializer.Serialize(cell, json.Value.SerializerOptions);
+                    await WriteAsync(body, $"event: cell\nid: {seq.ToString(CultureInfo.InvariantCulture)}\ndata: {data}\n\n", cancellationToken);
+                }
+                if (changes.Count > 0 || next != last)
+                {
+                    last = next;
+                    await body.FlushAsync(cancellationToken);
+                    lastWrite = DateTimeOffset.UtcNow;
+                    continue;
+                }
+                if (DateTimeOffset.UtcNow - lastWrite >= Heartbeat)
+                {
+                    await WriteAsync(body, ": heartbeat\n\n", cancellationToken);
+                    await body.FlushAsync(cancellationToken);
+                    lastWrite = DateTimeOffset.UtcNow;
+                }
+                await wait;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+    }
+
+    private static ValueTask WriteAsync(Stream body, string text, CancellationToken cancellationToken) =>
+        body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
+
+    private static async Task<Results<Ok<DrillDown>, ProblemHttpResult>> DrillDownAsync(
+        string groupId, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var drill = await ExplainAsync(groupId, playerKey, pointId, store, catalogs, time, cancellationToken);
+        return drill is null ? Problems.NotFound("No such group, member or point.") : TypedResults.Ok(drill);
+    }
+
+    /// <summary>The cell and the events that decided it; null when the group, member or point does not exist.</summary>
+    internal static async Task<DrillDown?> ExplainAsync(
+        string groupId, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group
+            || catalogs.Current.For(group.Game) is not { } catalog
+            || !catalog.PointsById.TryGetValue(pointId, out var point))
+        {
+            return null;
+        }
+        var member = (await store.GetMembersAsync(group.Id, cancellationToken)).FirstOrDefault(m => m.PlayerKey == playerKey);
+        if (member is null)
+        {
+            return null;
+        }
+        var history = await store.GetHistoryAsync(group.OrgId, group.Game, playerKey, point.EventTypes.ToList(), cancellationToken);
+        var explanation = ProgressCalculator.Explain(catalog, point, group.OrgId, playerKey, history, time.GetUtcNow());
+        var row = (await store.GetPlayerProgressAsync(playerKey, group.Game, cancellationToken)).FirstOrDefault(r => r.PointId == pointId && r.OrgId == group.OrgId);
+        return new DrillDown(
+            group.Id, playerKey, member.DisplayName ?? member.RawPlayerId, new MatrixPoint(point.Id, point.Unit, point.Title),
+            row?.Status ?? "white", row?.Score, row?.DurationSeconds, row?.Count, row?.CompletedAt, row?.ScoreVersion,
+            Drill(explanation.Reset), Drill(explanation.Start), Drill(explanation.Completion), explanation.Counted.Select(e => Drill(e)!).ToList());
+    }
+
+    private static DrillEvent? Drill(HistoryEvent? e) => e is null ? null : new DrillEvent(e.EventId, e.EventType, e.Timestamp, e.Data);
+}

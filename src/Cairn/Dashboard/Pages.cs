@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Cairn.Access;
+using Cairn.Catalogs;
+using Cairn.Storage;
+
+namespace Cairn.Dashboard;
+
+/// <summary>
+/// The web pages (server-rendered, no build step): sign in, the group list, the live class matrix, and the
+/// drill-down of one cell. Static assets are embedded in the executable.
+/// </summary>
+internal static class Pages
+{
+    private static readonly Dictionary<string, (string Resource, string ContentType)> Assets = new(StringComparer.Ordinal)
+    {
+        ["cairn.css"] = ("Cairn.Dashboard.Assets.cairn.css", "text/css; charset=utf-8"),
+        ["matrix.js"] = ("Cairn.Dashboard.Assets.matrix.js", "text/javascript; charset=utf-8"),
+    };
+
+    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", () => Results.Redirect("/groups"));
+        app.MapGet("/static/{name}", Asset);
+        app.MapGet("/signin", (string? returnUrl) => SignInPage(returnUrl, error: null));
+        app.MapPost("/signin", SignInAsync).DisableAntiforgery();
+        app.MapPost("/signout", SignOut).DisableAntiforgery();
+        app.MapGet("/groups", GroupsPageAsync);
+        app.MapGet("/groups/{groupId}", MatrixPageAsync);
+        app.MapGet("/groups/{groupId}/players/{playerKey}/points/{pointId}", DrillDownPageAsync);
+        return app;
+    }
+
+    private static IResult Asset(string name)
+    {
+        if (!Assets.TryGetValue(name, out var asset))
+        {
+            return Results.NotFound();
+        }
+        var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(asset.Resource)!;
+        return Results.Stream(stream, asset.ContentType);
+    }
+
+    private static IResult SignInPage(string? returnUrl, string? error) => Html.Page("Sign in", $"""
+        <div class="card"><h2>Sign in</h2>
+        <p class="sub">Paste your access token. (On a development start, the admin token is printed on the console.)</p>
+        {(error is null ? "" : $"<p class=\"error\">{Html.E(error)}</p>")}
+        <form class="signin" method="post" action="/signin">
+          <input type="hidden" name="returnUrl" value="{Html.E(LocalOnly(returnUrl))}">
+          <input type="password" name="token" autocomplete="off" placeholder="token" required autofocus>
+          <button type="submit">Sign in</button>
+        </form></div>
+        """, signedIn: false, status: error is null ? StatusCodes.Status200OK : StatusCodes.Status401Unauthorized);
+
+    private static async Task<IResult> SignInAsync(HttpContext http, ApiKeys keys, Sessions sessions)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return Results.BadRequest();
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var token = form["token"].ToString().Trim();
+        var returnUrl = LocalOnly(form["returnUrl"].ToString());
+        var caller = token.Length is > 0 and < 200 ? await keys.IdentifyAsync(token, http.RequestAborted) : null;
+        if (caller is not Caller.Admin)
+        {
+            return SignInPage(returnUrl, "That token is not valid here.");
+        }
+        http.Response.Cookies.Append(Sessions.CookieName, sessions.Create(caller), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            Path = "/",
+            MaxAge = Sessions.Lifetime,
+        });
+        return Results.Redirect(returnUrl);
+    }
+
+    private static IResult SignOut(HttpContext http, Sessions sessions)
+    {
+        if (http.Request.Cookies[Sessions.CookieName] is { } session)
+        {
+            sessions.End(session);
+        }
+        http.Response.Cookies.Delete(Sessions.CookieName, new CookieOptions { Path = "/" });
+        return Results.Redirect("/signin");
+    }
+
+    /// <summary>Only a path on this site may be a redirect target (no open redirect).</summary>
+    private static string LocalOnly(string? url) =>
+        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal) ? url : "/groups";
+
+    private static async Task<IResult?> RequireSignInAsync(HttpContext http)
+    {
+        var caller = await Authentication.CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
+        return caller is Caller.Admin ? null : Results.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString));
+    }
+
+    private static async Task<IResult> GroupsPageAsync(HttpContext http, IEventStore store, CancellationToken cancellationToken)
+    {
+        if (await RequireSignInAsync(http) is { } redirect)
+        {
+            return redirect;
+        }
+        var groups = await store.ListGroupsAsync(null, cancellationToken);
+        var body = new StringBuilder("<h1>Classes</h1><p class=\"sub\">Open a class to see its progress matrix, live.</p><ul class=\"groups\">");
+        foreach (var g in groups)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/groups/{Uri.EscapeDataString(g.Id)}\">{Html.E(g.Name)}</a> <span class=\"sub\">{Html.E(g.Game)} · {Html.E(g.OrgId)}</span></li>");
+        }
+        if (groups.Count == 0)
+        {
+            body.Append("<li class=\"sub\">No classes yet: create one with POST /v1/groups, or start with --demo.</li>");
+        }
+        body.Append("</ul>");
+        return Html.Page("Classes", body.ToString());
+    }
+
+    private static async Task<IResult> MatrixPageAsync(HttpContext http, string groupId, IEventStore store, MatrixReader reader, CancellationToken cancellationToken)
+    {
+        if (await RequireSignInAsync(http) is { } redirect)
+        {
+            return redirect;
+        }
+        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group)
+        {
+            return Html.Page("Not found", "<p>No such class.</p>", status: StatusCodes.Status404NotFound);
+        }
+        var matrix = await reader.ReadAsync(group, cancellationToken);
+        return Html.Page(group.Name, RenderMatrix(matrix), headerExtra: "<span id=\"live\" class=\"live off\">connecting</span>");
+    }
+
+    internal static string RenderMatrix(Matrix m)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<h1>{Html.E(m.Group.Name)}</h1><p class=\"sub\">{m.Players.Count} students · {m.Points.Count} progress points · game {Html.E(m.Group.Game)}</p>");
+        html.Append("<div class=\"legend\"><span><span class=\"cell green\">✓</span>done, on target</span>")
+            .Append("<span><span class=\"cell yellow\">◐</span>done, needed more (time, help or tries)</span>")
+            .Append("<span><span class=\"cell white\"></span>not yet</span><span>Click a cell for the events behind it.</span></div>");
+
+        // Column groups: the catalog's units in order, then points without a unit.
+        var columns = new List<(string Id, string Title, List<(MatrixPoint Point, int Index)> Points)>();
+        foreach (var unit in m.Units)
+        {
+            columns.Add((unit.Id, unit.Title ?? unit.Id, []));
+        }
+        for (var i = 0; i < m.Points.Count; i++)
+        {
+            var point = m.Points[i];
+            var column = columns.FindIndex(c => c.Id == point.Unit);
+            if (column < 0)
+            {
+                columns.Add((point.Unit ?? "", point.Unit ?? "Other", []));
+                column = columns.Count - 1;
+            }
+            columns[column].Points.Add((point, i));
+        }
+        columns.RemoveAll(c => c.Points.Count == 0);
+
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"scroll\"><table class=\"matrix\" data-group=\"{Html.E(m.Group.Id)}\" data-cursor=\"{Html.E(m.Cursor)}\"><thead><tr><th rowspan=\"2\">Student</th>");
+        foreach (var column in columns)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th class=\"unit\" colspan=\"{column.Points.Count}\" data-unit=\"{Html.E(column.Id)}\">{Html.E(column.Title)}<span class=\"count\"></span></th>");
+        }
+        html.Append("</tr><tr>");
+        foreach (var column in columns)
+        {
+            foreach (var (point, _) in column.Points)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<th title=\"{Html.E(point.Title)}\">{Html.E(point.Id)}</th>");
+            }
+        }
+        html.Append("</tr></thead><tbody>");
+        for (var p = 0; p < m.Players.Count; p++)
+        {
+            var player = m.Players[p];
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-player=\"{Html.E(player.PlayerKey)}\"><th>{Html.E(player.DisplayName)}</th>");
+            foreach (var column in columns)
+            {
+                for (var k = 0; k < column.Points.Count; k++)
+                {
+                    var (point, index) = column.Points[k];
+                    var cell = m.Cells[p][index];
+                    var href = $"/groups/{Uri.EscapeDataString(m.Group.Id)}/players/{Uri.EscapeDataString(player.PlayerKey)}/points/{Uri.EscapeDataString(point.Id)}";
+                    html.Append(CultureInfo.InvariantCulture,
+                        $"<td class=\"cell {cell.Status}{(k == 0 ? " first" : "")}\" data-player=\"{Html.E(player.PlayerKey)}\" data-point=\"{Html.E(point.Id)}\" data-unit=\"{Html.E(column.Id)}\" data-status=\"{cell.Status}\" data-point-title=\"{Html.E(point.Id + " " + (point.Title ?? ""))}\" title=\"{Html.E(Tooltip(point, cell))}\"><a href=\"{Html.E(href)}\">{Symbol(cell.Status)}</a></td>");
+                }
+            }
+            html.Append("</tr>");
+        }
+        html.Append("</tbody></table></div><script src=\"/static/matrix.js\"></script>");
+        return html.ToString();
+    }
+
+    private static string Symbol(string status) => status switch
+    {
+        "green" => "✓",
+        "yellow" => "◐",
+        _ => "",
+    };
+
+    private static string Tooltip(MatrixPoint point, MatrixCell cell)
+    {
+        var parts = new List<string> { point.Id + " " + (point.Title ?? ""), cell.Status == "white" ? "not yet" : cell.Status };
+        if (cell.Score is { } score)
+        {
+            parts.Add("score " + score.ToString("0.#", CultureInfo.InvariantCulture));
+        }
+        if (cell.CompletedAt is { } at)
+        {
+            parts.Add("completed " + at.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
+        }
+        return string.Join(" · ", parts);
+    }
+
+    private static async Task<IResult> DrillDownPageAsync(
+        HttpContext http, string groupId, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await RequireSignInAsync(http) is { } redirect)
+        {
+            return redirect;
+        }
+        var d = await MatrixApi.ExplainAsync(groupId, playerKey, pointId, store, catalogs, time, cancellationToken);
+        if (d is null)
+        {
+            return Html.Page("Not found", "<p>No such class, student or point.</p>", status: StatusCodes.Status404NotFound);
+        }
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"/groups/{Uri.EscapeDataString(groupId)}\">← back to the class</a></p>");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"card\"><h1>{Html.E(d.DisplayName)} · {Html.E(d.Point.Id)}</h1><p class=\"sub\">{Html.E(d.Point.Title)}</p><dl class=\"facts\">");
+        html.Append(CultureInfo.InvariantCulture, $"<dt>Status</dt><dd><span class=\"cell {d.Status}\" style=\"display:inline-block;width:1.6rem;text-align:center\">{Symbol(d.Status)}</span> {(d.Status == "white" ? "not yet" : d.Status)}</dd>");
+        if (d.DurationSeconds is { } duration)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<dt>Time taken</dt><dd>{TimeSpan.FromSeconds(Math.Round(duration)):c}</dd>");
+        }
+        if (d.Count is { } count)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<dt>Counted events</dt><dd>{count}</dd>");
+        }
+        if (d.CompletedAt is { } completed)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<dt>Completed</dt><dd>{completed:yyyy-MM-dd HH:mm:ss} UTC</dd>");
+        }
+        html.Append("</dl></div><div class=\"card\"><h2>The events that decided this cell</h2><table class=\"events\"><tr><th>Role</th><th>Time (UTC)</th><th>Event</th><th>Data</th></tr>");
+        void Row(string role, MatrixApi.DrillEvent? e)
+        {
+            if (e is not null)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{role}</td><td>{e.Timestamp:yyyy-MM-dd HH:mm:ss}</td><td>{Html.E(e.EventType)}</td><td><code>{Html.E(e.Data.GetRawText())}</code></td></tr>");
+            }
+        }
+        Row("reset before", d.Reset);
+        Row("start", d.Start);
+        foreach (var e in d.Counted)
+        {
+            Row("counted", e);
+        }
+        Row("completion", d.Completion);
+        if (d.Reset is null && d.Start is null && d.Completion is null && d.Counted.Count == 0)
+        {
+            html.Append("<tr><td colspan=\"4\" class=\"sub\">No event has decided this cell yet.</td></tr>");
+        }
+        html.Append("</table></div>");
+        return Html.Page($"{d.DisplayName} · {d.Point.Id}", html.ToString());
+    }
+}
