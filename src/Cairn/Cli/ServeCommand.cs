@@ -22,11 +22,16 @@ internal static class ServeCommand
         await app.StartAsync();
         var address = CairnServer.ListeningAddress(app);
         Console.WriteLine($"Cairn is listening on {address} (Ctrl+C to stop).");
+        var simulation = Task.CompletedTask;
         if (settings.Demo)
         {
-            await Demo.DemoRunner.RunAsync(app, address, Console.Out, app.Lifetime.ApplicationStopping);
+            var hint = app.Services.GetRequiredService<Hosting.StartupReport>().GeneratedAdminToken is { } token
+                ? $"the admin token {token}"
+                : "your CAIRN_ADMIN_TOKEN";
+            simulation = await Demo.DemoRunner.RunAsync(app, address, Console.Out, hint, app.Lifetime.ApplicationStopping);
         }
         await app.WaitForShutdownAsync();
+        await simulation;
         return 0;
     }
 }

@@ -11,6 +11,8 @@ internal static class Usage
           cairn import FILE --org ORG [--mapping MAP.yaml] [--game GAME] [--source SRC] [--format jsonl|json|csv|tsv]
                        [--batch N] [--data DIR] [--catalogs DIR] [--no-jobs] [--quiet]
           cairn worker [--data DIR] [--store sqlite] [--catalogs DIR] [--workers N]
+          cairn simulate [--url URL] --key INGEST_KEY [--game mhs] [--students N] [--speed X] [--duration SECONDS]
+                       [--catalogs DIR] [--group ID --org ORG [--admin-token T]] [--seed N]
           cairn catalog check FILE [FILE…]
           cairn jobs dead [--data DIR]
           cairn jobs retry [--id N] [--data DIR]

@@ -9,16 +9,57 @@ using Cairn.Storage;
 namespace Cairn.Demo;
 
 /// <summary>
-/// <c>cairn serve --demo</c>: creates a demo ingest key, sends the server real batches in each dialect
-/// over HTTP (canonical, legacy MongoDB, snake_case LMS, and some broken ones), and prints what Cairn
-/// made of them: per-event results, normalization notes, and a player's stored timeline.
+/// <c>cairn serve --demo</c>: first sends the server a batch in each dialect over HTTP (canonical, legacy
+/// MongoDB, snake_case LMS, and broken ones) and prints what Cairn made of them; then creates a class of
+/// 25 students on the MHS catalog and starts the simulator, so the class matrix fills in live.
 /// </summary>
 internal static class DemoRunner
 {
     public const string Org = "demo";
     public const string Game = "mhs";
+    public const string GroupId = "demo-class";
 
-    public static async Task RunAsync(WebApplication app, Uri address, TextWriter output, CancellationToken cancellationToken)
+    /// <returns>The running simulation (it ends with the server, or when the class is done).</returns>
+    public static async Task<Task> RunAsync(WebApplication app, Uri address, TextWriter output, string signInHint, CancellationToken cancellationToken)
+    {
+        await ShowDialectsAsync(app, address, output, cancellationToken);
+        return await StartClassAsync(app, address, output, signInHint, cancellationToken);
+    }
+
+    private static async Task<Task> StartClassAsync(WebApplication app, Uri address, TextWriter output, string signInHint, CancellationToken cancellationToken)
+    {
+        var catalog = app.Services.GetRequiredService<Catalogs.CatalogRegistry>().Current.For(Game);
+        if (catalog is null)
+        {
+            output.WriteLine($"Demo: no catalog for '{Game}' in the catalogs directory, so no class simulation (run from the repository root).");
+            return Task.CompletedTask;
+        }
+        var store = app.Services.GetRequiredService<IEventStore>();
+        var playerKeys = app.Services.GetRequiredService<Identity.PlayerKeys>();
+        var students = SimStudent.Class(25, seed: 7, catalog.Points.Count);
+        await store.UpsertGroupAsync(new GroupRecord(GroupId, Org, "Demo class 7B", Game, ["t-demo"]), cancellationToken);
+        await store.ReplaceMembersAsync(GroupId, Org,
+            students.Select(s => new DirectoryEntry(Org, playerKeys.Compute(Org, s.PlayerId), s.PlayerId)).ToList(),
+            students.Select(s => (string?)s.DisplayName).ToList(), cancellationToken);
+        var (_, key) = await app.Services.GetRequiredService<ApiKeys>().CreateIngestKeyAsync(Org, Game, cancellationToken);
+        var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var simulator = new Simulator(http, catalog, students, new SimClock(30, TimeProvider.System), output, seed: 7);
+
+        output.WriteLine();
+        output.WriteLine("Demo: a class of 25 students is playing MHS now (30x game speed). Watch it fill in:");
+        output.WriteLine($"  {address}groups/{GroupId}");
+        output.WriteLine($"  sign in with {signInHint}");
+        return Task.Run(async () =>
+        {
+            using (http)
+            {
+                await simulator.RunAsync(null, cancellationToken);
+            }
+        }, CancellationToken.None);
+    }
+
+    private static async Task ShowDialectsAsync(WebApplication app, Uri address, TextWriter output, CancellationToken cancellationToken)
     {
         var keys = app.Services.GetRequiredService<ApiKeys>();
         var (_, key) = await keys.CreateIngestKeyAsync(Org, Game, cancellationToken);
@@ -78,7 +119,7 @@ internal static class DemoRunner
             output.WriteLine($"  {e.Timestamp:HH:mm:ss} {e.EventType} {e.Data.GetRawText()}");
         }
         output.WriteLine();
-        output.WriteLine("Try it yourself (use the admin token printed above):");
+        output.WriteLine("Try it yourself (ADMIN_TOKEN is the admin token):");
         output.WriteLine($"  curl -s {address}v1/players/{playerKey}/events -H \"Authorization: Bearer $ADMIN_TOKEN\"");
         output.WriteLine($"  curl -s {address}v1/admin/rejected -H \"Authorization: Bearer $ADMIN_TOKEN\"");
         output.WriteLine($"  curl -s {address}v1/events -H \"Authorization: Bearer {key}\" -H 'Content-Type: application/json' \\");

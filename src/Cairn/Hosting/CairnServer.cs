@@ -122,7 +122,9 @@ internal static class CairnServer
         {
             services.AddHostedService<JobWorker>();
         }
-        return new StartupReport(storage, identity.PepperVersion, pepperOrigin, generatedToken);
+        var report = new StartupReport(storage, identity.PepperVersion, pepperOrigin, generatedToken);
+        services.AddSingleton(report);
+        return report;
     }
 
     /// <summary>The address the server actually listens on (after binding port 0).</summary>
