@@ -20,13 +20,16 @@ internal static class DemoRunner
     public const string GroupId = "demo-class";
 
     /// <returns>The running simulation (it ends with the server, or when the class is done).</returns>
-    public static async Task<Task> RunAsync(WebApplication app, Uri address, TextWriter output, string signInHint, CancellationToken cancellationToken)
+    /// <param name="speed">Game seconds per real second.</param>
+    public static async Task<Task> RunAsync(
+        WebApplication app, Uri address, TextWriter output, string signInHint, CancellationToken cancellationToken, double speed = 30)
     {
         await ShowDialectsAsync(app, address, output, cancellationToken);
-        return await StartClassAsync(app, address, output, signInHint, cancellationToken);
+        return await StartClassAsync(app, address, output, signInHint, speed, cancellationToken);
     }
 
-    private static async Task<Task> StartClassAsync(WebApplication app, Uri address, TextWriter output, string signInHint, CancellationToken cancellationToken)
+    private static async Task<Task> StartClassAsync(
+        WebApplication app, Uri address, TextWriter output, string signInHint, double speed, CancellationToken cancellationToken)
     {
         var catalog = app.Services.GetRequiredService<Catalogs.CatalogRegistry>().Current.For(Game);
         if (catalog is null)
@@ -44,10 +47,11 @@ internal static class DemoRunner
         var (_, key) = await app.Services.GetRequiredService<ApiKeys>().CreateIngestKeyAsync(Org, Game, cancellationToken);
         var http = new HttpClient { BaseAddress = address };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        var simulator = new Simulator(http, catalog, students, new SimClock(30, TimeProvider.System), output, seed: 7);
+        var simulator = new Simulator(http, catalog, students, new SimClock(speed, TimeProvider.System), output, seed: 7);
 
         output.WriteLine();
-        output.WriteLine("Demo: a class of 25 students is playing MHS now (30x game speed). Watch it fill in:");
+        output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Demo: a class of 25 students is playing MHS now ({speed}x game speed). Watch it fill in:"));
         output.WriteLine($"  {address}groups/{GroupId}");
         output.WriteLine($"  sign in with {signInHint}");
         return Task.Run(async () =>

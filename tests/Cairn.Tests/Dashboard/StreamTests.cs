@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Cairn.Tests.Support;
+
+namespace Cairn.Tests.Dashboard;
+
+public sealed class StreamTests
+{
+    /// <summary>Reads SSE events (id, event, data) from a response until the predicate holds or time runs out.</summary>
+    private sealed class SseReader(HttpResponseMessage response) : IDisposable
+    {
+        private readonly StreamReader _reader = new(response.Content.ReadAsStream());
+
+        public async Task<(string? Id, JsonDocument Data)> NextCellAsync(Func<JsonElement, bool> wanted, double seconds = 10)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+            string? id = null, type = null, data = null;
+            while (true)
+            {
+                var line = await _reader.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("stream ended");
+                if (line.Length == 0)
+                {
+                    if (type == "cell" && data is not null)
+                    {
+                        var doc = JsonDocument.Parse(data);
+                        if (wanted(doc.RootElement))
+                        {
+                            return (id, doc);
+                        }
+                        doc.Dispose();
+                    }
+                    id = type = data = null;
+                    continue;
+                }
+                if (line.StartsWith("id: ", StringComparison.Ordinal)) id = line[4..];
+                else if (line.StartsWith("event: ", StringComparison.Ordinal)) type = line[7..];
+                else if (line.StartsWith("data: ", StringComparison.Ordinal)) data = line[6..];
+            }
+        }
+
+        public void Dispose()
+        {
+            _reader.Dispose();
+            response.Dispose();
+        }
+    }
+
+    private static async Task<SseReader> OpenAsync(DashboardServer d, string? lastEventId = null, string? since = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/groups/{DashboardServer.GroupId}/progress/stream" + (since is null ? "" : "?since=" + Uri.EscapeDataString(since)));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestServer.AdminToken);
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+        var response = await d.Server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        return new SseReader(response);
+    }
+
+    [Fact]
+    public async Task A_completing_event_arrives_on_the_stream_as_a_cell_event()
+    {
+        await using var d = await DashboardServer.StartAsync();
+        var ada = await d.Server.PlayerKeyAsync("ada@school.example");
+        using var stream = await OpenAsync(d);
+
+        await d.SendAsync("ada@school.example", 31, 29, minutesAgo: 5); // completes U1.C1
+        var (id, cell) = await stream.NextCellAsync(c => c.GetProperty("pointId").GetString() == "U1.C1");
+
+        using (cell)
+        {
+            Assert.Equal(ada, cell.RootElement.GetProperty("playerKey").GetString());
+            Assert.Equal("green", cell.RootElement.GetProperty("status").GetString());
+            Assert.True(long.TryParse(id, out _));
+        }
+    }
+
+    [Fact]
+    public async Task Reconnecting_with_Last_Event_ID_replays_what_was_missed()
+    {
+        await using var d = await DashboardServer.StartAsync();
+        var ben = await d.Server.PlayerKeyAsync("ben@school.example");
+        string lastId;
+        using (var first = await OpenAsync(d))
+        {
+            await d.SendAsync("ben@school.example", 31, 29, minutesAgo: 9);
+            var (id, cell) = await first.NextCellAsync(c => c.GetProperty("pointId").GetString() == "U1.C1");
+            cell.Dispose();
+            lastId = id!;
+        }
+
+        // Disconnected: two more cells change meanwhile.
+        await d.SendAsync("ben@school.example", 30, 98, minutesAgo: 8);
+        await d.SendAsync("ben@school.example", 23, 17, minutesAgo: 7);
+        await d.WaitForCellAsync(ben, "U2.C4", "green");
+        using var second = await OpenAsync(d, lastEventId: lastId);
+        var (_, c2) = await second.NextCellAsync(c => c.GetProperty("pointId").GetString() == "U1.C2");
+        var (_, c4) = await second.NextCellAsync(c => c.GetProperty("pointId").GetString() == "U2.C4");
+
+        c2.Dispose();
+        c4.Dispose();
+    }
+
+    [Fact]
+    public async Task A_stream_opened_with_the_matrix_cursor_sends_changes_made_after_the_matrix_was_read()
+    {
+        await using var d = await DashboardServer.StartAsync();
+        using var matrix = await d.MatrixAsync();
+        var cursor = matrix.RootElement.GetProperty("cursor").GetString();
+        await d.SendAsync("cleo@school.example", 31, 29, minutesAgo: 3);
+        var cleo = await d.Server.PlayerKeyAsync("cleo@school.example");
+        await d.WaitForCellAsync(cleo, "U1.C1", "green");
+
+        using var stream = await OpenAsync(d, since: cursor);
+        var (_, cell) = await stream.NextCellAsync(c => c.GetProperty("playerKey").GetString() == cleo);
+
+        using (cell)
+        {
+            Assert.Equal("U1.C1", cell.RootElement.GetProperty("pointId").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_of_an_unknown_group_is_404()
+    {
+        await using var d = await DashboardServer.StartAsync();
+
+        using var response = await d.Server.GetAsAdminAsync("/v1/groups/none/progress/stream");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
