@@ -28,7 +28,9 @@ internal static class ServeCommand
             var hint = app.Services.GetRequiredService<Hosting.StartupReport>().GeneratedAdminToken is { } token
                 ? $"the admin token {token}"
                 : "your CAIRN_ADMIN_TOKEN";
-            simulation = await Demo.DemoRunner.RunAsync(app, address, Console.Out, hint, app.Lifetime.ApplicationStopping);
+            // Demo:Speed (game seconds per real second) lets a test or an impatient visitor fast-forward the class.
+            var speed = app.Configuration.GetValue("Demo:Speed", 30.0);
+            simulation = await Demo.DemoRunner.RunAsync(app, address, Console.Out, hint, app.Lifetime.ApplicationStopping, speed);
         }
         await app.WaitForShutdownAsync();
         await simulation;
