@@ -1,4 +1,3 @@
-using System.Text;
 using Cairn.Import;
 using Cairn.Tests.Support;
 
@@ -13,67 +12,11 @@ public sealed class WavesImportTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 
-    /// <summary>The data rows of a TSV with quoted fields, parsed here without the code under test.</summary>
-    private static List<Dictionary<string, string>> ParseTsv(string text)
-    {
-        var records = new List<List<string>>();
-        var record = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"' && field.Length == 0)
-            {
-                quoted = true;
-            }
-            else if (c == '\t')
-            {
-                record.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                record.Add(field.ToString().TrimEnd('\r'));
-                field.Clear();
-                records.Add(record);
-                record = [];
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-        if (field.Length > 0 || record.Count > 0)
-        {
-            record.Add(field.ToString());
-            records.Add(record);
-        }
-        var header = records[0];
-        return [.. records.Skip(1).Where(r => r.Count > 1).Select(r => header.Zip(r).ToDictionary(p => p.First, p => p.Second))];
-    }
-
     [SkippableFact]
     public async Task Waves_export_imports_every_row_once_with_pseudonymous_players_and_no_personal_data()
     {
         var file = SharedData.RequireWavesSample();
-        var rows = ParseTsv(await File.ReadAllTextAsync(file));
+        var rows = Tsv.Parse(await File.ReadAllTextAsync(file));
         var distinctEvents = rows.Select(r => (r["session_id"], r["index"])).Distinct().Count();
         var sessions = rows.Select(r => r["session_id"]).Distinct(StringComparer.Ordinal).ToList();
         var mapping = ImportMapping.Load(Path.Combine(SharedData.RepositoryRoot(), "mappings", "waves.yaml"));

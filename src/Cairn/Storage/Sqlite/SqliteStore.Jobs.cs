@@ -67,6 +67,13 @@ internal sealed partial class SqliteStore
     public Task<bool> CompleteJobAsync(JobLease job, string workerId, string pointId, ProgressRow? row, DateTimeOffset now, CancellationToken cancellationToken) =>
         InWriteTransactionAsync((connection, tx) =>
         {
+            // A worker whose lease ran out and was taken over may hold a stale result: the job's new owner writes it.
+            using var owned = Command(connection, tx, "SELECT 1 FROM jobs WHERE id = $id AND lease_owner = $worker;",
+                ("$id", job.Id), ("$worker", workerId));
+            if (owned.ExecuteScalar() is null)
+            {
+                return false;
+            }
             ApplyProgress(connection, tx, job.OrgId, job.Game, job.PlayerKey, pointId, row, now);
             using var delete = Command(connection, tx, "DELETE FROM jobs WHERE id = $id AND version = $version AND lease_owner = $worker;",
                 ("$id", job.Id), ("$version", job.Version), ("$worker", workerId));
@@ -126,7 +133,8 @@ internal sealed partial class SqliteStore
     public Task<int> RetryDeadJobsAsync(long? id, DateTimeOffset now, CancellationToken cancellationToken) =>
         InWriteTransactionAsync((connection, tx) =>
         {
-            var filter = id is null ? "" : " WHERE id = $id";
+            // SQLite needs a WHERE on an upsert's SELECT ("WHERE true" at least), or it cannot parse ON CONFLICT.
+            var filter = id is null ? " WHERE true" : " WHERE id = $id";
             using var requeue = Command(connection, tx, $"""
                 INSERT INTO jobs (org_id, game, player_key, point_id, trigger_event_id, run_after, created_at)
                 SELECT org_id, game, player_key, point_id, trigger_event_id, $now, $now FROM dead_jobs{filter}
