@@ -188,6 +188,10 @@ internal static class CatalogLoader
                 CheckKeys(greenMap, GreenKeys, $"'green' of point '{id}'");
                 var (dMin, dMax) = Bounds(Get(greenMap, "durationSeconds"), $"'green.durationSeconds' of point '{id}'");
                 var (cMin, cMax) = Bounds(Get(greenMap, "count"), $"'green.count' of point '{id}'");
+                if (cMin % 1 != 0 || cMax % 1 != 0)
+                {
+                    throw Error(Get(greenMap, "count")!, $"'green.count' of point '{id}' takes whole numbers");
+                }
                 green = new GreenRule(dMin, dMax, cMin is null ? null : checked((int)cMin), cMax is null ? null : checked((int)cMax));
                 if (green.HasDuration && start is null)
                 {

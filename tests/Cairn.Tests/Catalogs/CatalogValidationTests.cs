@@ -23,6 +23,7 @@ public sealed class CatalogValidationTests
     [InlineData(Head + "    start: { eventType: S }\n    complete: { eventType: E }\n    green:\n      durationSeconds:\n        max: -1\n", 8, "max must be a number")]
     [InlineData(Head + "    start: { eventType: S }\n    complete: { eventType: E }\n    green: { durationSeconds: { min: 10, max: 5 } }\n", 6, "min greater than max")]
     [InlineData(Head + "    complete: { eventType: E }\n    count: { eventType: C }\n    green: { count: {} }\n", 6, "needs 'min', 'max' or both")]
+    [InlineData(Head + "    complete: { eventType: E }\n    count: { eventType: C }\n    green: { count: { min: 1.5 } }\n", 6, "takes whole numbers")]
     [InlineData(Head + "    complete: { eventType: E }\n    green: { durationSeconds: { max: 60 } }\n", 5, "duration rule but no 'start'")]
     [InlineData(Head + "    complete: { eventType: E }\n    green: { count: { max: 1 } }\n", 5, "count rule but no 'count' pattern")]
     [InlineData(Head + "    complete: { eventType: E }\n    completeAny:\n      - { eventType: F }\n", 6, "both 'complete' and 'completeAny'")]
