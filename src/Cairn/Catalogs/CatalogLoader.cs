@@ -188,7 +188,7 @@ internal static class CatalogLoader
                 CheckKeys(greenMap, GreenKeys, $"'green' of point '{id}'");
                 var (dMin, dMax) = Bounds(Get(greenMap, "durationSeconds"), $"'green.durationSeconds' of point '{id}'");
                 var (cMin, cMax) = Bounds(Get(greenMap, "count"), $"'green.count' of point '{id}'");
-                if (cMin % 1 != 0 || cMax % 1 != 0)
+                if (cMin is { } lo && lo % 1 != 0 || cMax is { } hi && hi % 1 != 0)
                 {
                     throw Error(Get(greenMap, "count")!, $"'green.count' of point '{id}' takes whole numbers");
                 }
