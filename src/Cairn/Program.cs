@@ -1,6 +1,7 @@
 using Cairn.Cli;
 using Cairn.Catalogs;
 using Cairn.Import;
+using Cairn.Storage;
 
 try
 {
@@ -35,9 +36,14 @@ catch (UsageException ex)
     Console.Error.WriteLine(Usage.Text);
     return 2;
 }
-catch (Exception ex) when (ex is InvalidOperationException or CatalogException or ImportException or IOException)
+catch (Exception ex) when (ex is InvalidOperationException or CatalogException or ImportException or IOException or StoreUnavailableException)
 {
     Console.Error.WriteLine($"cairn: {ex.Message}");
+    return 1;
+}
+catch (System.Data.Common.DbException ex)
+{
+    Console.Error.WriteLine($"cairn: the store refused: {ex.Message}");
     return 1;
 }
 

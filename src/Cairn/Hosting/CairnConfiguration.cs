@@ -61,10 +61,22 @@ internal static class CairnConfiguration
         return store;
     }
 
-    public static IEventStore CreateStore(StorageOptions options) => options.Store.ToLowerInvariant() switch
-    {
-        "sqlite" => new Storage.Sqlite.SqliteStore(Microsoft.Extensions.Options.Options.Create(options)),
-        _ => throw new InvalidOperationException(
-            "The configured store is not one this build knows. This build supports 'sqlite' (the default); PostgreSQL support is planned."),
-    };
+    public static IEventStore CreateStore(StorageOptions options) =>
+        IsSqlite(options)
+            ? new Storage.Sqlite.SqliteStore(Microsoft.Extensions.Options.Options.Create(options))
+            : IsPostgres(options)
+                ? new Storage.Postgres.PostgresStore(Microsoft.Extensions.Options.Options.Create(options))
+                // The value may hold a password: it is not repeated in the message.
+                : throw new InvalidOperationException(
+                    "Storage:Store (--store, CAIRN_STORE) must be 'sqlite' or a PostgreSQL connection string such as " +
+                    "'Host=localhost;Port=5432;Username=cairn;Database=cairn'.");
+
+    public static bool IsSqlite(StorageOptions options) => options.Store.Equals("sqlite", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsPostgres(StorageOptions options) =>
+        options.Store.Contains('=', StringComparison.Ordinal) && options.Store.Contains("host", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Where the store is, for logs: a path, or host:port/database without credentials.</summary>
+    public static string Describe(StorageOptions options) =>
+        IsSqlite(options) ? Path.GetFullPath(options.SqlitePath) : IsPostgres(options) ? Storage.Postgres.PostgresStore.Describe(options.Store) : "(unknown)";
 }

@@ -28,6 +28,7 @@ internal static class CairnServer
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         builder.Services.AddHostedService<CatalogWatcher>();
+        builder.Services.AddHostedService<Storage.Postgres.ProgressNotifications>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

@@ -8,7 +8,7 @@ internal sealed record StartupReport(StorageOptions Storage, int PepperVersion, 
     public void Report(IServiceProvider services, TextWriter console)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Cairn");
-        Log.StoreOpened(logger, Storage.Store, Storage.Store == "sqlite" ? Path.GetFullPath(Storage.SqlitePath) : "(connection string)");
+        Log.StoreOpened(logger, CairnConfiguration.IsSqlite(Storage) ? "sqlite" : "postgresql", CairnConfiguration.Describe(Storage));
         Log.PepperFrom(logger, PepperOrigin, PepperVersion);
         if (GeneratedAdminToken is not null)
         {

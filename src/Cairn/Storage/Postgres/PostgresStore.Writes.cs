@@ -1,0 +1,191 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Cairn.Storage.Postgres;
+
+internal sealed partial class PostgresStore
+{
+    public async Task<IReadOnlyList<bool[]>> WriteAsync(IReadOnlyList<WriteBatch> batches, CancellationToken cancellationToken)
+    {
+        var all = batches.SelectMany(b => b.Events).ToList();
+        try
+        {
+            await EnsurePartitionsAsync(all.Select(e => DateOnly.FromDateTime(e.Timestamp.UtcDateTime)), cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            var receivedAt = DateTime.UtcNow;
+
+            var isNew = await ClaimEventIdsAsync(connection, tx, all, cancellationToken);
+            await CopyEventsAsync(connection, all.Where((_, i) => isNew[i]).ToList(), receivedAt, cancellationToken);
+            await InsertRejectedAsync(connection, tx, batches.SelectMany(b => b.Rejected).ToList(), receivedAt, cancellationToken);
+            await InsertPlayersAsync(connection, tx, batches.SelectMany(b => b.Directory).ToList(), receivedAt, cancellationToken);
+            await UpsertJobsAsync(connection, tx, all.Where((e, i) => isNew[i] && e.PlayerKey is not null && e.Points is { Count: > 0 }).ToList(), receivedAt, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+
+            var results = new bool[batches.Count][];
+            var offset = 0;
+            for (var b = 0; b < batches.Count; b++)
+            {
+                results[b] = isNew.AsSpan(offset, batches[b].Events.Count).ToArray();
+                offset += batches[b].Events.Count;
+            }
+            return results;
+        }
+        catch (Exception ex) when (IsStoreError(ex))
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    /// <summary>
+    /// Registers the idempotency keys; a key that was already there (or appears earlier in this write) is a duplicate.
+    /// One statement for the whole write: its RETURNING lists exactly the keys that are new.
+    /// </summary>
+    private static async Task<bool[]> ClaimEventIdsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<EventRecord> events, CancellationToken cancellationToken)
+    {
+        var isNew = new bool[events.Count];
+        if (events.Count == 0)
+        {
+            return isNew;
+        }
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO event_ids (org_id, source, event_id)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+            ON CONFLICT DO NOTHING
+            RETURNING org_id, source, event_id;
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.OrgId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Source).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EventId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var fresh = new HashSet<(string, string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                fresh.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+        for (var i = 0; i < events.Count; i++)
+        {
+            // The first occurrence of a new key takes it; a repeat later in the same write is a duplicate.
+            isNew[i] = fresh.Remove((events[i].OrgId, events[i].Source, events[i].EventId));
+        }
+        return isNew;
+    }
+
+    /// <summary>Binary COPY: the fastest bulk path into the (partitioned) events table.</summary>
+    private static async Task CopyEventsAsync(NpgsqlConnection connection, List<EventRecord> events, DateTime receivedAt, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+        await using var importer = await connection.BeginBinaryImportAsync("""
+            COPY events (org_id, game, source, event_id, event_type, ts, player_key, session_id, event_key,
+                         data, device, context, schema_version, privacy_level, received_at) FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+        foreach (var e in events)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(e.OrgId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Game, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Source, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.EventId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.EventType, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(importer, e.PlayerKey, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.SessionId, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(importer, e.EventKey, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.DataJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await WriteNullableAsync(importer, e.DeviceJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await WriteNullableAsync(importer, e.ContextJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await WriteNullableAsync(importer, e.SchemaVersion, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.PrivacyLevel, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(receivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+
+    private async Task InsertRejectedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<RejectedRecord> rejected, DateTime receivedAt, CancellationToken cancellationToken)
+    {
+        if (rejected.Count == 0)
+        {
+            return;
+        }
+        var max = _options.MaxRejectedPayloadBytes;
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO rejected_events (org_id, game, event_id, player_key, received_at, raw, reasons)
+            SELECT o, g, e, p, $5, r, j::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[], $7::text[]) AS t(o, g, e, p, r, j);
+            """, connection, tx);
+        command.Parameters.Add(TextArray(rejected.Select(r => r.OrgId)));
+        command.Parameters.Add(TextArray(rejected.Select(r => r.Game)));
+        command.Parameters.Add(TextArray(rejected.Select(r => r.EventId)));
+        command.Parameters.Add(TextArray(rejected.Select(r => r.PlayerKey)));
+        command.Parameters.Add(new NpgsqlParameter { Value = receivedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(TextArray(rejected.Select(r => r.RawJson.Length > max ? r.RawJson[..max] : r.RawJson)));
+        command.Parameters.Add(TextArray(rejected.Select(r => r.ReasonsJson)));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        // Keep the quarantine bounded: trim the oldest rows beyond the cap (cheap on the primary key).
+        await using var trim = new NpgsqlCommand(
+            "DELETE FROM rejected_events WHERE id <= (SELECT MAX(id) FROM rejected_events) - $1;", connection, tx);
+        trim.Parameters.AddWithValue((long)_options.MaxRejectedEvents);
+        await trim.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task InsertPlayersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<DirectoryEntry> entries, DateTime now, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO players (player_key, org_id, raw_id, first_seen)
+            SELECT DISTINCT ON (k) k, o, r, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(k, o, r)
+            ON CONFLICT (player_key) DO NOTHING;
+            """, connection, tx);
+        command.Parameters.Add(TextArray(entries.Select(e => e.PlayerKey)));
+        command.Parameters.Add(TextArray(entries.Select(e => e.OrgId)));
+        command.Parameters.Add(TextArray(entries.Select(e => e.RawPlayerId)));
+        command.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The outbox: one job per (player, point), coalesced; a new trigger bumps the version of a queued one.</summary>
+    private static async Task UpsertJobsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<EventRecord> triggers, DateTime now, CancellationToken cancellationToken)
+    {
+        // ON CONFLICT DO UPDATE may touch a row once per statement, so repeats within this write are folded first.
+        var jobs = new Dictionary<(string, string, string, string), string>();
+        foreach (var e in triggers)
+        {
+            foreach (var point in e.Points!)
+            {
+                jobs[(e.OrgId, e.Game, e.PlayerKey!, point)] = e.EventId;
+            }
+        }
+        if (jobs.Count == 0)
+        {
+            return;
+        }
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO jobs (org_id, game, player_key, point_id, trigger_event_id, run_after, created_at)
+            SELECT o, g, k, p, t, $6, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(o, g, k, p, t)
+            ON CONFLICT (org_id, game, player_key, point_id) DO UPDATE SET
+                version = jobs.version + 1,
+                trigger_event_id = excluded.trigger_event_id,
+                run_after = LEAST(jobs.run_after, excluded.run_after);
+            """, connection, tx);
+        command.Parameters.Add(TextArray(jobs.Keys.Select(k => k.Item1)));
+        command.Parameters.Add(TextArray(jobs.Keys.Select(k => k.Item2)));
+        command.Parameters.Add(TextArray(jobs.Keys.Select(k => k.Item3)));
+        command.Parameters.Add(TextArray(jobs.Keys.Select(k => k.Item4)));
+        command.Parameters.Add(TextArray(jobs.Values));
+        command.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlParameter TextArray(IEnumerable<string?> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+}

@@ -1,0 +1,46 @@
+using Cairn.Dashboard;
+using Npgsql;
+
+namespace Cairn.Storage.Postgres;
+
+/// <summary>
+/// LISTENs for progress changes committed by any process on the database (a <c>cairn worker</c>, another
+/// node) and wakes this node's live streams. Streams still poll, so a dropped connection only adds latency.
+/// </summary>
+internal sealed class ProgressNotifications(IEventStore store, ProgressFeed feed, ILogger<ProgressNotifications> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (store is not PostgresStore postgres)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await postgres.DataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, _) => feed.Notify();
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresStore.ProgressChannel};", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                // Catch up on anything committed while not listening.
+                feed.Notify();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or PostgresException or TimeoutException)
+            {
+                Log.ListenFailed(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+}
