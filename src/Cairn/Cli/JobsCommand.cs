@@ -10,6 +10,7 @@ internal static class JobsCommand
     {
         var verb = args.Positional.Count >= 2 ? args.Positional[1] : null;
         var data = args.Option("data");
+        var storeOption = args.Option("store");
         var idText = verb == "retry" ? args.Option("id") : null;
         args.RejectUnknown();
         long? id = null;
@@ -17,7 +18,7 @@ internal static class JobsCommand
         {
             id = long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw new UsageException("--id takes a job id");
         }
-        await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data), cancellationToken);
+        await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
         switch (verb)
         {
             case "dead":

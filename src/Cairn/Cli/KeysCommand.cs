@@ -16,12 +16,13 @@ internal static class KeysCommand
         var org = args.RequiredOption("org");
         var game = args.RequiredOption("game");
         var data = args.Option("data");
+        var storeOption = args.Option("store");
         args.RejectUnknown();
         if (!AdminApi.Identifier().IsMatch(org) || !AdminApi.Identifier().IsMatch(game))
         {
             throw new UsageException("--org and --game take letters, digits, '_', '.', '-' (up to 64 characters)");
         }
-        var storage = Offline.Storage(data);
+        var storage = Offline.Storage(data, storeOption);
         await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
         var keys = new ApiKeys(store, new AdminToken(SecretHash.NewSecret("unused_")));
         var (record, secret) = await keys.CreateIngestKeyAsync(org, game, cancellationToken);

@@ -7,16 +7,19 @@ internal static class Usage
 
         Usage:
           cairn serve  [--data DIR] [--port N] [--host ADDR] [--store sqlite] [--catalogs DIR] [--demo] [--production]
-          cairn keys create --org ORG --game GAME [--data DIR]
+          cairn keys create --org ORG --game GAME [--data DIR] [--store S]
           cairn import FILE --org ORG [--mapping MAP.yaml] [--game GAME] [--source SRC] [--format jsonl|json|csv|tsv]
-                       [--batch N] [--data DIR] [--catalogs DIR] [--no-jobs] [--quiet]
+                       [--batch N] [--data DIR] [--store S] [--catalogs DIR] [--no-jobs] [--quiet]
           cairn worker [--data DIR] [--store sqlite] [--catalogs DIR] [--workers N]
           cairn simulate [--url URL] --key INGEST_KEY [--game mhs] [--students N] [--speed X] [--duration SECONDS]
                        [--catalogs DIR] [--group ID --org ORG [--admin-token T]] [--seed N]
           cairn catalog check FILE [FILE…]
-          cairn jobs dead [--data DIR]
-          cairn jobs retry [--id N] [--data DIR]
+          cairn jobs dead [--data DIR] [--store S]
+          cairn jobs retry [--id N] [--data DIR] [--store S]
           cairn help
+
+        --store takes 'sqlite' (the default, a file in --data) or a PostgreSQL connection string
+        ("Host=…;Port=…;Username=…;Database=…").
 
         Environment: CAIRN_ADMIN_TOKEN, CAIRN_PEPPER (or CAIRN_PEPPER_FILE), CAIRN_DATA, CAIRN_STORE,
         and CAIRN_Section__Key for any setting (see docs/configuration.md).

@@ -27,6 +27,7 @@ internal static class ImportCommand
         var format = args.Option("format");
         var batchSize = args.IntOption("batch", 1_000, 1, 50_000);
         var data = args.Option("data");
+        var storeOption = args.Option("store");
         var catalogs = args.Option("catalogs") ?? "catalogs";
         var quiet = args.Flag("quiet");
         var runJobs = !args.Flag("no-jobs");
@@ -40,7 +41,7 @@ internal static class ImportCommand
         mapping.Game = gameOption ?? mapping.Game;
         mapping.Source = sourceOption ?? mapping.Source;
 
-        var storage = Offline.Storage(data);
+        var storage = Offline.Storage(data, storeOption);
         var identity = Offline.Identity(data);
         var ingest = Offline.Configuration(data).GetSection(IngestOptions.SectionName).Get<IngestOptions>() ?? new IngestOptions();
         var (pepper, _) = PepperSource.Resolve(identity, storage.DataDirectory, production: false);
