@@ -20,6 +20,7 @@ internal sealed class JobRunner(
         foreach (var job in jobs)
         {
             ProgressRow? row;
+            Log.JobStarted(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
             try
             {
                 row = await handler.RunAsync(job, cancellationToken);
@@ -30,9 +31,11 @@ internal sealed class JobRunner(
                 DateTimeOffset? retryAt = job.Attempts >= _options.MaxAttempts ? null : now + Backoff(job.Attempts);
                 Log.JobFailed(logger, job.Id, job.PointId, job.Attempts, retryAt is null, ex.GetType().Name + ": " + ex.Message);
                 await store.FailJobAsync(job, workerId, ex.GetType().Name + ": " + ex.Message, retryAt, now, cancellationToken);
+                Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
                 continue;
             }
             await store.CompleteJobAsync(job, workerId, job.PointId, row, time.GetUtcNow(), cancellationToken);
+            Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
         }
         if (jobs.Count > 0)
         {
