@@ -35,8 +35,21 @@ internal sealed partial class CairnProcess : IDisposable
 
     /// <param name="extraArgs">More arguments for <c>serve</c> (e.g. <c>--demo</c>).</param>
     /// <param name="environment">More environment variables (e.g. <c>CAIRN_Demo__Speed</c>).</param>
-    public static async Task<CairnProcess> StartAsync(
-        string dataDirectory, IReadOnlyList<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<CairnProcess> StartAsync(
+        string dataDirectory, IReadOnlyList<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartCommandAsync(["serve", "--data", dataDirectory, "--port", "0", .. extraArgs ?? []], dataDirectory, environment, Listening());
+
+    /// <summary><c>cairn worker</c>: no HTTP; ready once it says it runs its loops.</summary>
+    public static Task<CairnProcess> StartWorkerAsync(
+        string dataDirectory, IReadOnlyList<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartCommandAsync(["worker", "--data", dataDirectory, .. extraArgs ?? []], dataDirectory, environment, WorkerReady());
+
+    [GeneratedRegex(@"^cairn worker: ")]
+    private static partial Regex WorkerReady();
+
+    /// <param name="ready">A line that says the process is up; its first group, if any, is the address it listens on.</param>
+    private static async Task<CairnProcess> StartCommandAsync(
+        IReadOnlyList<string> args, string dataDirectory, IReadOnlyDictionary<string, string>? environment, Regex ready)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "cairn.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project must reference src/Cairn");
@@ -47,7 +60,7 @@ internal sealed partial class CairnProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dataDirectory)!,
         };
-        foreach (var arg in new[] { dll, "serve", "--data", dataDirectory, "--port", "0" }.Concat(extraArgs ?? []))
+        foreach (var arg in new[] { dll }.Concat(args))
         {
             info.ArgumentList.Add(arg);
         }
@@ -71,9 +84,9 @@ internal sealed partial class CairnProcess : IDisposable
             {
                 output.AppendLine(line.Data);
             }
-            if (Listening().Match(line.Data) is { Success: true } match)
+            if (ready.Match(line.Data) is { Success: true } match)
             {
-                listening.TrySetResult(new Uri(match.Groups[1].Value));
+                listening.TrySetResult(new Uri(match.Groups.Count > 1 ? match.Groups[1].Value : "http://127.0.0.1:9/"));
             }
         };
         process.ErrorDataReceived += (_, line) =>
