@@ -5,6 +5,7 @@ using System.Text.Json;
 using Cairn.Hosting;
 using Cairn.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Cairn.Benchmarks.Load;
 
@@ -19,7 +20,7 @@ internal static class HttpIngestRun
     public const string Org = "bench";
     public const string WarmupOrg = "bench-warmup";
 
-    public sealed record Result(int Events, TimeSpan Elapsed, double[] LatenciesMs, string DatabasePath)
+    public sealed record Result(int Events, TimeSpan Elapsed, double[] LatenciesMs, long Commits, long Requests, string DatabasePath)
     {
         public double EventsPerSecond => Events / Elapsed.TotalSeconds;
     }
@@ -39,8 +40,13 @@ internal static class HttpIngestRun
                 ["Storage:Synchronous"] = settings.Synchronous,
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+                // The writer's debug message says how many requests each commit took; only the counter reads it.
+                ["Logging:LogLevel:Cairn.Ingest.GroupCommitWriter"] = "Debug",
+                ["Logging:Console:LogLevel:Cairn.Ingest.GroupCommitWriter"] = "Warning",
             },
         }, console);
+        var counter = new CommitCounter();
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(counter);
         await app.StartAsync();
         try
         {
@@ -61,9 +67,11 @@ internal static class HttpIngestRun
                 await SendAllAsync(http, warmupKey, warmup, settings.Clients);
             }
 
+            counter.TakeCounts();
             var started = Stopwatch.GetTimestamp();
             var latencies = await SendAllAsync(http, key, measured, settings.Clients);
             var elapsed = Stopwatch.GetElapsedTime(started);
+            var (commits, requests, _) = counter.TakeCounts();
 
             var store = app.Services.GetRequiredService<IEventStore>();
             var stored = await store.CountEventsAsync(Org, CancellationToken.None);
@@ -71,7 +79,7 @@ internal static class HttpIngestRun
             {
                 throw new InvalidOperationException($"The server stored {stored} events for org '{Org}'; {settings.Events} were sent.");
             }
-            return new Result(settings.Events, elapsed, latencies, Path.Combine(dataDirectory, "cairn.db"));
+            return new Result(settings.Events, elapsed, latencies, commits, requests, Path.Combine(dataDirectory, "cairn.db"));
         }
         finally
         {

@@ -13,7 +13,7 @@ internal sealed record LoadSettings
                  --warmup W        events sent (to another org) before measuring (default 20000)
                  --players P       size of the player pool (default 2000)
                  --synchronous S   SQLite synchronous pragma for both sides: FULL (default) or NORMAL
-                 --markdown FILE   also write the result as a markdown snippet (default: benchmark-load.md)
+                 --markdown FILE   also write the result as a markdown snippet (default: BenchmarkDotNet.Artifacts/results/load.md)
                dotnet run -c Release --project benchmarks/Cairn.Benchmarks -- micro [BenchmarkDotNet args]
         """;
 
@@ -29,7 +29,7 @@ internal sealed record LoadSettings
 
     public string Synchronous { get; init; } = "FULL";
 
-    public string MarkdownPath { get; init; } = "benchmark-load.md";
+    public string MarkdownPath { get; init; } = "BenchmarkDotNet.Artifacts/results/load.md";
 
     public static LoadSettings Parse(IEnumerable<string> args)
     {
@@ -42,7 +42,7 @@ internal sealed record LoadSettings
             Warmup = parsed.IntOption("warmup", 20_000, 0, 10_000_000),
             Players = parsed.IntOption("players", 2_000, 1, 10_000_000),
             Synchronous = (parsed.Option("synchronous") ?? "FULL").ToUpperInvariant(),
-            MarkdownPath = parsed.Option("markdown") ?? "benchmark-load.md",
+            MarkdownPath = parsed.Option("markdown") ?? "BenchmarkDotNet.Artifacts/results/load.md",
         };
         parsed.RejectUnknown();
         if (settings.Synchronous is not ("FULL" or "NORMAL"))

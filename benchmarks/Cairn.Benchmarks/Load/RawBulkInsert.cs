@@ -66,7 +66,8 @@ internal static class RawBulkInsert
         connection.Open();
         using (var pragma = connection.CreateCommand())
         {
-            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={settings.Synchronous};" + Environment.GetEnvironmentVariable("XPRAGMA");
+            // The same tuning as the store's writer connection, so the ratio measures ingest, not SQLite settings.
+            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={settings.Synchronous}; {SqliteStore.WriterTuning}";
             pragma.ExecuteNonQuery();
         }
         using var insert = connection.CreateCommand();
