@@ -11,6 +11,9 @@ internal sealed class PlayerKeys(byte[] pepper, int version)
 {
     private readonly string _prefix = $"p{version}_";
 
+    // One keyed HMAC per thread: the one-shot HashData sets the key up again on every call, which is half its cost.
+    private readonly ThreadLocal<IncrementalHash> _hmac = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, pepper));
+
     public int Version { get; } = version;
 
     public string Compute(string orgId, string rawPlayerId)
@@ -22,7 +25,9 @@ internal sealed class PlayerKeys(byte[] pepper, int version)
         input[written++] = (byte)':';
         Encoding.UTF8.GetBytes(normalized, input[written..]);
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(pepper, input, mac);
+        var hmac = _hmac.Value!;
+        hmac.AppendData(input);
+        hmac.GetHashAndReset(mac);
         return string.Create(_prefix.Length + 32, (_prefix, mac.ToArray()), static (chars, state) =>
         {
             state.Item1.AsSpan().CopyTo(chars);

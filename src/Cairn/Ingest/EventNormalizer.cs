@@ -55,28 +55,8 @@ internal sealed class EventNormalizer(Func<EventSchemas> schemas, IReadOnlyColle
     /// <summary>Normalizes one event object in place. Returns notes of what changed; adds to <paramref name="errors"/> what cannot be fixed.</summary>
     public JsonObject Normalize(JsonObject input, string defaultGame, List<string> notes, List<EventError> errors)
     {
-        var output = new JsonObject();
-        foreach (var (name, value) in input.ToArray())
-        {
-            input.Remove(name);
-            if (Ignored.TryGetValue(name, out var why))
-            {
-                notes.Add($"dropped '{name}': {why}");
-                continue;
-            }
-            var target = name;
-            if (Aliases.TryGetValue(name, out var canonical))
-            {
-                target = canonical;
-                notes.Add($"renamed '{name}' to '{canonical}'");
-            }
-            if (output.ContainsKey(target))
-            {
-                errors.Add(new EventError(target, "conflict", $"'{name}' and another field both map to '{target}'; send only one"));
-                continue;
-            }
-            output[target] = value;
-        }
+        // A canonical event has nothing to rename or drop: it is its own output, without moving every field.
+        var output = HasProducerNames(input) ? RenameFields(input, notes, errors) : input;
 
         UnwrapMongo(output, "eventId", "$oid", notes);
         UnwrapMongo(output, "timestamp", "$date", notes);
@@ -104,6 +84,45 @@ internal sealed class EventNormalizer(Func<EventSchemas> schemas, IReadOnlyColle
             Coerce(data, schema, notes, errors);
         }
         return output;
+    }
+
+    private static JsonObject RenameFields(JsonObject input, List<string> notes, List<EventError> errors)
+    {
+        var output = new JsonObject();
+        foreach (var (name, value) in input.ToArray())
+        {
+            input.Remove(name);
+            if (Ignored.TryGetValue(name, out var why))
+            {
+                notes.Add($"dropped '{name}': {why}");
+                continue;
+            }
+            var target = name;
+            if (Aliases.TryGetValue(name, out var canonical))
+            {
+                target = canonical;
+                notes.Add($"renamed '{name}' to '{canonical}'");
+            }
+            if (output.ContainsKey(target))
+            {
+                errors.Add(new EventError(target, "conflict", $"'{name}' and another field both map to '{target}'; send only one"));
+                continue;
+            }
+            output[target] = value;
+        }
+        return output;
+    }
+
+    private static bool HasProducerNames(JsonObject input)
+    {
+        foreach (var (name, _) in input)
+        {
+            if (Aliases.ContainsKey(name) || Ignored.ContainsKey(name))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void UnwrapMongo(JsonObject output, string field, string wrapper, List<string> notes)
@@ -233,7 +252,7 @@ internal sealed class EventNormalizer(Func<EventSchemas> schemas, IReadOnlyColle
         }
         foreach (var section in (ReadOnlySpan<string>)["data", "context", "device"])
         {
-            if (output[section] is not JsonObject obj)
+            if (output[section] is not JsonObject obj || !HasAny(obj, _drop))
             {
                 continue;
             }
@@ -245,6 +264,19 @@ internal sealed class EventNormalizer(Func<EventSchemas> schemas, IReadOnlyColle
                 }
             }
         }
+    }
+
+    /// <summary>Looks the object's few keys up in the set, rather than removing every field of the set from it.</summary>
+    private static bool HasAny(JsonObject obj, HashSet<string> names)
+    {
+        foreach (var (key, _) in obj)
+        {
+            if (names.Contains(key))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void Coerce(JsonObject data, IReadOnlyDictionary<string, FieldType> schema, List<string> notes, List<EventError> errors)

@@ -29,6 +29,8 @@ internal sealed class IngestPipeline(EventNormalizer normalizer, PlayerKeys play
         var rejected = new List<RejectedRecord>();
         var directory = new List<DirectoryEntry>();
         var seenPlayers = new HashSet<string>(StringComparer.Ordinal);
+        // A batch usually comes from one client, so one player: compute each raw id's key once per batch.
+        var keysOfBatch = new Dictionary<string, string>(StringComparer.Ordinal);
 
         for (var i = 0; i < events.Count; i++)
         {
@@ -68,7 +70,11 @@ internal sealed class IngestPipeline(EventNormalizer normalizer, PlayerKeys play
             string? key = null;
             if (valid.RawPlayerId is { } rawPlayer)
             {
-                key = playerKeys.Compute(scope.OrgId, rawPlayer);
+                if (!keysOfBatch.TryGetValue(rawPlayer, out key))
+                {
+                    key = playerKeys.Compute(scope.OrgId, rawPlayer);
+                    keysOfBatch[rawPlayer] = key;
+                }
                 if (seenPlayers.Add(key))
                 {
                     directory.Add(new DirectoryEntry(scope.OrgId, key, rawPlayer.Trim()));
