@@ -31,6 +31,11 @@ internal interface IEventStore : IAsyncDisposable
 
     Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken);
 
+    Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string? orgId, CancellationToken cancellationToken);
+
+    /// <summary>Marks a key revoked; false when there is no such live key.</summary>
+    Task<bool> RevokeApiKeyAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
+
     // Jobs: the outbox of recomputes, written with the events that trigger them.
 
     /// <summary>Leases up to <paramref name="max"/> due jobs whose lease is free or expired.</summary>
@@ -84,4 +89,38 @@ internal interface IEventStore : IAsyncDisposable
 
     /// <summary>Cells of the group's members changed after <paramref name="afterSeq"/>, oldest first, with their current state.</summary>
     Task<IReadOnlyList<CellChange>> GetGroupChangesAsync(GroupRecord group, long afterSeq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The groups a player is a member of (to decide which teachers' scopes cover them).</summary>
+    Task<IReadOnlyList<GroupRecord>> GetGroupsOfPlayerAsync(string playerKey, CancellationToken cancellationToken);
+
+    // Privacy: the directory, consent, audit, erasure, retention, export.
+
+    Task<PlayerInfo?> GetPlayerAsync(string playerKey, CancellationToken cancellationToken);
+
+    /// <summary>Sets consent and age flags (creating the directory row if needed). Under 13 without parental consent keeps no name.</summary>
+    Task SetConsentAsync(ConsentRecord consent, CancellationToken cancellationToken);
+
+    /// <summary>Every player who opted out (ingest keeps these in memory and drops their events).</summary>
+    Task<IReadOnlyList<string>> ListOptedOutAsync(CancellationToken cancellationToken);
+
+    Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Removes everything of one player: events, quarantined events, jobs, progress and its change log, memberships, the directory row.</summary>
+    Task<ErasureCounts> ErasePlayerAsync(string orgId, string playerKey, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the events a retention rule says are too old. Returns how many.</summary>
+    Task<long> PurgeAsync(PurgeRule rule, CancellationToken cancellationToken);
+
+    /// <summary>Events in (timestamp, seq) order, read as they are written out: constant memory, whatever the size.</summary>
+    IAsyncEnumerable<StoredEvent> ExportEventsAsync(ExportFilter filter, CancellationToken cancellationToken);
+
+    IAsyncEnumerable<ProgressRow> ExportProgressAsync(ExportFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Directory rows whose playerKey does not start with <paramref name="currentPrefix"/> (keys of an older pepper).</summary>
+    Task<IReadOnlyList<PlayerInfo>> ListPlayersNotKeyedWithAsync(string currentPrefix, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Moves everything of a player from an old key to a new one (pepper rotation). Returns the rows moved.</summary>
+    Task<long> RekeyPlayerAsync(string oldKey, string newKey, CancellationToken cancellationToken);
 }

@@ -149,6 +149,29 @@ internal static class PostgresMigrations
             );
             CREATE INDEX ix_group_members_player ON group_members (player_key);
             """),
+        (2, """
+            ALTER TABLE api_keys ADD COLUMN role text;
+            ALTER TABLE api_keys ADD COLUMN teachers text;
+            ALTER TABLE api_keys ADD COLUMN player_key text;
+
+            ALTER TABLE players ADD COLUMN consent text NOT NULL DEFAULT 'unknown';
+            ALTER TABLE players ADD COLUMN under13 boolean NOT NULL DEFAULT false;
+            ALTER TABLE players ADD COLUMN parental_consent boolean NOT NULL DEFAULT false;
+            CREATE INDEX ix_players_consent ON players (consent) WHERE consent = 'opted-out';
+
+            CREATE TABLE audit_log (
+                id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at     timestamptz NOT NULL,
+                actor  text NOT NULL,
+                action text NOT NULL,
+                scope  text NOT NULL,
+                detail text NOT NULL
+            );
+
+            CREATE INDEX ix_rejected_player ON rejected_events (player_key) WHERE player_key IS NOT NULL;
+            CREATE INDEX ix_changes_player ON progress_changes (player_key);
+            CREATE INDEX ix_events_retention ON events (privacy_level, ts);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

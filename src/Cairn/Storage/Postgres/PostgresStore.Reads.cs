@@ -116,26 +116,49 @@ internal sealed partial class PostgresStore
     public async Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("INSERT INTO api_keys (id, key_hash, org_id, game, created_at) VALUES ($1, $2, $3, $4, $5);", connection);
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO api_keys (id, key_hash, org_id, game, created_at, role, teachers, player_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+            """, connection);
         command.Parameters.AddWithValue(key.Id);
         command.Parameters.AddWithValue(key.KeyHash);
         command.Parameters.AddWithValue(key.OrgId);
         command.Parameters.AddWithValue(key.Game);
         command.Parameters.AddWithValue(key.CreatedAt.UtcDateTime);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)key.Role ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = key.Teachers is { Count: > 0 } t ? string.Join(',', t) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)key.PlayerKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken)
+    public async Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken) =>
+        (await ReadApiKeysAsync("WHERE key_hash = $1", keyHash, cancellationToken)).FirstOrDefault();
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string? orgId, CancellationToken cancellationToken) =>
+        ReadApiKeysAsync("WHERE $1::text IS NULL OR org_id = $1 ORDER BY created_at, id", orgId, cancellationToken);
+
+    private async Task<IReadOnlyList<ApiKeyRecord>> ReadApiKeysAsync(string where, string? parameter, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT id, key_hash, org_id, game, created_at, revoked_at FROM api_keys WHERE key_hash = $1;", connection);
-        command.Parameters.AddWithValue(keyHash);
+        await using var command = new NpgsqlCommand(
+            $"SELECT id, key_hash, org_id, game, created_at, revoked_at, role, teachers, player_key FROM api_keys {where};", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)parameter ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var keys = new List<ApiKeyRecord>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            keys.Add(new ApiKeyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                Utc(reader.GetDateTime(4)), reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5)),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7).Split(',', StringSplitOptions.RemoveEmptyEntries),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
-        return new ApiKeyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            Utc(reader.GetDateTime(4)), reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5)));
+        return keys;
     }
+
+    public Task<bool> RevokeApiKeyAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InTransactionAsync(async (connection, tx) =>
+        {
+            await using var command = Command(connection, tx, "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL;", now, id);
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
 }

@@ -147,6 +147,30 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_group_members_player ON group_members (player_key);
             """),
+        (4, """
+            -- Read tokens: a role and a scope. Ingest keys have no role.
+            ALTER TABLE api_keys ADD COLUMN role TEXT;
+            ALTER TABLE api_keys ADD COLUMN teachers TEXT;
+            ALTER TABLE api_keys ADD COLUMN player_key TEXT;
+
+            ALTER TABLE players ADD COLUMN consent TEXT NOT NULL DEFAULT 'unknown';
+            ALTER TABLE players ADD COLUMN under13 INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE players ADD COLUMN parental_consent INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_players_consent ON players (consent) WHERE consent = 'opted-out';
+
+            CREATE TABLE audit_log (
+                id     INTEGER PRIMARY KEY,
+                at     INTEGER NOT NULL,
+                actor  TEXT NOT NULL,
+                action TEXT NOT NULL,
+                scope  TEXT NOT NULL,
+                detail TEXT NOT NULL
+            );
+
+            CREATE INDEX ix_rejected_player ON rejected_events (player_key) WHERE player_key IS NOT NULL;
+            CREATE INDEX ix_changes_player ON progress_changes (player_key);
+            CREATE INDEX ix_events_retention ON events (privacy_level, ts);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -134,31 +134,57 @@ internal sealed partial class SqliteStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO api_keys (id, key_hash, org_id, game, created_at) VALUES ($id, $hash, $org, $game, $at);";
+        command.CommandText = """
+            INSERT INTO api_keys (id, key_hash, org_id, game, created_at, role, teachers, player_key)
+            VALUES ($id, $hash, $org, $game, $at, $role, $teachers, $pk);
+            """;
         command.Parameters.AddWithValue("$id", key.Id);
         command.Parameters.AddWithValue("$hash", key.KeyHash);
         command.Parameters.AddWithValue("$org", key.OrgId);
         command.Parameters.AddWithValue("$game", key.Game);
         command.Parameters.AddWithValue("$at", TimeCodec.ToMicros(key.CreatedAt));
+        command.Parameters.AddWithValue("$role", (object?)key.Role ?? DBNull.Value);
+        command.Parameters.AddWithValue("$teachers", key.Teachers is { Count: > 0 } t ? string.Join(',', t) : DBNull.Value);
+        command.Parameters.AddWithValue("$pk", (object?)key.PlayerKey ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken)
+    private const string ApiKeyColumns = "id, key_hash, org_id, game, created_at, revoked_at, role, teachers, player_key";
+
+    public async Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken) =>
+        (await ReadApiKeysAsync("WHERE key_hash = $p", keyHash, cancellationToken)).FirstOrDefault();
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string? orgId, CancellationToken cancellationToken) =>
+        ReadApiKeysAsync("WHERE $p IS NULL OR org_id = $p ORDER BY created_at, id", orgId, cancellationToken);
+
+    private async Task<IReadOnlyList<ApiKeyRecord>> ReadApiKeysAsync(string where, string? parameter, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, key_hash, org_id, game, created_at, revoked_at FROM api_keys WHERE key_hash = $hash;";
-        command.Parameters.AddWithValue("$hash", keyHash);
+        command.CommandText = $"SELECT {ApiKeyColumns} FROM api_keys {where};";
+        command.Parameters.AddWithValue("$p", (object?)parameter ?? DBNull.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var keys = new List<ApiKeyRecord>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            keys.Add(new ApiKeyRecord(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                TimeCodec.FromMicros(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : TimeCodec.FromMicros(reader.GetInt64(5)),
+                NullableString(reader, 6),
+                NullableString(reader, 7)?.Split(',', StringSplitOptions.RemoveEmptyEntries),
+                NullableString(reader, 8)));
         }
-        return new ApiKeyRecord(
-            reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            TimeCodec.FromMicros(reader.GetInt64(4)),
-            reader.IsDBNull(5) ? null : TimeCodec.FromMicros(reader.GetInt64(5)));
+        return keys;
     }
+
+    public Task<bool> RevokeApiKeyAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync((connection, tx) =>
+        {
+            using var command = Command(connection, tx, "UPDATE api_keys SET revoked_at = $now WHERE id = $id AND revoked_at IS NULL;",
+                ("$now", TimeCodec.ToMicros(now)), ("$id", id));
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -99,7 +99,8 @@ internal sealed partial class SqliteStore
         _writer.Open();
         using (var pragma = _writer.CreateCommand())
         {
-            pragma.CommandText = $"PRAGMA synchronous={SynchronousMode()}; PRAGMA busy_timeout=30000; {WriterTuning}";
+            // secure_delete: an erased player's bytes are overwritten, not left in free pages.
+            pragma.CommandText = $"PRAGMA synchronous={SynchronousMode()}; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON; {WriterTuning}";
             pragma.ExecuteNonQuery();
         }
         _commands = new WriteCommands(_writer);

@@ -1,0 +1,7 @@
+namespace Cairn.Storage;
+
+/// <summary>
+/// One line of the audit log: who (a key id, never a secret), did what, within which scope. It never holds a raw
+/// player id, a name or a playerKey of the subject.
+/// </summary>
+internal sealed record AuditEntry(DateTimeOffset At, string Actor, string Action, string Scope, string Detail);
