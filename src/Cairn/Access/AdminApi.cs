@@ -13,6 +13,9 @@ internal static partial class AdminApi
     {
         var group = app.MapGroup("/v1/admin").AddEndpointFilter(Authentication.RequireAdminAsync);
         group.MapPost("/keys", CreateKeyAsync);
+        group.MapGet("/keys", ListKeysAsync);
+        group.MapDelete("/keys/{id}", RevokeKeyAsync);
+        group.MapGet("/audit", async (IEventStore store, CancellationToken ct) => TypedResults.Ok(new AuditPage(await store.ListAuditAsync(500, ct))));
         group.MapGet("/rejected", ListRejectedAsync);
         group.MapGet("/players/lookup", LookupPlayerFromQueryAsync);
         group.MapPost("/players/lookup", LookupPlayerAsync);
@@ -23,28 +26,53 @@ internal static partial class AdminApi
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", RegexOptions.CultureInvariant)]
     public static partial Regex Identifier();
 
-    internal sealed record CreateKeyRequest(string? Org, string? Game);
+    internal sealed record CreateKeyRequest(string? Org, string? Game, string? Role = null, IReadOnlyList<string>? Teachers = null, string? PlayerId = null);
 
-    internal sealed record CreatedKey(string Id, string Key, string Org, string Game, DateTimeOffset CreatedAt);
+    internal sealed record CreatedKey(string Id, string Key, string Org, string? Game, string? Role, DateTimeOffset CreatedAt);
+
+    internal sealed record KeyView(string Id, string Kind, string Org, string? Game, string? Role, IReadOnlyList<string>? Teachers, string? PlayerKey,
+        DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+    internal sealed record KeyList(IReadOnlyList<KeyView> Keys);
+
+    internal sealed record AuditPage(IReadOnlyList<AuditEntry> Entries);
 
     internal sealed record LookupRequest(string? Org, string? PlayerId);
 
     internal sealed record LookupResponse(string Org, string PlayerKey, bool Known);
 
+    /// <summary>Without a role: an ingest key for an org and game. With one: a read token (see <see cref="KeyRequests"/>).</summary>
     private static async Task<Results<Created<CreatedKey>, ProblemHttpResult>> CreateKeyAsync(
-        CreateKeyRequest? request, ApiKeys keys, CancellationToken cancellationToken)
+        CreateKeyRequest? request, ApiKeys keys, PlayerKeys playerKeys, CancellationToken cancellationToken)
     {
         if (request?.Org is not { } org || !Identifier().IsMatch(org))
         {
             return Problems.BadRequest("'org' is required: letters, digits, '_', '.', '-', up to 64 characters.");
         }
-        if (request.Game is not { } game || !Identifier().IsMatch(game))
+        if (request.Role is null)
         {
-            return Problems.BadRequest("'game' is required: letters, digits, '_', '.', '-', up to 64 characters.");
+            if (request.Game is not { } game || !Identifier().IsMatch(game))
+            {
+                return Problems.BadRequest("'game' is required for an ingest key: letters, digits, '_', '.', '-', up to 64 characters.");
+            }
+            var (record, secret) = await keys.CreateIngestKeyAsync(org, game, cancellationToken);
+            return TypedResults.Created($"/v1/admin/keys/{record.Id}", new CreatedKey(record.Id, secret, org, game, null, record.CreatedAt));
         }
-        var (record, secret) = await keys.CreateIngestKeyAsync(org, game, cancellationToken);
-        return TypedResults.Created($"/v1/admin/keys/{record.Id}", new CreatedKey(record.Id, secret, org, game, record.CreatedAt));
+        if (KeyRequests.Check(request.Role, request.Teachers, request.PlayerId) is { } problem)
+        {
+            return Problems.BadRequest(problem);
+        }
+        var playerKey = request.PlayerId is { } raw ? playerKeys.Compute(org, raw) : null;
+        var (token, tokenSecret) = await keys.CreateReadTokenAsync(request.Role, org, request.Teachers, playerKey, cancellationToken);
+        return TypedResults.Created($"/v1/admin/keys/{token.Id}", new CreatedKey(token.Id, tokenSecret, org, null, request.Role, token.CreatedAt));
     }
+
+    private static async Task<Ok<KeyList>> ListKeysAsync(string? org, IEventStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new KeyList((await store.ListApiKeysAsync(org, cancellationToken)).Select(k => new KeyView(
+            k.Id, k.IsIngestKey ? "ingest" : "read", k.OrgId, k.IsIngestKey ? k.Game : null, k.Role, k.Teachers, k.PlayerKey, k.CreatedAt, k.RevokedAt)).ToList()));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(string id, ApiKeys keys, CancellationToken cancellationToken) =>
+        await keys.RevokeAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"No live key '{id}'.");
 
     private static async Task<Results<Ok<RejectedPage>, ProblemHttpResult>> ListRejectedAsync(
         string? org, string? limit, string? cursor, IEventStore store, CancellationToken cancellationToken)

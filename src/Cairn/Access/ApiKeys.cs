@@ -3,27 +3,59 @@ using Cairn.Storage;
 
 namespace Cairn.Access;
 
-/// <summary>Creates ingest keys and recognizes them. Known keys are cached so ingest never reads the store per request.</summary>
-internal sealed class ApiKeys(IEventStore store, AdminToken adminToken)
+/// <summary>
+/// Creates ingest keys and read tokens, recognizes them, and revokes them. Recognized keys are cached so
+/// ingest does not read the store per request; a cached entry is re-read after <see cref="CacheFor"/>, so a
+/// revocation made by another process takes effect within that time (at once in this process).
+/// </summary>
+internal sealed class ApiKeys(IEventStore store, AdminToken adminToken, TimeProvider? time = null)
 {
     public const string IngestKeyPrefix = "cik_";
+    public const string ReadTokenPrefix = "crt_";
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, ApiKeyRecord> _byHash = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<string, (ApiKeyRecord Record, DateTimeOffset Until)> _byHash = new(StringComparer.Ordinal);
 
     /// <summary>Creates a key for one org and game. The returned secret is shown once and never stored.</summary>
-    public async Task<(ApiKeyRecord Record, string Secret)> CreateIngestKeyAsync(string orgId, string game, CancellationToken cancellationToken)
+    public Task<(ApiKeyRecord Record, string Secret)> CreateIngestKeyAsync(string orgId, string game, CancellationToken cancellationToken) =>
+        CreateAsync(IngestKeyPrefix, orgId, game, role: null, teachers: null, playerKey: null, cancellationToken);
+
+    /// <summary>Creates a read token with a role and a scope (teacher ids for teachers, a playerKey for a student).</summary>
+    public Task<(ApiKeyRecord Record, string Secret)> CreateReadTokenAsync(
+        string role, string orgId, IReadOnlyList<string>? teachers, string? playerKey, CancellationToken cancellationToken) =>
+        CreateAsync(ReadTokenPrefix, orgId, "", role, teachers, playerKey, cancellationToken);
+
+    private async Task<(ApiKeyRecord Record, string Secret)> CreateAsync(
+        string prefix, string orgId, string game, string? role, IReadOnlyList<string>? teachers, string? playerKey, CancellationToken cancellationToken)
     {
-        var secret = SecretHash.NewSecret(IngestKeyPrefix);
+        var secret = SecretHash.NewSecret(prefix);
         var record = new ApiKeyRecord(
             Id: "key_" + Guid.NewGuid().ToString("N")[..12],
             KeyHash: SecretHash.Of(secret),
             OrgId: orgId,
             Game: game,
-            CreatedAt: DateTimeOffset.UtcNow,
-            RevokedAt: null);
+            CreatedAt: _time.GetUtcNow(),
+            RevokedAt: null,
+            Role: role,
+            Teachers: teachers,
+            PlayerKey: playerKey);
         await store.CreateApiKeyAsync(record, cancellationToken);
-        _byHash[record.KeyHash] = record;
+        _byHash[record.KeyHash] = (record, _time.GetUtcNow() + CacheFor);
         return (record, secret);
+    }
+
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        var revoked = await store.RevokeApiKeyAsync(id, _time.GetUtcNow(), cancellationToken);
+        foreach (var (hash, entry) in _byHash)
+        {
+            if (entry.Record.Id == id)
+            {
+                _byHash.TryRemove(hash, out _);
+            }
+        }
+        return revoked;
     }
 
     /// <summary>Who a bearer token belongs to, or null when it is no known, live key or token.</summary>
@@ -33,20 +65,38 @@ internal sealed class ApiKeys(IEventStore store, AdminToken adminToken)
         {
             return new Caller.Admin();
         }
-        if (!token.StartsWith(IngestKeyPrefix, StringComparison.Ordinal) || token.Length > 128)
+        if (token.Length > 128 || !(token.StartsWith(IngestKeyPrefix, StringComparison.Ordinal) || token.StartsWith(ReadTokenPrefix, StringComparison.Ordinal)))
         {
             return null;
         }
         var hash = SecretHash.Of(token);
-        if (!_byHash.TryGetValue(hash, out var record))
+        var now = _time.GetUtcNow();
+        ApiKeyRecord? record;
+        if (_byHash.TryGetValue(hash, out var cached) && cached.Until > now)
+        {
+            record = cached.Record;
+        }
+        else
         {
             record = await store.FindApiKeyAsync(hash, cancellationToken);
             if (record is null)
             {
+                _byHash.TryRemove(hash, out _);
                 return null;
             }
-            _byHash[hash] = record;
+            _byHash[hash] = (record, now + CacheFor);
         }
-        return record.RevokedAt is null ? new Caller.IngestKey(record.Id, record.OrgId, record.Game) : null;
+        if (record.RevokedAt is not null)
+        {
+            return null;
+        }
+        return record.Role switch
+        {
+            null => new Caller.IngestKey(record.Id, record.OrgId, record.Game),
+            Roles.Admin => new Caller.Admin(record.Id),
+            // A student token whose player was erased has no player left: it covers nothing.
+            Roles.Student when record.PlayerKey is null => null,
+            var role => new Caller.Reader(record.Id, role, record.OrgId, record.Teachers ?? [], record.PlayerKey),
+        };
     }
 }

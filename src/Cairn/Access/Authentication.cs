@@ -18,16 +18,38 @@ internal static class Authentication
         return token.Length == 0 ? null : await keys.IdentifyAsync(token, http.RequestAborted);
     }
 
-    /// <summary>Endpoint filter: only the admin token passes (401 without a valid token, 403 with another kind).</summary>
+    private const string CallerItem = "cairn.caller";
+
+    /// <summary>The caller an endpoint filter authenticated for this request.</summary>
+    public static Caller Current(HttpContext http) =>
+        http.Items[CallerItem] as Caller ?? throw new InvalidOperationException("No authentication filter ran for this endpoint.");
+
+    /// <summary>Endpoint filter: only admins pass (401 without a valid token, 403 with another kind).</summary>
     public static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var caller = await CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
+        http.Items[CallerItem] = caller;
         return caller switch
         {
             null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <admin token>'."),
             Caller.Admin => await next(context),
-            _ => Problems.Forbidden("This call needs the admin token; an ingest key can only send events."),
+            Caller.IngestKey => Problems.Forbidden("This call needs the admin token; an ingest key can only send events."),
+            _ => Problems.Forbidden("This call needs the admin role."),
+        };
+    }
+
+    /// <summary>Endpoint filter: admins and read tokens pass; each handler then checks the scope of what it returns.</summary>
+    public static async ValueTask<object?> RequireReaderAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var caller = await CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
+        http.Items[CallerItem] = caller;
+        return caller switch
+        {
+            null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <token>' (a read token or the admin token)."),
+            Caller.IngestKey => Problems.Forbidden("An ingest key can only send events; reading needs a read token."),
+            _ => await next(context),
         };
     }
 }

@@ -7,7 +7,10 @@ internal static class Usage
 
         Usage:
           cairn serve  [--data DIR] [--port N] [--host ADDR] [--store sqlite] [--catalogs DIR] [--demo] [--production]
-          cairn keys create --org ORG --game GAME [--data DIR] [--store S]
+          cairn keys create --org ORG --game GAME                       an ingest key
+          cairn keys create --org ORG --role ROLE [--teacher ID[,ID…]] [--player RAW_ID]   a read token
+                 (roles: admin, org-admin, teacher-admin, teacher, student)
+          cairn keys list [--org ORG] | cairn keys revoke KEY_ID      (all keys commands take --data, --store)
           cairn import FILE --org ORG [--mapping MAP.yaml] [--game GAME] [--source SRC] [--format jsonl|json|csv|tsv]
                        [--batch N] [--data DIR] [--store S] [--catalogs DIR] [--no-jobs] [--quiet]
           cairn worker [--data DIR] [--store sqlite] [--catalogs DIR] [--workers N]

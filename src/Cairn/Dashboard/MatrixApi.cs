@@ -24,17 +24,21 @@ internal static class MatrixApi
 
     public static RouteGroupBuilder MapMatrixApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/groups/{groupId}").AddEndpointFilter(Authentication.RequireAdminAsync);
+        var group = app.MapGroup("/v1/groups/{groupId}").AddEndpointFilter(Authentication.RequireReaderAsync);
         group.MapGet("/progress", GetProgressAsync);
         group.MapGet("/progress/stream", StreamAsync);
         group.MapGet("/players/{playerKey}/points/{pointId}", DrillDownAsync);
         return group;
     }
 
+    /// <summary>The group, when it exists and the caller's scope covers it (otherwise null: the answer is 404 either way).</summary>
+    internal static async Task<GroupRecord?> VisibleGroupAsync(HttpContext http, string groupId, IEventStore store, CancellationToken cancellationToken) =>
+        await store.GetGroupAsync(groupId, cancellationToken) is { } group && Scopes.CoversGroup(Authentication.Current(http), group) ? group : null;
+
     private static async Task<Results<Ok<Matrix>, Ok<MatrixChanges>, ProblemHttpResult>> GetProgressAsync(
-        string groupId, string? since, IEventStore store, MatrixReader reader, CancellationToken cancellationToken)
+        HttpContext http, string groupId, string? since, IEventStore store, MatrixReader reader, CancellationToken cancellationToken)
     {
-        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group)
+        if (await VisibleGroupAsync(http, groupId, store, cancellationToken) is not { } group)
         {
             return Problems.NotFound($"No group '{groupId}'.");
         }
@@ -72,7 +76,7 @@ internal static class MatrixApi
         HttpContext http, string groupId, string? since, IEventStore store, MatrixReader reader, ProgressFeed feed,
         IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group)
+        if (await VisibleGroupAsync(http, groupId, store, cancellationToken) is not { } group)
         {
             await Problems.NotFound($"No group '{groupId}'.").ExecuteAsync(http);
             return;
@@ -144,9 +148,12 @@ internal static class MatrixApi
         body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
 
     private static async Task<Results<Ok<DrillDown>, ProblemHttpResult>> DrillDownAsync(
-        string groupId, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, string groupId, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        var drill = await ExplainAsync(groupId, playerKey, pointId, store, catalogs, time, cancellationToken);
+        var drill = await VisibleGroupAsync(http, groupId, store, cancellationToken) is null
+            ? null
+            : await ExplainAsync(groupId, playerKey, pointId, store, catalogs, time, cancellationToken);
         return drill is null ? Problems.NotFound("No such group, member or point.") : TypedResults.Ok(drill);
     }
 

@@ -17,7 +17,7 @@ internal static class GroupsApi
 
     internal sealed record GroupList(IReadOnlyList<GroupView> Groups);
 
-    internal sealed record MemberRequest(string? PlayerId, string? DisplayName);
+    internal sealed record MemberRequest(string? PlayerId, string? DisplayName, string? Consent = null, bool? Under13 = null, bool? ParentalConsent = null);
 
     internal sealed record MemberView(string PlayerKey, string PlayerId, string? DisplayName);
 
@@ -25,7 +25,7 @@ internal static class GroupsApi
 
     public static RouteGroupBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/groups").AddEndpointFilter(Authentication.RequireAdminAsync);
+        var group = app.MapGroup("/v1/groups").AddEndpointFilter(Authentication.RequireReaderAsync);
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
         group.MapGet("/{groupId}", GetAsync);
@@ -37,8 +37,9 @@ internal static class GroupsApi
     internal static GroupView View(GroupRecord g) => new(g.Id, g.OrgId, g.Name, g.Game, g.Teachers);
 
     private static async Task<Results<Created<GroupView>, Ok<GroupView>, ProblemHttpResult>> CreateAsync(
-        CreateGroupRequest? request, IEventStore store, CatalogRegistry catalogs, CancellationToken cancellationToken)
+        HttpContext http, CreateGroupRequest? request, IEventStore store, CatalogRegistry catalogs, CancellationToken cancellationToken)
     {
+        var caller = Authentication.Current(http);
         if (request?.Id is not { } id || !AdminApi.Identifier().IsMatch(id))
         {
             return Problems.BadRequest("'id' is required: letters, digits, '_', '.', '-', up to 64 characters.");
@@ -61,8 +62,18 @@ internal static class GroupsApi
         {
             return Problems.BadRequest("'teachers' must be a list of teacher ids (letters, digits, '_', '.', '-').");
         }
-        var existed = await store.GetGroupAsync(id, cancellationToken) is not null;
+        var existing = await store.GetGroupAsync(id, cancellationToken);
         var record = new GroupRecord(id, org, name, game, teachers);
+        if (existing is not null && !Scopes.CoversGroup(caller, existing))
+        {
+            // Someone else's group: say no more than a conflict would, and nothing about its org.
+            return TypedResults.Problem($"Group id '{id}' is taken.", statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+        }
+        if (!Scopes.CanManageGroup(caller, record) || (existing is not null && !Scopes.CanManageGroup(caller, existing)))
+        {
+            return Problems.Forbidden("Your token may not create or change this group (its org, or teachers you do not manage).");
+        }
+        var existed = existing is not null;
         if (!await store.UpsertGroupAsync(record, cancellationToken))
         {
             return TypedResults.Problem($"Group '{id}' already exists for another org or game.", statusCode: StatusCodes.Status409Conflict, title: "Conflict");
@@ -71,20 +82,27 @@ internal static class GroupsApi
         return existed ? TypedResults.Ok(view) : TypedResults.Created($"/v1/groups/{id}", view);
     }
 
-    private static async Task<Ok<GroupList>> ListAsync(string? org, IEventStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new GroupList((await store.ListGroupsAsync(org, cancellationToken)).Select(View).ToList()));
+    private static async Task<Ok<GroupList>> ListAsync(HttpContext http, string? org, Scopes scopes, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new GroupList((await scopes.VisibleGroupsAsync(Authentication.Current(http), cancellationToken))
+            .Where(g => org is null || g.OrgId == org).Select(View).ToList()));
 
-    private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> GetAsync(string groupId, IEventStore store, CancellationToken cancellationToken) =>
-        await store.GetGroupAsync(groupId, cancellationToken) is { } group
+    private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> GetAsync(HttpContext http, string groupId, IEventStore store, CancellationToken cancellationToken) =>
+        await Dashboard.MatrixApi.VisibleGroupAsync(http, groupId, store, cancellationToken) is { } group
             ? TypedResults.Ok(View(group))
             : Problems.NotFound($"No group '{groupId}'.");
 
     private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> ReplaceMembersAsync(
-        string groupId, IReadOnlyList<MemberRequest?>? members, IEventStore store, PlayerKeys playerKeys, CancellationToken cancellationToken)
+        HttpContext http, string groupId, IReadOnlyList<MemberRequest?>? members, IEventStore store, PlayerKeys playerKeys, Audit audit,
+        CancellationToken cancellationToken)
     {
-        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group)
+        if (await Dashboard.MatrixApi.VisibleGroupAsync(http, groupId, store, cancellationToken) is not { } group)
         {
             return Problems.NotFound($"No group '{groupId}'.");
+        }
+        var caller = Authentication.Current(http);
+        if (!Scopes.CanManageGroup(caller, group))
+        {
+            return Problems.Forbidden("Your token may read this group but not change its roster.");
         }
         if (members is null || members.Count > MaxMembers)
         {
@@ -104,22 +122,46 @@ internal static class GroupsApi
             {
                 return Problems.BadRequest($"Member {i}: 'displayName' is limited to 200 characters.");
             }
+            if (member.Consent is not (null or Consents.Granted or Consents.OptedOut or Consents.Unknown))
+            {
+                return Problems.BadRequest($"Member {i}: 'consent' must be granted, opted-out or unknown.");
+            }
             var key = playerKeys.Compute(group.OrgId, raw);
             if (!seen.Add(key))
             {
                 return Problems.BadRequest($"Member {i}: the same player is listed twice.");
             }
             entries.Add(new DirectoryEntry(group.OrgId, key, raw.Trim()));
-            names.Add(string.IsNullOrWhiteSpace(member.DisplayName) ? null : member.DisplayName.Trim());
+            // COPPA: a child under 13 without parental consent keeps no name.
+            var nameless = member.Under13 == true && member.ParentalConsent != true;
+            names.Add(nameless || string.IsNullOrWhiteSpace(member.DisplayName) ? null : member.DisplayName.Trim());
         }
         await store.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, cancellationToken);
+        for (var i = 0; i < members.Count; i++)
+        {
+            var member = members[i]!;
+            if (member.Consent is not null || member.Under13 is not null || member.ParentalConsent is not null)
+            {
+                await store.SetConsentAsync(new ConsentRecord(group.OrgId, entries[i].PlayerKey, entries[i].RawPlayerId,
+                    member.Consent ?? Consents.Unknown, member.Under13 == true, member.ParentalConsent == true), cancellationToken);
+            }
+        }
+        await audit.RecordAsync(caller, "roster.replace", Audit.ScopeOf(caller), $"group {group.Id}: {entries.Count} members", cancellationToken);
         return TypedResults.Ok(await MembersOf(group.Id, store, cancellationToken));
     }
 
-    private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> GetMembersAsync(string groupId, IEventStore store, CancellationToken cancellationToken) =>
-        await store.GetGroupAsync(groupId, cancellationToken) is null
-            ? Problems.NotFound($"No group '{groupId}'.")
-            : TypedResults.Ok(await MembersOf(groupId, store, cancellationToken));
+    private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> GetMembersAsync(
+        HttpContext http, string groupId, IEventStore store, Audit audit, CancellationToken cancellationToken)
+    {
+        if (await Dashboard.MatrixApi.VisibleGroupAsync(http, groupId, store, cancellationToken) is not { } group)
+        {
+            return Problems.NotFound($"No group '{groupId}'.");
+        }
+        var caller = Authentication.Current(http);
+        var members = await MembersOf(group.Id, store, cancellationToken);
+        await audit.RecordAsync(caller, "directory.read", Audit.ScopeOf(caller), $"group {group.Id}: {members.Members.Count} members", cancellationToken);
+        return TypedResults.Ok(members);
+    }
 
     private static async Task<MemberList> MembersOf(string groupId, IEventStore store, CancellationToken cancellationToken) =>
         new(groupId, (await store.GetMembersAsync(groupId, cancellationToken)).Select(m => new MemberView(m.PlayerKey, m.RawPlayerId, m.DisplayName)).ToList());

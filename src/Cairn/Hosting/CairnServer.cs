@@ -114,6 +114,8 @@ internal static class CairnServer
         services.AddSingleton<ProgressFeed>();
         services.AddSingleton<MatrixReader>();
         services.AddSingleton<Sessions>();
+        services.AddSingleton<Scopes>();
+        services.AddSingleton<Audit>();
         services.AddSingleton<IJobHandler, ProgressMaterializer>();
         services.AddSingleton<JobRunner>();
         // Order matters: migrate, then load catalogs (which may queue recomputes), then start workers.

@@ -14,17 +14,22 @@ internal static class PlayersApi
 
     public static RouteGroupBuilder MapPlayersApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/players").AddEndpointFilter(Authentication.RequireAdminAsync);
+        var group = app.MapGroup("/v1/players").AddEndpointFilter(Authentication.RequireReaderAsync);
         group.MapGet("/{playerKey}/events", GetTimelineAsync);
         return group;
     }
 
     private static async Task<Results<Ok<TimelineResponse>, ProblemHttpResult>> GetTimelineAsync(
-        string playerKey, string? since, string? until, string? limit, string? cursor, IEventStore store, CancellationToken cancellationToken)
+        HttpContext http, string playerKey, string? since, string? until, string? limit, string? cursor, IEventStore store, Scopes scopes,
+        CancellationToken cancellationToken)
     {
         if (!PlayerKeys.LooksLikeKey(playerKey))
         {
             return Problems.BadRequest("That is not a playerKey (they look like p1_0123…). Find a player's key with /v1/admin/players/lookup.");
+        }
+        if (!await scopes.CoversPlayerAsync(Authentication.Current(http), playerKey, cancellationToken))
+        {
+            return Problems.NotFound("No such player.");
         }
         if (!TryParseTime(since, "since", out var sinceTime, out var problem) || !TryParseTime(until, "until", out var untilTime, out problem))
         {

@@ -15,17 +15,21 @@ internal static class ProgressApi
 
     public static RouteGroupBuilder MapProgressApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/players").AddEndpointFilter(Authentication.RequireAdminAsync);
+        var group = app.MapGroup("/v1/players").AddEndpointFilter(Authentication.RequireReaderAsync);
         group.MapGet("/{playerKey}/progress", GetProgressAsync);
         return group;
     }
 
     private static async Task<Results<Ok<PlayerProgress>, ProblemHttpResult>> GetProgressAsync(
-        string playerKey, string? game, IEventStore store, CancellationToken cancellationToken)
+        HttpContext http, string playerKey, string? game, IEventStore store, Scopes scopes, CancellationToken cancellationToken)
     {
         if (!PlayerKeys.LooksLikeKey(playerKey))
         {
             return Problems.BadRequest("That is not a playerKey (they look like p1_0123…).");
+        }
+        if (!await scopes.CoversPlayerAsync(Authentication.Current(http), playerKey, cancellationToken))
+        {
+            return Problems.NotFound("No such player.");
         }
         if (game is not null && !AdminApi.Identifier().IsMatch(game))
         {
