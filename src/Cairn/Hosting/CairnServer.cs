@@ -107,9 +107,11 @@ internal static class CairnServer
             var registry = sp.GetRequiredService<CatalogRegistry>();
             return new EventNormalizer(() => registry.Current.Schemas, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
         });
+        services.AddSingleton<OptOuts>();
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
-            sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>()));
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>(),
+            sp.GetRequiredService<OptOuts>()));
         services.AddSingleton<JobSignal>();
         services.AddSingleton<ProgressFeed>();
         services.AddSingleton<MatrixReader>();
@@ -121,6 +123,7 @@ internal static class CairnServer
         // Order matters: migrate, then load catalogs (which may queue recomputes), then start workers.
         services.AddHostedService<StoreMigrator>();
         services.AddHostedService<CatalogRecomputer>();
+        services.AddHostedService<OptOutSync>();
         if (withWorkers)
         {
             services.AddHostedService<JobWorker>();

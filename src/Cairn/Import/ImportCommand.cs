@@ -50,12 +50,13 @@ internal static class ImportCommand
         {
             Console.Error.WriteLine($"cairn: catalog ignored: {error}");
         }
+        await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
         var pipeline = new IngestPipeline(
             new EventNormalizer(() => registry.Current.Schemas, ingest.DropFields),
             new PlayerKeys(pepper, identity.PepperVersion),
             ingest.MaxEventBytes,
-            registry);
-        await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
+            registry,
+            await OptOuts.LoadAsync(store, cancellationToken));
 
         var report = new ProgressReport(Console.Error, interactive: !quiet && !Console.IsErrorRedirected, quiet);
         var started = Stopwatch.StartNew();
@@ -69,6 +70,10 @@ internal static class ImportCommand
         Console.WriteLine($"  accepted   {summary.Accepted}");
         Console.WriteLine($"  duplicate  {summary.Duplicates}");
         Console.WriteLine($"  rejected   {summary.Rejected}");
+        if (summary.Dropped > 0)
+        {
+            Console.WriteLine($"  dropped    {summary.Dropped} (players who opted out)");
+        }
         foreach (var (reason, count) in summary.RejectedByReason)
         {
             Console.WriteLine($"    {count,8}  {reason}");

@@ -34,7 +34,7 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
         await using var _ = stream;
         using var text = new StreamReader(stream);
 
-        long rows = 0, accepted = 0, duplicates = 0, rejected = 0;
+        long rows = 0, accepted = 0, duplicates = 0, rejected = 0, dropped = 0;
         var byReason = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var batch = new List<IncomingEvent>(request.BatchSize);
 
@@ -52,6 +52,7 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
                 {
                     case EventResult.Accepted: accepted++; break;
                     case EventResult.Duplicate: duplicates++; break;
+                    case EventResult.Dropped: dropped++; break;
                     default:
                         rejected++;
                         foreach (var code in result.Errors!.Select(e => string.IsNullOrEmpty(e.Path) ? e.Code : $"{e.Path}: {e.Code}").Distinct())
@@ -75,7 +76,7 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
             }
         }
         await FlushAsync();
-        return new ImportSummary(rows, accepted, duplicates, rejected, byReason);
+        return new ImportSummary(rows, accepted, duplicates, rejected, byReason, dropped);
     }
 
     private static string FormatOf(string path)

@@ -11,4 +11,5 @@ internal sealed record EventResult(
     public const string Accepted = "accepted";
     public const string Duplicate = "duplicate";
     public const string Rejected = "rejected";
+    public const string Dropped = "dropped";
 }

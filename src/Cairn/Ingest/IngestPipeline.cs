@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cairn.Access;
 using Cairn.Catalogs;
 using Cairn.Identity;
 using Cairn.Storage;
@@ -11,7 +12,8 @@ namespace Cairn.Ingest;
 /// It decides nothing by reading the store; deduplication happens in the write itself, and triggers are
 /// matched against the in-memory catalogs.
 /// </summary>
-internal sealed class IngestPipeline(EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes, CatalogRegistry? catalogs = null)
+internal sealed class IngestPipeline(
+    EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes, CatalogRegistry? catalogs = null, OptOuts? optOuts = null)
 {
     private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web)
     {
@@ -74,6 +76,14 @@ internal sealed class IngestPipeline(EventNormalizer normalizer, PlayerKeys play
                 {
                     key = playerKeys.Compute(scope.OrgId, rawPlayer);
                     keysOfBatch[rawPlayer] = key;
+                }
+                // An opted-out player's events are answered and counted, and nothing of them is stored.
+                if (optOuts is not null && optOuts.Contains(key))
+                {
+                    results[i] = new EventResult(i, valid.EventId, EventResult.Dropped,
+                        [new EventError("playerId", "opted_out", "this player opted out of data collection; the event was not stored")], null);
+                    optOuts.CountDropped();
+                    continue;
                 }
                 if (seenPlayers.Add(key))
                 {
