@@ -35,6 +35,7 @@ public sealed class PostgresStoreCompliance(PostgresServer server) : StoreCompli
         {
             await database.DisposeAsync();
         }
+        _databases.Clear();
         _root.Dispose();
     }
 }

@@ -34,10 +34,22 @@ public abstract class StoreCompliance : IAsyncLifetime
     /// <summary>A new, empty store that is not migrated yet. A fact may ask for more than one.</summary>
     private protected abstract Task<IEventStore> CreateStoreAsync();
 
-    /// <summary>Releases what <see cref="CreateStoreAsync"/> made (directories, databases), after its stores are disposed.</summary>
+    /// <summary>Releases what <see cref="CreateStoreAsync"/> made (directories, databases), after its stores are disposed; may run twice.</summary>
     protected abstract Task CleanUpAsync();
 
-    public async Task InitializeAsync() => _store = await MigratedStoreAsync();
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            _store = await MigratedStoreAsync();
+        }
+        catch
+        {
+            // xUnit does not dispose a test class whose initialization failed: a database made for it would be left behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
 
     public async Task DisposeAsync()
     {
@@ -45,6 +57,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         {
             await store.DisposeAsync();
         }
+        _stores.Clear();
         await CleanUpAsync();
     }
 

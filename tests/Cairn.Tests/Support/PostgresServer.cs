@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Npgsql;
 
 namespace Cairn.Tests.Support;
@@ -10,8 +11,11 @@ namespace Cairn.Tests.Support;
 /// A PostgreSQL server for the whole test run, and a fresh database per test. The server is the one named by
 /// <c>CAIRN_TEST_POSTGRES</c> (an Npgsql connection string whose user may create databases), or else a
 /// throw-away cluster started from the newest <c>/usr/lib/postgresql/*/bin</c> on loopback, run as the
-/// <c>postgres</c> user when the tests run as root, and stopped and deleted when the test process exits.
+/// <c>postgres</c> user when the tests run as root, and stopped and deleted when the last test class using it is done.
 /// Without either, a test that asks for a database is skipped locally and fails in CI.
+/// Use: <c>sealed class XTests(PostgresServer server) : IClassFixture&lt;PostgresServer&gt;</c>, then
+/// <c>await using var db = await server.CreateDatabaseAsync();</c> in a <c>[SkippableFact]</c> (or its InitializeAsync),
+/// e.g. <c>TestServer.StartAsync(store: db.ConnectionString)</c>.
 /// </summary>
 /// <remarks>
 /// xUnit v2 has no assembly fixtures, and a collection fixture would run every PostgreSQL test one after the other:
@@ -60,9 +64,17 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             Gate.Release();
         }
-        if (last is not null && (await last).Cluster is { } cluster)
+        if (last is not null)
         {
-            await cluster.StopAsync();
+            var server = await last;
+            if (server.Pool is { } pool)
+            {
+                await pool.DisposeAsync();
+            }
+            if (server.Cluster is { } cluster)
+            {
+                await cluster.StopAsync();
+            }
         }
     }
 
@@ -75,19 +87,16 @@ public sealed class PostgresServer : IAsyncLifetime
             Assert.False(SharedData.InCi, reason + " (required in CI)");
             Skip.If(true, reason);
         }
-        var name = "cairn_test_" + Guid.NewGuid().ToString("N");
-        await using (var admin = new NpgsqlConnection(server.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\";", admin);
-            await create.ExecuteNonQueryAsync();
-        }
+        var name = await server.Pool!.TakeAsync();
         var connectionString = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = name }.ConnectionString;
         return new PostgresDatabase(name, connectionString, server.AdminConnectionString);
     }
 
     /// <summary>What the run found: an admin connection string (and the cluster this run started), or why there is no server.</summary>
-    private sealed record Server(string AdminConnectionString, string? Unavailable, Cluster? Cluster = null);
+    private sealed record Server(string AdminConnectionString, string? Unavailable, Cluster? Cluster = null)
+    {
+        public DatabasePool? Pool { get; } = Unavailable is null ? new DatabasePool(AdminConnectionString) : null;
+    }
 
     private static async Task<Server> StartAsync()
     {
@@ -151,6 +160,80 @@ public sealed class PostgresServer : IAsyncLifetime
                 }
                 await Task.Delay(200);
             }
+        }
+    }
+
+    /// <summary>
+    /// Empty databases made ahead of the tests that take them: CREATE DATABASE copies a template and flushes it (about
+    /// half a second with fsync on), so two are made at a time while tests run. Unused ones are dropped at the end.
+    /// </summary>
+    private sealed class DatabasePool : IAsyncDisposable
+    {
+        private readonly string _adminConnectionString;
+        private readonly Channel<string> _ready = Channel.CreateBounded<string>(3);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task[] _makers;
+
+        public DatabasePool(string adminConnectionString)
+        {
+            _adminConnectionString = adminConnectionString;
+            _makers = [Task.Run(MakeAsync), Task.Run(MakeAsync)];
+        }
+
+        public async Task<string> TakeAsync()
+        {
+            try
+            {
+                return await _ready.Reader.ReadAsync();
+            }
+            catch (ChannelClosedException ex) when (ex.InnerException is not null)
+            {
+                throw new InvalidOperationException($"cannot create a test database: {ex.InnerException.Message}", ex.InnerException);
+            }
+        }
+
+        private async Task MakeAsync()
+        {
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var name = "cairn_test_" + Guid.NewGuid().ToString("N");
+                    await ExecuteAsync($"CREATE DATABASE \"{name}\";");
+                    try
+                    {
+                        await _ready.Writer.WriteAsync(name, _stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        await ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\";");
+                    }
+                }
+            }
+            catch (NpgsqlException ex)
+            {
+                _ready.Writer.TryComplete(ex);
+            }
+        }
+
+        private async Task ExecuteAsync(string sql)
+        {
+            await using var admin = new NpgsqlConnection(_adminConnectionString);
+            await admin.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, admin);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_makers);
+            _ready.Writer.TryComplete();
+            while (_ready.Reader.TryRead(out var name))
+            {
+                await ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\";");
+            }
+            _stop.Dispose();
         }
     }
 
