@@ -18,11 +18,13 @@ internal sealed class TestServer : IAsyncDisposable
     public const string Game = "game-test";
 
     private readonly Dictionary<string, string?> _overrides;
+    private readonly string? _store;
     private WebApplication? _app;
 
-    private TestServer(Dictionary<string, string?> overrides)
+    private TestServer(Dictionary<string, string?> overrides, string? store)
     {
         _overrides = overrides;
+        _store = store;
         Directory.CreateDirectory(DataDirectory);
         Directory.CreateDirectory(CatalogsDirectory);
     }
@@ -42,8 +44,12 @@ internal sealed class TestServer : IAsyncDisposable
 
     /// <param name="overrides">Extra configuration (e.g. <c>Ingest:MaxBodyBytes</c>).</param>
     /// <param name="catalogs">YAML catalog files to write (file name → content) before the start.</param>
+    /// <param name="store">
+    /// <c>Storage:Store</c> as <c>cairn serve --store</c> takes it, e.g. a <see cref="PostgresDatabase.ConnectionString"/>;
+    /// null for the default SQLite file under <see cref="DataDirectory"/> (<see cref="DatabasePath"/> is only that file).
+    /// </param>
     public static async Task<TestServer> StartAsync(
-        IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string>? catalogs = null)
+        IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string>? catalogs = null, string? store = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -56,7 +62,7 @@ internal sealed class TestServer : IAsyncDisposable
         {
             all[key] = value;
         }
-        var server = new TestServer(all);
+        var server = new TestServer(all, store);
         try
         {
             foreach (var (name, yaml) in catalogs ?? new Dictionary<string, string>())
@@ -95,7 +101,7 @@ internal sealed class TestServer : IAsyncDisposable
     private async Task StartAppAsync()
     {
         var app = CairnServer.Build(
-            new ServeSettings { DataDirectory = DataDirectory, Port = 0, CatalogsDirectory = CatalogsDirectory, Overrides = _overrides },
+            new ServeSettings { DataDirectory = DataDirectory, Port = 0, CatalogsDirectory = CatalogsDirectory, Store = _store, Overrides = _overrides },
             TextWriter.Null);
         await app.StartAsync();
         _app = app;

@@ -1,0 +1,22 @@
+using Cairn.Storage;
+using Cairn.Storage.Sqlite;
+using Cairn.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Tests.Storage;
+
+/// <summary>The store compliance facts on the embedded SQLite store, one file in a temp directory per store.</summary>
+public sealed class SqliteStoreCompliance : StoreCompliance
+{
+    private readonly TempDirectory _root = new();
+    private int _stores;
+
+    private protected override Task<IEventStore> CreateStoreAsync() =>
+        Task.FromResult<IEventStore>(new SqliteStore(Options.Create(new StorageOptions { DataDirectory = _root.Combine($"store-{++_stores}") })));
+
+    protected override Task CleanUpAsync()
+    {
+        _root.Dispose();
+        return Task.CompletedTask;
+    }
+}
