@@ -157,12 +157,14 @@ internal sealed partial class PostgresStore
     private static async Task UpsertJobsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<EventRecord> triggers, DateTime now, CancellationToken cancellationToken)
     {
         // ON CONFLICT DO UPDATE may touch a row once per statement, so repeats within this write are folded first.
-        var jobs = new Dictionary<(string, string, string, string), string>();
+        // Each trigger counts as one version step, as it would one statement at a time.
+        var jobs = new Dictionary<(string, string, string, string), (string Trigger, int Count)>();
         foreach (var e in triggers)
         {
             foreach (var point in e.Points!)
             {
-                jobs[(e.OrgId, e.Game, e.PlayerKey!, point)] = e.EventId;
+                var key = (e.OrgId, e.Game, e.PlayerKey!, point);
+                jobs[key] = (e.EventId, jobs.TryGetValue(key, out var seen) ? seen.Count + 1 : 1);
             }
         }
         if (jobs.Count == 0)
@@ -170,10 +172,10 @@ internal sealed partial class PostgresStore
             return;
         }
         await using var command = new NpgsqlCommand("""
-            INSERT INTO jobs (org_id, game, player_key, point_id, trigger_event_id, run_after, created_at)
-            SELECT o, g, k, p, t, $6, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(o, g, k, p, t)
+            INSERT INTO jobs (org_id, game, player_key, point_id, trigger_event_id, run_after, created_at, version)
+            SELECT o, g, k, p, t, $6, $6, n FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::bigint[]) AS x(o, g, k, p, t, n)
             ON CONFLICT (org_id, game, player_key, point_id) DO UPDATE SET
-                version = jobs.version + 1,
+                version = jobs.version + excluded.version,
                 trigger_event_id = excluded.trigger_event_id,
                 run_after = LEAST(jobs.run_after, excluded.run_after);
             """, connection, tx);
@@ -181,8 +183,9 @@ internal sealed partial class PostgresStore
         command.Parameters.Add(TextArray(jobs.Keys.Select(k => k.Item2)));
         command.Parameters.Add(TextArray(jobs.Keys.Select(k => k.Item3)));
         command.Parameters.Add(TextArray(jobs.Keys.Select(k => k.Item4)));
-        command.Parameters.Add(TextArray(jobs.Values));
+        command.Parameters.Add(TextArray(jobs.Values.Select(v => v.Trigger)));
         command.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = jobs.Values.Select(v => (long)v.Count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
