@@ -30,12 +30,13 @@ internal sealed class JobRunner(
                 var now = time.GetUtcNow();
                 DateTimeOffset? retryAt = job.Attempts >= _options.MaxAttempts ? null : now + Backoff(job.Attempts);
                 Log.JobFailed(logger, job.Id, job.PointId, job.Attempts, retryAt is null, ex.GetType().Name + ": " + ex.Message);
-                await store.FailJobAsync(job, workerId, ex.GetType().Name + ": " + ex.Message, retryAt, now, cancellationToken);
+                // Logged before the store call: until that commits, the lease keeps every other worker off this job.
                 Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
+                await store.FailJobAsync(job, workerId, ex.GetType().Name + ": " + ex.Message, retryAt, now, cancellationToken);
                 continue;
             }
-            await store.CompleteJobAsync(job, workerId, job.PointId, row, time.GetUtcNow(), cancellationToken);
             Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
+            await store.CompleteJobAsync(job, workerId, job.PointId, row, time.GetUtcNow(), cancellationToken);
         }
         if (jobs.Count > 0)
         {
