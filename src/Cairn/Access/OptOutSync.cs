@@ -3,13 +3,13 @@ using Cairn.Storage;
 namespace Cairn.Access;
 
 /// <summary>Loads the opted-out players before ingest starts, then refreshes them (for changes made by other processes).</summary>
-internal sealed class OptOutSync(IEventStore store, OptOuts optOuts, ILogger<OptOutSync> logger) : BackgroundService
+internal sealed class OptOutSync(IEventStore store, OptOuts optOuts, Identity.PlayerKeys keys, ILogger<OptOutSync> logger) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        optOuts.Replace(await store.ListOptedOutAsync(cancellationToken));
+        optOuts.Replace(await store.ListOptedOutAsync(cancellationToken), keys);
         await base.StartAsync(cancellationToken);
     }
 
@@ -22,7 +22,7 @@ internal sealed class OptOutSync(IEventStore store, OptOuts optOuts, ILogger<Opt
             {
                 try
                 {
-                    optOuts.Replace(await store.ListOptedOutAsync(stoppingToken));
+                    optOuts.Replace(await store.ListOptedOutAsync(stoppingToken), keys);
                 }
                 catch (Exception ex) when (ex is StoreUnavailableException or System.Data.Common.DbException)
                 {

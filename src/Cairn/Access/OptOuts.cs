@@ -33,10 +33,14 @@ internal sealed class OptOuts
 
     public void CountDropped() => Interlocked.Increment(ref _dropped);
 
-    public static async Task<OptOuts> LoadAsync(IEventStore store, CancellationToken cancellationToken)
+    /// <summary>Replaces the set from the directory: each player under its stored key and its current key (a rotation may be under way).</summary>
+    public void Replace(IEnumerable<PlayerInfo> players, Identity.PlayerKeys current) =>
+        Replace(players.SelectMany(p => new[] { p.PlayerKey, current.Compute(p.OrgId, p.RawPlayerId) }));
+
+    public static async Task<OptOuts> LoadAsync(IEventStore store, Identity.PlayerKeys current, CancellationToken cancellationToken)
     {
         var optOuts = new OptOuts();
-        optOuts.Replace(await store.ListOptedOutAsync(cancellationToken));
+        optOuts.Replace(await store.ListOptedOutAsync(cancellationToken), current);
         return optOuts;
     }
 }

@@ -7,6 +7,7 @@ using Cairn.Identity;
 using Cairn.Ingest;
 using Cairn.Jobs;
 using Cairn.Players;
+using Cairn.Privacy;
 using Cairn.Progress;
 using Cairn.Storage;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ internal static class CairnServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         builder.Services.AddHostedService<CatalogWatcher>();
         builder.Services.AddHostedService<Storage.Postgres.ProgressNotifications>();
+        builder.Services.AddHostedService<Privacy.PurgeService>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -52,6 +54,7 @@ internal static class CairnServer
         app.MapCatalogApi();
         app.MapGroupsApi();
         app.MapMatrixApi();
+        app.MapPrivacyApi();
         app.MapPages();
 
         startup.Report(app.Services, console);
@@ -98,7 +101,9 @@ internal static class CairnServer
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => CairnConfiguration.CreateStore(storage));
-        services.AddSingleton(new PlayerKeys(pepper, identity.PepperVersion));
+        var playerKeys = new PlayerKeys(pepper, identity.PepperVersion);
+        services.AddSingleton(playerKeys);
+        services.AddSingleton(PlayerKeyring.From(identity, playerKeys));
         services.AddSingleton(new AdminToken(adminToken));
         services.AddSingleton<ApiKeys>();
         services.AddSingleton(sp => new CatalogRegistry(catalogs, sp.GetRequiredService<ILogger<CatalogRegistry>>()));
@@ -124,6 +129,10 @@ internal static class CairnServer
         services.AddHostedService<StoreMigrator>();
         services.AddHostedService<CatalogRecomputer>();
         services.AddHostedService<OptOutSync>();
+        services.AddOptions<Privacy.RetentionOptions>().BindConfiguration(Privacy.RetentionOptions.SectionName)
+            .Validate(o => o.Days.Values.All(d => d > 0) && o.Orgs.Values.All(l => l.Values.All(d => d > 0)) && o.PeriodHours >= 0,
+                "Retention days must be positive.")
+            .ValidateOnStart();
         if (withWorkers)
         {
             services.AddHostedService<JobWorker>();

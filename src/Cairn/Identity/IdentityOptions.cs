@@ -13,4 +13,19 @@ internal sealed class IdentityOptions
 
     /// <summary>Version written as the playerKey prefix (<c>p1_…</c>); bump it when the pepper is rotated.</summary>
     public int PepperVersion { get; set; } = 1;
+
+    /// <summary>
+    /// Peppers of earlier versions, still resolved during a rotation (lookups, erasure, opt-outs) until
+    /// <c>cairn rekey</c> has moved every player to the current version.
+    /// </summary>
+    public List<PreviousPepper> PreviousPeppers { get; set; } = [];
+
+    internal sealed class PreviousPepper
+    {
+        public int Version { get; set; }
+
+        public string? Pepper { get; set; }
+
+        public string? PepperFile { get; set; }
+    }
 }

@@ -51,12 +51,13 @@ internal static class ImportCommand
             Console.Error.WriteLine($"cairn: catalog ignored: {error}");
         }
         await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
+        var playerKeys = new PlayerKeys(pepper, identity.PepperVersion);
         var pipeline = new IngestPipeline(
             new EventNormalizer(() => registry.Current.Schemas, ingest.DropFields),
-            new PlayerKeys(pepper, identity.PepperVersion),
+            playerKeys,
             ingest.MaxEventBytes,
             registry,
-            await OptOuts.LoadAsync(store, cancellationToken));
+            await OptOuts.LoadAsync(store, playerKeys, cancellationToken));
 
         var report = new ProgressReport(Console.Error, interactive: !quiet && !Console.IsErrorRedirected, quiet);
         var started = Stopwatch.StartNew();

@@ -101,7 +101,7 @@ internal interface IEventStore : IAsyncDisposable
     Task SetConsentAsync(ConsentRecord consent, CancellationToken cancellationToken);
 
     /// <summary>Every player who opted out (ingest keeps these in memory and drops their events).</summary>
-    Task<IReadOnlyList<string>> ListOptedOutAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<PlayerInfo>> ListOptedOutAsync(CancellationToken cancellationToken);
 
     Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken);
 

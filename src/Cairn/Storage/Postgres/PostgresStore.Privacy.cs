@@ -52,18 +52,8 @@ internal sealed partial class PostgresStore
             return 0;
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<string>> ListOptedOutAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT player_key FROM players WHERE consent = 'opted-out';", connection);
-        var keys = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            keys.Add(reader.GetString(0));
-        }
-        return keys;
-    }
+    public Task<IReadOnlyList<PlayerInfo>> ListOptedOutAsync(CancellationToken cancellationToken) =>
+        ReadPlayersAsync($"SELECT {PlayerColumns} FROM players WHERE consent = $1;", "opted-out", null, cancellationToken);
 
     public Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken) =>
         InTransactionAsync(async (connection, tx) =>

@@ -39,18 +39,18 @@ internal sealed partial class SqliteStore
             return 0;
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<string>> ListOptedOutAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PlayerInfo>> ListOptedOutAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT player_key FROM players WHERE consent = 'opted-out';";
-        var keys = new List<string>();
+        command.CommandText = "SELECT player_key, org_id, raw_id, display_name, consent, under13, parental_consent FROM players WHERE consent = 'opted-out';";
+        var players = new List<PlayerInfo>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            keys.Add(reader.GetString(0));
+            players.Add(ReadPlayer(reader));
         }
-        return keys;
+        return players;
     }
 
     public Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken) =>

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Cairn.Access;
+using Cairn.Identity;
+using Cairn.Players;
+using Cairn.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cairn.Privacy;
+
+/// <summary>Data rights: consent, erasure, export, and the quarantine an org admin may read.</summary>
+internal static class PrivacyApi
+{
+    internal sealed record ConsentRequest(string? Org, string? PlayerId, string? Consent, bool? Under13, bool? ParentalConsent);
+
+    internal sealed record ConsentView(string PlayerKey, string Consent, bool Under13, bool ParentalConsent);
+
+    internal sealed record EraseRequest(string? Org, string? PlayerId);
+
+    internal sealed record Erased(long Rows, ErasureCounts Removed);
+
+    internal sealed record RejectedList(IReadOnlyList<StoredRejected> Rejected, string? NextCursor);
+
+    public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").AddEndpointFilter(Authentication.RequireReaderAsync);
+        group.MapPut("/players/consent", SetConsentAsync);
+        group.MapDelete("/players/{playerId}", (HttpContext http, string playerId, string? org, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, Audit audit, CancellationToken ct) =>
+            EraseAsync(http, new EraseRequest(org, playerId), store, keyring, optOuts, audit, ct));
+        group.MapPost("/players/erase", EraseAsync);
+        group.MapGet("/rejected", ListRejectedAsync);
+        group.MapGet("/export/events", (HttpContext http, string? format, string? group, string? org, string? since, string? until, bool? names,
+            IEventStore store, Scopes scopes, Audit audit, CancellationToken ct) =>
+            ExportAsync(http, "events", format, group, org, since, until, names == true, store, scopes, audit, ct));
+        group.MapGet("/export/progress", (HttpContext http, string? format, string? group, string? org, string? since, string? until, bool? names,
+            IEventStore store, Scopes scopes, Audit audit, CancellationToken ct) =>
+            ExportAsync(http, "progress", format, group, org, since, until, names == true, store, scopes, audit, ct));
+        return app;
+    }
+
+    /// <summary>The org a request acts on: an org admin's own; the admin names one.</summary>
+    private static string? OrgFor(Caller caller, string? requested) => caller is Caller.Admin ? requested : Scopes.OrgOf(caller);
+
+    private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> SetConsentAsync(
+        HttpContext http, ConsentRequest? request, IEventStore store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
+    {
+        var caller = Authentication.Current(http);
+        if (OrgFor(caller, request?.Org) is not { } org || !AdminApi.Identifier().IsMatch(org))
+        {
+            return Problems.BadRequest("'org' is required (the admin token names the org; an org admin's is its own).");
+        }
+        if (!Scopes.AdministersOrg(caller, org))
+        {
+            return Problems.Forbidden("Consent is set by an org admin of the player's org.");
+        }
+        if (string.IsNullOrWhiteSpace(request!.PlayerId) || request.PlayerId.Length > 256)
+        {
+            return Problems.BadRequest("'playerId' is required (at most 256 characters).");
+        }
+        var consent = request.Consent ?? Consents.Unknown;
+        if (consent is not (Consents.Granted or Consents.OptedOut or Consents.Unknown))
+        {
+            return Problems.BadRequest("'consent' must be granted, opted-out or unknown.");
+        }
+        var key = playerKeys.Compute(org, request.PlayerId);
+        var record = new ConsentRecord(org, key, request.PlayerId.Trim(), consent, request.Under13 == true, request.ParentalConsent == true);
+        await store.SetConsentAsync(record, cancellationToken);
+        optOuts.Set(key, consent == Consents.OptedOut);
+        await audit.RecordAsync(caller, "consent.set", Audit.ScopeOf(caller), $"org {org}: {consent}, under13 {record.Under13}, parental {record.ParentalConsent}", cancellationToken);
+        return TypedResults.Ok(new ConsentView(key, consent, record.Under13, record.ParentalConsent));
+    }
+
+    private static async Task<Results<Ok<Erased>, ProblemHttpResult>> EraseAsync(
+        HttpContext http, EraseRequest? request, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
+    {
+        var caller = Authentication.Current(http);
+        if (OrgFor(caller, request?.Org) is not { } org || !AdminApi.Identifier().IsMatch(org))
+        {
+            return Problems.BadRequest("'org' is required (the admin token names the org; an org admin's is its own).");
+        }
+        if (!Scopes.AdministersOrg(caller, org))
+        {
+            return Problems.Forbidden("Erasure is done by an org admin of the player's org.");
+        }
+        if (string.IsNullOrWhiteSpace(request!.PlayerId) || request.PlayerId.Length > 256)
+        {
+            return Problems.BadRequest("'playerId' is required (at most 256 characters).");
+        }
+        var counts = await Erasure.EraseAsync(store, keyring, org, request.PlayerId, cancellationToken);
+        foreach (var key in keyring.Candidates(org, request.PlayerId))
+        {
+            optOuts.Set(key, false);
+        }
+        // The audit record says that an erasure happened and how much it removed, never whose.
+        await audit.RecordAsync(caller, "player.erase", Audit.ScopeOf(caller), $"org {org}: {counts.Total} rows removed", cancellationToken);
+        return TypedResults.Ok(new Erased(counts.Total, counts));
+    }
+
+    private static async Task<Results<Ok<RejectedList>, ProblemHttpResult>> ListRejectedAsync(
+        HttpContext http, string? org, string? limit, string? cursor, IEventStore store, CancellationToken cancellationToken)
+    {
+        var caller = Authentication.Current(http);
+        var scopeOrg = OrgFor(caller, org);
+        if (caller is not Caller.Admin && !(scopeOrg is not null && Scopes.AdministersOrg(caller, scopeOrg)))
+        {
+            return Problems.Forbidden("The quarantine is read by admins and org admins.");
+        }
+        var size = 100;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))
+        {
+            return Problems.BadRequest("'limit' must be a whole number from 1 to 1000.");
+        }
+        if (cursor is not null && !Cursor.TryDecode(cursor, out _, out _))
+        {
+            return Problems.BadRequest("'cursor' is not one this server handed out.");
+        }
+        var page = await store.ListRejectedAsync(scopeOrg, size, cursor, cancellationToken);
+        return TypedResults.Ok(new RejectedList(page.Items, page.NextCursor));
+    }
+
+    /// <summary>
+    /// Streams an export within the caller's scope: the admin anything (optionally one org or group), an org admin their org,
+    /// teachers their groups (one, or all they cover), a student their own data. Every export is audited.
+    /// </summary>
+    private static async Task<IResult> ExportAsync(
+        HttpContext http, string kind, string? format, string? groupId, string? org, string? since, string? until, bool names,
+        IEventStore store, Scopes scopes, Audit audit, CancellationToken cancellationToken)
+    {
+        var caller = Authentication.Current(http);
+        format ??= Exporter.Csv;
+        if (format is not (Exporter.Csv or Exporter.Json))
+        {
+            return Problems.BadRequest("'format' must be csv or json.");
+        }
+        if (!PlayersApi.TryParseTime(since, "since", out var sinceTime, out var problem) || !PlayersApi.TryParseTime(until, "until", out var untilTime, out problem))
+        {
+            return Problems.BadRequest(problem!);
+        }
+        var scope = await ExportScope.ResolveAsync(caller, groupId, org, store, scopes, cancellationToken);
+        if (scope is null)
+        {
+            return Problems.NotFound("Nothing to export in your scope with these filters.");
+        }
+        var filter = new ExportFilter(scope.OrgId, scope.PlayerKeys, scope.Game, sinceTime, untilTime);
+        http.Response.ContentType = format == Exporter.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"cairn-{kind}.{format}\"";
+        var exporter = new Exporter(store);
+        var rows = kind == "events"
+            ? await exporter.WriteEventsAsync(http.Response.Body, format, filter, names, cancellationToken)
+            : await exporter.WriteProgressAsync(http.Response.Body, format, filter, names, cancellationToken);
+        await audit.RecordAsync(caller, $"export.{kind}", Audit.ScopeOf(caller),
+            $"{scope.Describe}{(names ? ", with names" : "")}: {rows} rows", CancellationToken.None);
+        return Results.Empty;
+    }
+}
