@@ -39,7 +39,8 @@ internal static partial class AdminApi
 
     internal sealed record LookupRequest(string? Org, string? PlayerId);
 
-    internal sealed record LookupResponse(string Org, string PlayerKey, bool Known);
+    /// <param name="StoredAs">The key the player's data is stored under now (an older version's during a pepper rotation).</param>
+    internal sealed record LookupResponse(string Org, string PlayerKey, bool Known, string? StoredAs = null);
 
     /// <summary>Without a role: an ingest key for an org and game. With one: a read token (see <see cref="KeyRequests"/>).</summary>
     private static async Task<Results<Created<CreatedKey>, ProblemHttpResult>> CreateKeyAsync(
@@ -93,11 +94,11 @@ internal static partial class AdminApi
     internal sealed record RejectedPage(IReadOnlyList<StoredRejected> Rejected, string? NextCursor);
 
     private static Task<Results<Ok<LookupResponse>, ProblemHttpResult>> LookupPlayerFromQueryAsync(
-        string? org, string? playerId, PlayerKeys playerKeys, IEventStore store, CancellationToken cancellationToken) =>
-        LookupPlayerAsync(new LookupRequest(org, playerId), playerKeys, store, cancellationToken);
+        string? org, string? playerId, PlayerKeyring keyring, IEventStore store, CancellationToken cancellationToken) =>
+        LookupPlayerAsync(new LookupRequest(org, playerId), keyring, store, cancellationToken);
 
     private static async Task<Results<Ok<LookupResponse>, ProblemHttpResult>> LookupPlayerAsync(
-        LookupRequest? request, PlayerKeys playerKeys, IEventStore store, CancellationToken cancellationToken)
+        LookupRequest? request, PlayerKeyring keyring, IEventStore store, CancellationToken cancellationToken)
     {
         if (request?.Org is not { } org || !Identifier().IsMatch(org))
         {
@@ -107,7 +108,13 @@ internal static partial class AdminApi
         {
             return Problems.BadRequest("'playerId' is required (at most 256 characters).");
         }
-        var playerKey = playerKeys.Compute(org, request.PlayerId);
-        return TypedResults.Ok(new LookupResponse(org, playerKey, await store.PlayerExistsAsync(playerKey, cancellationToken)));
+        foreach (var candidate in keyring.Candidates(org, request.PlayerId))
+        {
+            if (await store.PlayerExistsAsync(candidate, cancellationToken))
+            {
+                return TypedResults.Ok(new LookupResponse(org, keyring.Current.Compute(org, request.PlayerId), true, candidate));
+            }
+        }
+        return TypedResults.Ok(new LookupResponse(org, keyring.Current.Compute(org, request.PlayerId), false));
     }
 }

@@ -19,6 +19,10 @@ internal static class Usage
           cairn catalog check FILE [FILE…]
           cairn jobs dead [--data DIR] [--store S]
           cairn jobs retry [--id N] [--data DIR] [--store S]
+          cairn erase --org ORG --player RAW_ID                         remove a player's data everywhere
+          cairn purge [--now TIME]                                       apply retention once
+          cairn export events|progress [--org ORG] [--group G] [--since T] [--until T] [--format csv|json] [--names] [--out FILE]
+          cairn rekey                                                    move players to the current pepper version
           cairn help
 
         --store takes 'sqlite' (the default, a file in --data) or a PostgreSQL connection string

@@ -152,7 +152,7 @@ internal sealed class Simulator(HttpClient ingest, GameCatalog catalog, IReadOnl
                     Interlocked.Add(ref _sent, events.Count);
                     return;
                 }
-                if ((int)response.StatusCode != 503)
+                if ((int)response.StatusCode is not (503 or 429))
                 {
                     log.WriteLine($"simulate: the server answered {(int)response.StatusCode} for {student.DisplayName}'s events");
                     break;

@@ -27,6 +27,7 @@ internal static class CairnServer
 
         var startup = AddCairnCore(builder.Services, builder.Configuration, settings.CatalogsDirectory, settings.Production, withWorkers: true);
         builder.Services.AddSingleton<GroupCommitWriter>();
+        builder.Services.AddSingleton<IngestRateLimits>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         builder.Services.AddHostedService<CatalogWatcher>();
         builder.Services.AddHostedService<Storage.Postgres.ProgressNotifications>();

@@ -38,6 +38,12 @@ internal static class IngestApi
         {
             return Problems.Forbidden("Events are sent with an ingest key, not the admin token.");
         }
+        if (!http.RequestServices.GetRequiredService<IngestRateLimits>().TryAcquire(key.KeyId, out var retryAfter))
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem("This ingest key sends faster than its rate limit; retry after the Retry-After delay (same event ids).",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+        }
         if (!IsJson(http.Request.ContentType))
         {
             return Problems.UnsupportedMediaType("Send events as 'Content-Type: application/json'.");

@@ -23,6 +23,12 @@ internal sealed class IngestOptions
     /// <summary>Most events the group-commit writer puts in one transaction.</summary>
     public int MaxEventsPerCommit { get; set; } = 20_000;
 
+    /// <summary>Requests per second one ingest key may send (sustained); past it the answer is 429 with Retry-After. 0 = no limit.</summary>
+    public int RateLimitPerSecond { get; set; } = 200;
+
+    /// <summary>Requests one ingest key may send in a burst above the sustained rate.</summary>
+    public int RateLimitBurst { get; set; } = 400;
+
     /// <summary>Fields that are personal data by nature, removed from data, device and context at ingest.</summary>
     public string[] DropFields { get; set; } = ["remote_addr", "remoteAddr", "ip", "ipAddress", "ip_address", "clientIp", "client_ip"];
 }
