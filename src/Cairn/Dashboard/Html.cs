@@ -8,7 +8,8 @@ internal static class Html
 {
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
 
-    public static IResult Page(string title, string body, bool signedIn = true, int status = StatusCodes.Status200OK, string headerExtra = "")
+    /// <param name="csrf">The session's anti-forgery token (null on pages for signed-out visitors: no sign-out button).</param>
+    public static IResult Page(string title, string body, string? csrf, int status = StatusCodes.Status200OK, string headerExtra = "")
     {
         var html = new StringBuilder();
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -16,10 +17,11 @@ internal static class Html
             .Append("<title>").Append(E(title)).Append(" · Cairn</title>")
             .Append("<link rel=\"stylesheet\" href=\"/static/cairn.css\"></head><body>")
             .Append("<header><a class=\"title\" href=\"/groups\">Cairn</a><span>").Append(E(title)).Append("</span><span class=\"spacer\"></span>");
-        if (signedIn)
+        if (csrf is not null)
         {
             html.Append(headerExtra)
-                .Append("<form method=\"post\" action=\"/signout\"><button type=\"submit\">Sign out</button></form>");
+                .Append("<form method=\"post\" action=\"/signout\"><input type=\"hidden\" name=\"_csrf\" value=\"").Append(E(csrf))
+                .Append("\"><button type=\"submit\">Sign out</button></form>");
         }
         html.Append("</header><main>").Append(body).Append("</main></body></html>");
         return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);

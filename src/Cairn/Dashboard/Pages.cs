@@ -23,12 +23,13 @@ internal static class Pages
     {
         app.MapGet("/", () => Results.Redirect("/groups"));
         app.MapGet("/static/{name}", Asset);
-        app.MapGet("/signin", (string? returnUrl) => SignInPage(returnUrl, error: null));
+        app.MapGet("/signin", (HttpContext http, string? returnUrl) => SignInPage(http, returnUrl, error: null));
         app.MapPost("/signin", SignInAsync).DisableAntiforgery();
         app.MapPost("/signout", SignOut).DisableAntiforgery();
         app.MapGet("/groups", GroupsPageAsync);
         app.MapGet("/groups/{groupId}", MatrixPageAsync);
         app.MapGet("/groups/{groupId}/players/{playerKey}/points/{pointId}", DrillDownPageAsync);
+        app.MapGet("/me", MyPageAsync);
         return app;
     }
 
@@ -42,16 +43,28 @@ internal static class Pages
         return Results.Stream(stream, asset.ContentType);
     }
 
-    private static IResult SignInPage(string? returnUrl, string? error) => Html.Page("Sign in", $"""
-        <div class="card"><h2>Sign in</h2>
-        <p class="sub">Paste your access token. (On a development start, the admin token is printed on the console.)</p>
-        {(error is null ? "" : $"<p class=\"error\">{Html.E(error)}</p>")}
-        <form class="signin" method="post" action="/signin">
-          <input type="hidden" name="returnUrl" value="{Html.E(LocalOnly(returnUrl))}">
-          <input type="password" name="token" autocomplete="off" placeholder="token" required autofocus>
-          <button type="submit">Sign in</button>
-        </form></div>
-        """, signedIn: false, status: error is null ? StatusCodes.Status200OK : StatusCodes.Status401Unauthorized);
+    private const string SignInCsrfCookie = "cairn_signin";
+
+    /// <summary>The sign-in form carries a one-off token that must match a SameSite=Strict cookie (no login CSRF).</summary>
+    private static IResult SignInPage(HttpContext http, string? returnUrl, string? error)
+    {
+        var csrf = SecretHash.NewSecret("");
+        http.Response.Cookies.Append(SignInCsrfCookie, csrf, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/signin", MaxAge = TimeSpan.FromHours(1),
+        });
+        return Html.Page("Sign in", $"""
+            <div class="card"><h2>Sign in</h2>
+            <p class="sub">Paste your access token (a teacher, admin or student token; on a development start, the admin token is printed on the console).</p>
+            {(error is null ? "" : $"<p class=\"error\">{Html.E(error)}</p>")}
+            <form class="signin" method="post" action="/signin">
+              <input type="hidden" name="returnUrl" value="{Html.E(LocalOnly(returnUrl))}">
+              <input type="hidden" name="_csrf" value="{Html.E(csrf)}">
+              <input type="password" name="token" autocomplete="off" placeholder="token" required autofocus>
+              <button type="submit">Sign in</button>
+            </form></div>
+            """, csrf: null, status: error is null ? StatusCodes.Status200OK : StatusCodes.Status401Unauthorized);
+    }
 
     private static async Task<IResult> SignInAsync(HttpContext http, ApiKeys keys, Sessions sessions)
     {
@@ -60,13 +73,18 @@ internal static class Pages
             return Results.BadRequest();
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        var token = form["token"].ToString().Trim();
         var returnUrl = LocalOnly(form["returnUrl"].ToString());
-        var caller = token.Length is > 0 and < 200 ? await keys.IdentifyAsync(token, http.RequestAborted) : null;
-        if (caller is not Caller.Admin)
+        if (http.Request.Cookies[SignInCsrfCookie] is not { Length: > 0 } expected || !FixedEquals(expected, form["_csrf"].ToString()))
         {
-            return SignInPage(returnUrl, "That token is not valid here.");
+            return SignInPage(http, returnUrl, "The form expired; sign in again.");
         }
+        var token = form["token"].ToString().Trim();
+        var caller = token.Length is > 0 and < 200 ? await keys.IdentifyAsync(token, http.RequestAborted) : null;
+        if (caller is null or Caller.IngestKey)
+        {
+            return SignInPage(http, returnUrl, "That token is not valid here.");
+        }
+        http.Response.Cookies.Delete(SignInCsrfCookie, new CookieOptions { Path = "/signin" });
         http.Response.Cookies.Append(Sessions.CookieName, sessions.Create(caller), new CookieOptions
         {
             HttpOnly = true,
@@ -75,36 +93,54 @@ internal static class Pages
             Path = "/",
             MaxAge = Sessions.Lifetime,
         });
-        return Results.Redirect(returnUrl);
+        return Results.Redirect(caller is Caller.Reader { Role: Roles.Student } ? "/me" : returnUrl);
     }
 
-    private static IResult SignOut(HttpContext http, Sessions sessions)
+    /// <summary>Sign-out changes state, so it needs the session's anti-forgery token too.</summary>
+    private static async Task<IResult> SignOut(HttpContext http, Sessions sessions)
     {
         if (http.Request.Cookies[Sessions.CookieName] is { } session)
         {
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+            if (sessions.CsrfToken(session) is not { } expected || form is null || !FixedEquals(expected, form["_csrf"].ToString()))
+            {
+                return Results.BadRequest();
+            }
             sessions.End(session);
         }
         http.Response.Cookies.Delete(Sessions.CookieName, new CookieOptions { Path = "/" });
         return Results.Redirect("/signin");
     }
 
+    private static bool FixedEquals(string a, string b) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+
     /// <summary>Only a path on this site may be a redirect target (no open redirect).</summary>
     private static string LocalOnly(string? url) =>
         url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal) ? url : "/groups";
 
-    private static async Task<IResult?> RequireSignInAsync(HttpContext http)
+    /// <summary>The signed-in caller and the session's anti-forgery token, or a redirect to sign in.</summary>
+    private static async Task<(Caller? Caller, string Csrf, IResult? Redirect)> SignedInAsync(HttpContext http)
     {
         var caller = await Authentication.CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
-        return caller is Caller.Admin ? null : Results.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString));
+        var csrf = http.Request.Cookies[Sessions.CookieName] is { } session ? http.RequestServices.GetRequiredService<Sessions>().CsrfToken(session) : null;
+        return caller is null or Caller.IngestKey || csrf is null
+            ? (null, "", Results.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString)))
+            : (caller, csrf, null);
     }
 
-    private static async Task<IResult> GroupsPageAsync(HttpContext http, IEventStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GroupsPageAsync(HttpContext http, Scopes scopes, CancellationToken cancellationToken)
     {
-        if (await RequireSignInAsync(http) is { } redirect)
+        var (caller, csrf, redirect) = await SignedInAsync(http);
+        if (redirect is not null)
         {
             return redirect;
         }
-        var groups = await store.ListGroupsAsync(null, cancellationToken);
+        if (caller is Caller.Reader { Role: Roles.Student })
+        {
+            return Results.Redirect("/me");
+        }
+        var groups = await scopes.VisibleGroupsAsync(caller!, cancellationToken);
         var body = new StringBuilder("<h1>Classes</h1><p class=\"sub\">Open a class to see its progress matrix, live.</p><ul class=\"groups\">");
         foreach (var g in groups)
         {
@@ -115,21 +151,22 @@ internal static class Pages
             body.Append("<li class=\"sub\">No classes yet: create one with POST /v1/groups, or start with --demo.</li>");
         }
         body.Append("</ul>");
-        return Html.Page("Classes", body.ToString());
+        return Html.Page("Classes", body.ToString(), csrf);
     }
 
     private static async Task<IResult> MatrixPageAsync(HttpContext http, string groupId, IEventStore store, MatrixReader reader, CancellationToken cancellationToken)
     {
-        if (await RequireSignInAsync(http) is { } redirect)
+        var (caller, csrf, redirect) = await SignedInAsync(http);
+        if (redirect is not null)
         {
             return redirect;
         }
-        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group)
+        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group || !Scopes.CoversGroup(caller!, group))
         {
-            return Html.Page("Not found", "<p>No such class.</p>", status: StatusCodes.Status404NotFound);
+            return Html.Page("Not found", "<p>No such class.</p>", csrf, StatusCodes.Status404NotFound);
         }
         var matrix = await reader.ReadAsync(group, cancellationToken);
-        return Html.Page(group.Name, RenderMatrix(matrix), headerExtra: "<span id=\"live\" class=\"live off\">connecting</span>");
+        return Html.Page(group.Name, RenderMatrix(matrix), csrf, headerExtra: "<span id=\"live\" class=\"live off\">connecting</span>");
     }
 
     internal static string RenderMatrix(Matrix m)
@@ -218,14 +255,18 @@ internal static class Pages
     private static async Task<IResult> DrillDownPageAsync(
         HttpContext http, string groupId, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await RequireSignInAsync(http) is { } redirect)
+        var (caller, csrf, redirect) = await SignedInAsync(http);
+        if (redirect is not null)
         {
             return redirect;
         }
-        var d = await MatrixApi.ExplainAsync(groupId, playerKey, pointId, store, catalogs, time, cancellationToken);
+        var group = await store.GetGroupAsync(groupId, cancellationToken);
+        var d = group is not null && Scopes.CoversGroup(caller!, group)
+            ? await MatrixApi.ExplainAsync(groupId, playerKey, pointId, store, catalogs, time, cancellationToken)
+            : null;
         if (d is null)
         {
-            return Html.Page("Not found", "<p>No such class, student or point.</p>", status: StatusCodes.Status404NotFound);
+            return Html.Page("Not found", "<p>No such class, student or point.</p>", csrf, StatusCodes.Status404NotFound);
         }
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"/groups/{Uri.EscapeDataString(groupId)}\">← back to the class</a></p>");
@@ -263,6 +304,45 @@ internal static class Pages
             html.Append("<tr><td colspan=\"4\" class=\"sub\">No event has decided this cell yet.</td></tr>");
         }
         html.Append("</table></div>");
-        return Html.Page($"{d.DisplayName} · {d.Point.Id}", html.ToString());
+        return Html.Page($"{d.DisplayName} · {d.Point.Id}", html.ToString(), csrf);
+    }
+
+    /// <summary>A student's own page: their progress in every game, and their recent events.</summary>
+    private static async Task<IResult> MyPageAsync(HttpContext http, IEventStore store, CatalogRegistry catalogs, CancellationToken cancellationToken)
+    {
+        var (caller, csrf, redirect) = await SignedInAsync(http);
+        if (redirect is not null)
+        {
+            return redirect;
+        }
+        if (caller is not Caller.Reader { Role: Roles.Student, PlayerKey: { } self })
+        {
+            return Results.Redirect("/groups");
+        }
+        var player = await store.GetPlayerAsync(self, cancellationToken);
+        var rows = await store.GetPlayerProgressAsync(self, null, cancellationToken);
+        var events = await store.GetTimelineAsync(new TimelineQuery(self, null, null, 50, null), cancellationToken);
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<h1>{Html.E(player?.DisplayName ?? "My progress")}</h1><p class=\"sub\">Your progress and your recent activity. Nobody else's data is shown here.</p>");
+        foreach (var game in rows.Select(r => r.Game).Distinct())
+        {
+            var catalog = catalogs.Current.For(game);
+            html.Append(CultureInfo.InvariantCulture, $"<div class=\"card\"><h2>{Html.E(game)}</h2><table class=\"events\"><tr><th>Point</th><th>Status</th><th>Completed (UTC)</th></tr>");
+            foreach (var point in catalog?.Points ?? [])
+            {
+                var row = rows.FirstOrDefault(r => r.Game == game && r.PointId == point.Id);
+                var status = row?.Status ?? "white";
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td>{Html.E(point.Id)} {Html.E(point.Title)}</td><td><span class=\"cell {status}\" style=\"display:inline-block;width:1.6rem;text-align:center\">{Symbol(status)}</span> {(status == "white" ? "not yet" : status)}</td><td>{row?.CompletedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}</td></tr>");
+            }
+            html.Append("</table></div>");
+        }
+        html.Append("<div class=\"card\"><h2>Recent activity</h2><table class=\"events\"><tr><th>Time (UTC)</th><th>Game</th><th>Event</th><th>Data</th></tr>");
+        foreach (var e in events.Items)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Timestamp:yyyy-MM-dd HH:mm:ss}</td><td>{Html.E(e.Game)}</td><td>{Html.E(e.EventType)}</td><td><code>{Html.E(e.Data.GetRawText())}</code></td></tr>");
+        }
+        html.Append("</table><p class=\"sub\">Download all of it: <a href=\"/v1/export/events?format=json\">events</a>, <a href=\"/v1/export/progress?format=csv\">progress</a>.</p></div>");
+        return Html.Page("My progress", html.ToString(), csrf);
     }
 }
