@@ -40,29 +40,38 @@ internal static class PrivacyApi
     /// <summary>The org a request acts on: an org admin's own; the admin names one.</summary>
     private static string? OrgFor(Caller caller, string? requested) => caller is Caller.Admin ? requested : Scopes.OrgOf(caller);
 
-    private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> SetConsentAsync(
-        HttpContext http, ConsentRequest? request, IEventStore store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
+    /// <summary>Checks an org-wide change about one player: the org, the caller's right over it, the player id.</summary>
+    private static ProblemHttpResult? CheckPlayerChange(Caller caller, string? requestedOrg, string? playerId, string who, out string org)
     {
-        var caller = Authentication.Current(http);
-        if (OrgFor(caller, request?.Org) is not { } org || !AdminApi.Identifier().IsMatch(org))
+        org = OrgFor(caller, requestedOrg) ?? "";
+        if (!AdminApi.Identifier().IsMatch(org))
         {
             return Problems.BadRequest("'org' is required (the admin token names the org; an org admin's is its own).");
         }
         if (!Scopes.AdministersOrg(caller, org))
         {
-            return Problems.Forbidden("Consent is set by an org admin of the player's org.");
+            return Problems.Forbidden($"{who} is done by an org admin of the player's org.");
         }
-        if (string.IsNullOrWhiteSpace(request!.PlayerId) || request.PlayerId.Length > 256)
+        return string.IsNullOrWhiteSpace(playerId) || playerId.Length > 256
+            ? Problems.BadRequest("'playerId' is required (at most 256 characters).")
+            : null;
+    }
+
+    private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> SetConsentAsync(
+        HttpContext http, ConsentRequest? request, IEventStore store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
+    {
+        var caller = Authentication.Current(http);
+        if (CheckPlayerChange(caller, request?.Org, request?.PlayerId, "Setting consent", out var org) is { } problem)
         {
-            return Problems.BadRequest("'playerId' is required (at most 256 characters).");
+            return problem;
         }
-        var consent = request.Consent ?? Consents.Unknown;
+        var consent = request!.Consent ?? Consents.Unknown;
         if (consent is not (Consents.Granted or Consents.OptedOut or Consents.Unknown))
         {
             return Problems.BadRequest("'consent' must be granted, opted-out or unknown.");
         }
-        var key = playerKeys.Compute(org, request.PlayerId);
-        var record = new ConsentRecord(org, key, request.PlayerId.Trim(), consent, request.Under13 == true, request.ParentalConsent == true);
+        var key = playerKeys.Compute(org, request.PlayerId!);
+        var record = new ConsentRecord(org, key, request.PlayerId!.Trim(), consent, request.Under13 == true, request.ParentalConsent == true);
         await store.SetConsentAsync(record, cancellationToken);
         optOuts.Set(key, consent == Consents.OptedOut);
         await audit.RecordAsync(caller, "consent.set", Audit.ScopeOf(caller), $"org {org}: {consent}, under13 {record.Under13}, parental {record.ParentalConsent}", cancellationToken);
@@ -73,20 +82,13 @@ internal static class PrivacyApi
         HttpContext http, EraseRequest? request, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
-        if (OrgFor(caller, request?.Org) is not { } org || !AdminApi.Identifier().IsMatch(org))
+        if (CheckPlayerChange(caller, request?.Org, request?.PlayerId, "Erasure", out var org) is { } problem)
         {
-            return Problems.BadRequest("'org' is required (the admin token names the org; an org admin's is its own).");
+            return problem;
         }
-        if (!Scopes.AdministersOrg(caller, org))
-        {
-            return Problems.Forbidden("Erasure is done by an org admin of the player's org.");
-        }
-        if (string.IsNullOrWhiteSpace(request!.PlayerId) || request.PlayerId.Length > 256)
-        {
-            return Problems.BadRequest("'playerId' is required (at most 256 characters).");
-        }
-        var counts = await Erasure.EraseAsync(store, keyring, org, request.PlayerId, cancellationToken);
-        foreach (var key in keyring.Candidates(org, request.PlayerId))
+        var playerId = request!.PlayerId!;
+        var counts = await Erasure.EraseAsync(store, keyring, org, playerId, cancellationToken);
+        foreach (var key in keyring.Candidates(org, playerId))
         {
             optOuts.Set(key, false);
         }

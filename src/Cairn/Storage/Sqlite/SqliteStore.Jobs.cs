@@ -19,11 +19,7 @@ internal sealed partial class SqliteStore
         }
         catch (SqliteException ex)
         {
-            _commands?.Dispose();
-            _commands = null;
-            _writer?.Dispose();
-            _writer = null;
-            throw new StoreUnavailableException($"SQLite write failed: {ex.Message}", ex);
+            throw WriterFailed(ex);
         }
         finally
         {

@@ -23,17 +23,22 @@ internal sealed partial class SqliteStore
         }
         catch (SqliteException ex)
         {
-            // The writer connection may be in an unknown state: drop it so the next write starts clean.
-            _commands?.Dispose();
-            _commands = null;
-            _writer?.Dispose();
-            _writer = null;
-            throw new StoreUnavailableException($"SQLite write failed: {ex.Message}", ex);
+            throw WriterFailed(ex);
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>The writer connection may be in an unknown state after an error: drop it so the next write starts clean.</summary>
+    private StoreUnavailableException WriterFailed(SqliteException ex)
+    {
+        _commands?.Dispose();
+        _commands = null;
+        _writer?.Dispose();
+        _writer = null;
+        return new StoreUnavailableException($"SQLite write failed: {ex.Message}", ex);
     }
 
     private bool[][] Write(IReadOnlyList<WriteBatch> batches)
