@@ -145,9 +145,10 @@ internal sealed partial class PostgresStore
             ORDER BY p.game, p.player_key COLLATE "C", p.point_id COLLATE "C";
             """, connection);
         AddExportFilter(command, filter);
-        foreach (var row in await ReadProgressRowsAsync(command, cancellationToken))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            yield return row;
+            yield return ReadProgressRow(reader);
         }
     }
 

@@ -125,11 +125,14 @@ internal sealed partial class PostgresStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new ProgressRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
-                reader.IsDBNull(7) ? null : reader.GetInt32(7), Utc(reader.GetDateTime(8)), reader.GetString(9), reader.GetString(10),
-                Utc(reader.GetDateTime(11))));
+            rows.Add(ReadProgressRow(reader));
         }
         return rows;
     }
+
+    private static ProgressRow ReadProgressRow(NpgsqlDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
+        reader.IsDBNull(7) ? null : reader.GetInt32(7), Utc(reader.GetDateTime(8)), reader.GetString(9), reader.GetString(10),
+        Utc(reader.GetDateTime(11)));
 }
