@@ -25,6 +25,7 @@ try
         "simulate" => await SimulateCommand.RunAsync(Args.Parse(rest), cancel.Token),
         "catalog" => CatalogCommand.Run(Args.Parse(args)),
         "jobs" => await JobsCommand.RunAsync(Args.Parse(args), cancel.Token),
+        "roster" => await RosterCommand.RunAsync(Args.Parse(args), cancel.Token),
         "erase" => await PrivacyCommands.EraseAsync(Args.Parse(rest), cancel.Token),
         "purge" => await PrivacyCommands.PurgeAsync(Args.Parse(rest), cancel.Token),
         "export" => await PrivacyCommands.ExportAsync(Args.Parse(args, "names"), cancel.Token),

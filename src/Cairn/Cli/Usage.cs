@@ -19,6 +19,7 @@ internal static class Usage
           cairn catalog check FILE [FILE…]
           cairn jobs dead [--data DIR] [--store S]
           cairn jobs retry [--id N] [--data DIR] [--store S]
+          cairn roster import FILE.csv --org ORG [--game GAME]          columns: group, playerId, displayName[, teacher, consent, under13, parentalConsent]
           cairn erase --org ORG --player RAW_ID                         remove a player's data everywhere
           cairn purge [--now TIME]                                       apply retention once
           cairn export events|progress [--org ORG] [--group G] [--since T] [--until T] [--format csv|json] [--names] [--out FILE]
