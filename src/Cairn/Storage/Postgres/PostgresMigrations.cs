@@ -170,7 +170,6 @@ internal static class PostgresMigrations
 
             CREATE INDEX ix_rejected_player ON rejected_events (player_key) WHERE player_key IS NOT NULL;
             CREATE INDEX ix_changes_player ON progress_changes (player_key);
-            CREATE INDEX ix_events_retention ON events (privacy_level, ts);
             """),
     ];
 
