@@ -40,6 +40,9 @@ internal static class PrivacyApi
     /// <summary>The org a request acts on: an org admin's own; the admin names one.</summary>
     private static string? OrgFor(Caller caller, string? requested) => caller is Caller.Admin ? requested : Scopes.OrgOf(caller);
 
+    /// <summary>A non-admin naming an org other than its own asks about something outside its scope (answered 404, never acted on in its own org).</summary>
+    private static bool NamesAnotherOrg(Caller caller, string? requested) => caller is not Caller.Admin && requested is not null && requested != Scopes.OrgOf(caller);
+
     private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> SetConsentAsync(
         HttpContext http, ConsentRequest? request, IEventStore store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
     {
@@ -51,6 +54,10 @@ internal static class PrivacyApi
         if (!Scopes.AdministersOrg(caller, org))
         {
             return Problems.Forbidden("Consent is set by an org admin of the player's org.");
+        }
+        if (NamesAnotherOrg(caller, request?.Org))
+        {
+            return Problems.NotFound("No such org in your scope.");
         }
         if (string.IsNullOrWhiteSpace(request!.PlayerId) || request.PlayerId.Length > 256)
         {
@@ -81,6 +88,10 @@ internal static class PrivacyApi
         {
             return Problems.Forbidden("Erasure is done by an org admin of the player's org.");
         }
+        if (NamesAnotherOrg(caller, request?.Org))
+        {
+            return Problems.NotFound("No such org in your scope.");
+        }
         if (string.IsNullOrWhiteSpace(request!.PlayerId) || request.PlayerId.Length > 256)
         {
             return Problems.BadRequest("'playerId' is required (at most 256 characters).");
@@ -103,6 +114,10 @@ internal static class PrivacyApi
         if (caller is not Caller.Admin && !(scopeOrg is not null && Scopes.AdministersOrg(caller, scopeOrg)))
         {
             return Problems.Forbidden("The quarantine is read by admins and org admins.");
+        }
+        if (NamesAnotherOrg(caller, org))
+        {
+            return Problems.NotFound("No such org in your scope.");
         }
         var size = 100;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))
