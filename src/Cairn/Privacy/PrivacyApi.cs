@@ -24,8 +24,8 @@ internal static class PrivacyApi
     {
         var group = app.MapGroup("/v1").AddEndpointFilter(Authentication.RequireReaderAsync);
         group.MapPut("/players/consent", SetConsentAsync);
-        group.MapDelete("/players/{playerId}", (HttpContext http, string playerId, string? org, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, Audit audit, CancellationToken ct) =>
-            EraseAsync(http, new EraseRequest(org, playerId), store, keyring, optOuts, audit, ct));
+        group.MapDelete("/players/{playerId}", (HttpContext http, string playerId, string? org, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys,
+            Audit audit, CancellationToken ct) => EraseAsync(http, new EraseRequest(org, playerId), store, keyring, optOuts, keys, audit, ct));
         group.MapPost("/players/erase", EraseAsync);
         group.MapGet("/rejected", ListRejectedAsync);
         group.MapGet("/export/events", (HttpContext http, string? format, string? group, string? org, string? since, string? until, bool? names,
@@ -77,7 +77,8 @@ internal static class PrivacyApi
     }
 
     private static async Task<Results<Ok<Erased>, ProblemHttpResult>> EraseAsync(
-        HttpContext http, EraseRequest? request, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
+        HttpContext http, EraseRequest? request, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys, Audit audit,
+        CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         if (OrgFor(caller, request?.Org) is not { } org || !AdminApi.Identifier().IsMatch(org))
@@ -101,6 +102,7 @@ internal static class PrivacyApi
         {
             optOuts.Set(key, false);
         }
+        keys.ForgetPlayers(keyring.Candidates(org, request.PlayerId));
         // The audit record says that an erasure happened and how much it removed, never whose.
         await audit.RecordAsync(caller, "player.erase", Audit.ScopeOf(caller), $"org {org}: {counts.Total} rows removed", cancellationToken);
         return TypedResults.Ok(new Erased(counts.Total, counts));
