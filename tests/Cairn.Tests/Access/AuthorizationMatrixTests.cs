@@ -51,6 +51,8 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         export.progress  own     200            200          200              200         404      403     401   404
         export.progress  same    200            200          404              404         404      403     401   404
         export.progress  other   200            404          404              404         404      403     401   200
+        export.byorg     own     200            200          200              200         200      403     401   404
+        export.byorg     other   200            404          404              404         404      403     401   200
         rejected         own     200            200          403              403         403      403     401   404
         rejected         other   200            404          403              403         403      403     401   200
         admin.keys       -       200            403          403              403         403      403     401   403
@@ -166,6 +168,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "timeline" => (HttpMethod.Get, $"/v1/players/{member}/events", null),
             "progress" => (HttpMethod.Get, $"/v1/players/{member}/progress", null),
             "export.events" or "export.progress" => (HttpMethod.Get, $"/v1/export/{endpoint[7..]}?format=json" + (group is null ? "" : "&group=" + group), null),
+            "export.byorg" => (HttpMethod.Get, $"/v1/export/events?format=json&org={org}", null),
             "rejected" => (HttpMethod.Get, $"/v1/rejected?org={org}", null),
             "admin.keys" => (HttpMethod.Get, "/v1/admin/keys", null),
             "admin.rejected" => (HttpMethod.Get, "/v1/admin/rejected", null),
