@@ -58,6 +58,18 @@ internal sealed class ApiKeys(IEventStore store, AdminToken adminToken, TimeProv
         return revoked;
     }
 
+    /// <summary>Drops cached tokens of erased players, so they stop working here at once (the store has revoked them).</summary>
+    public void ForgetPlayers(IReadOnlyCollection<string> playerKeys)
+    {
+        foreach (var (hash, entry) in _byHash)
+        {
+            if (entry.Record.PlayerKey is { } key && playerKeys.Contains(key))
+            {
+                _byHash.TryRemove(hash, out _);
+            }
+        }
+    }
+
     /// <summary>Who a bearer token belongs to, or null when it is no known, live key or token.</summary>
     public async ValueTask<Caller?> IdentifyAsync(string token, CancellationToken cancellationToken)
     {

@@ -92,7 +92,7 @@ internal static class GroupsApi
             : Problems.NotFound($"No group '{groupId}'.");
 
     private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> ReplaceMembersAsync(
-        HttpContext http, string groupId, IReadOnlyList<MemberRequest?>? members, IEventStore store, PlayerKeys playerKeys, Audit audit,
+        HttpContext http, string groupId, IReadOnlyList<MemberRequest?>? members, IEventStore store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit,
         CancellationToken cancellationToken)
     {
         if (await Dashboard.MatrixApi.VisibleGroupAsync(http, groupId, store, cancellationToken) is not { } group)
@@ -136,16 +136,20 @@ internal static class GroupsApi
             var nameless = member.Under13 == true && member.ParentalConsent != true;
             names.Add(nameless || string.IsNullOrWhiteSpace(member.DisplayName) ? null : member.DisplayName.Trim());
         }
-        await store.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, cancellationToken);
+        // Consent first, so the directory write sees the child flags; what a member leaves out keeps its recorded value.
         for (var i = 0; i < members.Count; i++)
         {
             var member = members[i]!;
             if (member.Consent is not null || member.Under13 is not null || member.ParentalConsent is not null)
             {
-                await store.SetConsentAsync(new ConsentRecord(group.OrgId, entries[i].PlayerKey, entries[i].RawPlayerId,
-                    member.Consent ?? Consents.Unknown, member.Under13 == true, member.ParentalConsent == true), cancellationToken);
+                var known = await store.GetPlayerAsync(entries[i].PlayerKey, cancellationToken);
+                var consent = member.Consent ?? known?.Consent ?? Consents.Unknown;
+                await store.SetConsentAsync(new ConsentRecord(group.OrgId, entries[i].PlayerKey, entries[i].RawPlayerId, consent,
+                    member.Under13 ?? known?.Under13 ?? false, member.ParentalConsent ?? known?.ParentalConsent ?? false), cancellationToken);
+                optOuts.Set(entries[i].PlayerKey, consent == Consents.OptedOut);
             }
         }
+        await store.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, cancellationToken);
         await audit.RecordAsync(caller, "roster.replace", Audit.ScopeOf(caller), $"group {group.Id}: {entries.Count} members", cancellationToken);
         return TypedResults.Ok(await MembersOf(group.Id, store, cancellationToken));
     }

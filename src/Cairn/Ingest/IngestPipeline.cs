@@ -64,7 +64,11 @@ internal sealed class IngestPipeline(
             if (valid is null)
             {
                 var (raw, playerKey) = Redact(scope, incoming, canonical);
-                rejected.Add(new RejectedRecord(scope.OrgId, scope.Game, eventId, playerKey, raw, JsonSerializer.Serialize(errors, ReasonsJson)));
+                // An opted-out player's invalid event is answered too, and not quarantined either.
+                if (playerKey is null || optOuts?.Contains(playerKey) != true)
+                {
+                    rejected.Add(new RejectedRecord(scope.OrgId, scope.Game, eventId, playerKey, raw, JsonSerializer.Serialize(errors, ReasonsJson)));
+                }
                 results[i] = new EventResult(i, eventId, EventResult.Rejected, errors, notesByIndex[i]);
                 continue;
             }

@@ -29,7 +29,7 @@ internal sealed record ExportScope(string? OrgId, IReadOnlyCollection<string>? P
                 return new ExportScope(org, null, null, org is null ? "all orgs" : $"org {org}");
             case Caller.Reader { Role: Roles.OrgAdmin } orgAdmin:
                 return org is null || org == orgAdmin.OrgId ? new ExportScope(orgAdmin.OrgId, null, null, $"org {orgAdmin.OrgId}") : null;
-            case Caller.Reader { Role: Roles.TeacherAdmin or Roles.Teacher } teacher:
+            case Caller.Reader { Role: Roles.TeacherAdmin or Roles.Teacher } teacher when org is null || org == teacher.OrgId:
                 var groups = await scopes.VisibleGroupsAsync(teacher, cancellationToken);
                 var keys = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var g in groups)

@@ -24,8 +24,8 @@ internal static class PrivacyApi
     {
         var group = app.MapGroup("/v1").AddEndpointFilter(Authentication.RequireReaderAsync);
         group.MapPut("/players/consent", SetConsentAsync);
-        group.MapDelete("/players/{playerId}", (HttpContext http, string playerId, string? org, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, Audit audit, CancellationToken ct) =>
-            EraseAsync(http, new EraseRequest(org, playerId), store, keyring, optOuts, audit, ct));
+        group.MapDelete("/players/{playerId}", (HttpContext http, string playerId, string? org, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys,
+            Audit audit, CancellationToken ct) => EraseAsync(http, new EraseRequest(org, playerId), store, keyring, optOuts, keys, audit, ct));
         group.MapPost("/players/erase", EraseAsync);
         group.MapGet("/rejected", ListRejectedAsync);
         group.MapGet("/export/events", (HttpContext http, string? format, string? group, string? org, string? since, string? until, bool? names,
@@ -40,6 +40,9 @@ internal static class PrivacyApi
     /// <summary>The org a request acts on: an org admin's own; the admin names one.</summary>
     private static string? OrgFor(Caller caller, string? requested) => caller is Caller.Admin ? requested : Scopes.OrgOf(caller);
 
+    /// <summary>A non-admin naming an org other than its own asks about something outside its scope (answered 404, never acted on in its own org).</summary>
+    private static bool NamesAnotherOrg(Caller caller, string? requested) => caller is not Caller.Admin && requested is not null && requested != Scopes.OrgOf(caller);
+
     /// <summary>Checks an org-wide change about one player: the org, the caller's right over it, the player id.</summary>
     private static ProblemHttpResult? CheckPlayerChange(Caller caller, string? requestedOrg, string? playerId, string who, out string org)
     {
@@ -51,6 +54,10 @@ internal static class PrivacyApi
         if (!Scopes.AdministersOrg(caller, org))
         {
             return Problems.Forbidden($"{who} is done by an org admin of the player's org.");
+        }
+        if (NamesAnotherOrg(caller, requestedOrg))
+        {
+            return Problems.NotFound("No such org in your scope.");
         }
         return string.IsNullOrWhiteSpace(playerId) || playerId.Length > 256
             ? Problems.BadRequest("'playerId' is required (at most 256 characters).")
@@ -79,7 +86,8 @@ internal static class PrivacyApi
     }
 
     private static async Task<Results<Ok<Erased>, ProblemHttpResult>> EraseAsync(
-        HttpContext http, EraseRequest? request, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
+        HttpContext http, EraseRequest? request, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys, Audit audit,
+        CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         if (CheckPlayerChange(caller, request?.Org, request?.PlayerId, "Erasure", out var org) is { } problem)
@@ -92,6 +100,7 @@ internal static class PrivacyApi
         {
             optOuts.Set(key, false);
         }
+        keys.ForgetPlayers(keyring.Candidates(org, playerId));
         // The audit record says that an erasure happened and how much it removed, never whose.
         await audit.RecordAsync(caller, "player.erase", Audit.ScopeOf(caller), $"org {org}: {counts.Total} rows removed", cancellationToken);
         return TypedResults.Ok(new Erased(counts.Total, counts));
@@ -105,6 +114,10 @@ internal static class PrivacyApi
         if (caller is not Caller.Admin && !(scopeOrg is not null && Scopes.AdministersOrg(caller, scopeOrg)))
         {
             return Problems.Forbidden("The quarantine is read by admins and org admins.");
+        }
+        if (NamesAnotherOrg(caller, org))
+        {
+            return Problems.NotFound("No such org in your scope.");
         }
         var size = 100;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))

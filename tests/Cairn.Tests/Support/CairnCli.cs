@@ -7,7 +7,11 @@ internal static class CairnCli
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static async Task<Result> RunAsync(string workingDirectory, params string[] args)
+    public static Task<Result> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Extra environment variables (e.g. <c>CAIRN_Retention__Days__standard</c>).</param>
+    public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "cairn.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project must reference src/Cairn");
@@ -24,6 +28,10 @@ internal static class CairnCli
             info.ArgumentList.Add(arg);
         }
         info.Environment["CAIRN_PEPPER"] = TestServer.Pepper;
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -98,6 +98,16 @@ internal sealed class TestServer : IAsyncDisposable
         await StartAppAsync();
     }
 
+    /// <summary>Restarts on the same data directory with some configuration changed (e.g. a new pepper).</summary>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string?> changes)
+    {
+        foreach (var (key, value) in changes)
+        {
+            _overrides[key] = value;
+        }
+        await RestartAsync();
+    }
+
     private async Task StartAppAsync()
     {
         var app = CairnServer.Build(

@@ -81,7 +81,8 @@ internal sealed partial class PostgresStore
             await using (var directory = Command(connection, tx, """
                 INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name)
                 SELECT k, $1, r, now(), n FROM unnest($2::text[], $3::text[], $4::text[]) AS t(k, r, n)
-                ON CONFLICT (player_key) DO UPDATE SET display_name = COALESCE(excluded.display_name, players.display_name);
+                ON CONFLICT (player_key) DO UPDATE SET display_name = CASE WHEN players.under13 AND NOT players.parental_consent THEN NULL
+                    ELSE COALESCE(excluded.display_name, players.display_name) END;
                 """, orgId, members.Select(m => m.PlayerKey).ToArray(), members.Select(m => m.RawPlayerId).ToArray(), displayNames.ToArray()))
             {
                 directory.Parameters[3].NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text;

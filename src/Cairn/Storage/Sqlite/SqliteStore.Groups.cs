@@ -77,7 +77,8 @@ internal sealed partial class SqliteStore
             {
                 using var directory = Command(connection, tx, """
                     INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name) VALUES ($pk, $org, $raw, $now, $name)
-                    ON CONFLICT (player_key) DO UPDATE SET display_name = COALESCE(excluded.display_name, players.display_name);
+                    ON CONFLICT (player_key) DO UPDATE SET display_name = CASE WHEN players.under13 = 1 AND players.parental_consent = 0 THEN NULL
+                        ELSE COALESCE(excluded.display_name, players.display_name) END;
                     INSERT INTO group_members (group_id, player_key) VALUES ($g, $pk) ON CONFLICT DO NOTHING;
                     """, ("$pk", members[i].PlayerKey), ("$org", orgId), ("$raw", members[i].RawPlayerId), ("$now", now),
                     ("$name", displayNames[i]), ("$g", groupId));

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Cairn.Storage;
+using Cairn.Tests.Support;
+
+namespace Cairn.Tests.Access;
+
+/// <summary>
+/// Every role against every endpoint and target, as one table. Targets: "own" is g1 (and its members; for org-wide calls org A),
+/// "same" is g2 in the same org, "other" is gb in org B, "-" is a call without a target.
+/// Outside the caller's scope an object does not exist (404); admin calls are 403 for everyone else; no token is 401.
+/// </summary>
+public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<AccessWorld>
+{
+    private static readonly string[] RoleColumns = ["admin", "org-admin-A", "teacher-admin-A", "teacher-t1", "student", "ingest", "none", "org-admin-B"];
+
+    // Group lists are "status:visible group ids". Writes come last in the table, and erasure last of all (it deletes its targets).
+    private const string Expected = """
+        endpoint         target  admin          org-admin-A  teacher-admin-A  teacher-t1  student  ingest  none  org-admin-B
+        groups.list      -       200:g1,g2,gb   200:g1,g2    200:g1           200:g1      200:     403     401   200:gb
+        group.get        own     200            200          200              200         404      403     401   404
+        group.get        same    200            200          404              404         404      403     401   404
+        group.get        other   200            404          404              404         404      403     401   200
+        members          own     200            200          200              200         404      403     401   404
+        members          same    200            200          404              404         404      403     401   404
+        members          other   200            404          404              404         404      403     401   200
+        matrix           own     200            200          200              200         404      403     401   404
+        matrix           same    200            200          404              404         404      403     401   404
+        matrix           other   200            404          404              404         404      403     401   200
+        since            own     200            200          200              200         404      403     401   404
+        since            same    200            200          404              404         404      403     401   404
+        since            other   200            404          404              404         404      403     401   200
+        stream           own     200            200          200              200         404      403     401   404
+        stream           same    200            200          404              404         404      403     401   404
+        stream           other   200            404          404              404         404      403     401   200
+        drill            own     200            200          200              200         404      403     401   404
+        drill            same    200            200          404              404         404      403     401   404
+        drill            other   200            404          404              404         404      403     401   200
+        timeline         own     200            200          200              200         200      403     401   404
+        timeline         same    200            200          404              404         404      403     401   404
+        timeline         other   200            404          404              404         404      403     401   200
+        progress         own     200            200          200              200         200      403     401   404
+        progress         same    200            200          404              404         404      403     401   404
+        progress         other   200            404          404              404         404      403     401   200
+        export.events    -       200            200          200              200         200      403     401   200
+        export.events    own     200            200          200              200         404      403     401   404
+        export.events    same    200            200          404              404         404      403     401   404
+        export.events    other   200            404          404              404         404      403     401   200
+        export.progress  -       200            200          200              200         200      403     401   200
+        export.progress  own     200            200          200              200         404      403     401   404
+        export.progress  same    200            200          404              404         404      403     401   404
+        export.progress  other   200            404          404              404         404      403     401   200
+        export.byorg     own     200            200          200              200         200      403     401   404
+        export.byorg     other   200            404          404              404         404      403     401   200
+        rejected         own     200            200          403              403         403      403     401   404
+        rejected         other   200            404          403              403         403      403     401   200
+        admin.keys       -       200            403          403              403         403      403     401   403
+        admin.rejected   -       200            403          403              403         403      403     401   403
+        admin.jobs       -       200            403          403              403         403      403     401   403
+        admin.catalogs   -       200            403          403              403         403      403     401   403
+        admin.audit      -       200            403          403              403         403      403     401   403
+        admin.lookup     -       200            403          403              403         403      403     401   403
+        group.create     own     200            200          200              403         409      403     401   409
+        group.create     same    200            200          409              409         409      403     401   409
+        group.create     other   200            409          409              409         409      403     401   200
+        roster           own     200            200          200              403         404      403     401   404
+        roster           same    200            200          404              404         404      403     401   404
+        roster           other   200            404          404              404         404      403     401   200
+        consent          own     200            200          403              403         403      403     401   404
+        consent          same    200            200          403              403         403      403     401   404
+        consent          other   200            404          403              403         403      403     401   200
+        erase            own     200            200          403              403         403      403     401   404
+        erase            same    200            200          403              403         403      403     401   404
+        erase            other   200            404          403              403         403      403     401   200
+        """;
+
+    private static readonly Dictionary<string, string> GroupOf = new() { ["own"] = "g1", ["same"] = "g2", ["other"] = "gb" };
+
+    [Fact]
+    public async Task Every_role_gets_the_expected_status_for_every_endpoint_and_target()
+    {
+        var lines = Expected.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["endpoint", "target", .. RoleColumns], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var unexpected = new List<string>();
+        var cells = 0;
+
+        foreach (var line in lines.Skip(1))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var (endpoint, target) = (parts[0], parts[1]);
+            for (var r = 0; r < RoleColumns.Length; r++)
+            {
+                var actual = await CallAsync(endpoint, target, world.Tokens[RoleColumns[r]]);
+                cells++;
+                if (actual != parts[2 + r])
+                {
+                    unexpected.Add($"{endpoint,-16} {target,-6} {RoleColumns[r],-16} expected {parts[2 + r]}, got {actual}");
+                }
+            }
+        }
+
+        Assert.True(unexpected.Count == 0, $"{unexpected.Count} of {cells} cells differ:\n" + string.Join('\n', unexpected));
+    }
+
+    [Fact]
+    public async Task A_teachers_matrix_holds_only_the_players_of_their_own_group()
+    {
+        var teacher = world.Tokens["teacher-t1"];
+
+        using var response = await world.Server.SendAsync(HttpMethod.Get, "/v1/groups/g1/progress", teacher, null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var matrix = await TestServer.ReadJsonAsync(response);
+        var players = matrix.RootElement.GetProperty("players").EnumerateArray().Select(p => p.GetProperty("playerKey").GetString()!).ToHashSet();
+        var own = AccessWorld.Groups["g1"].Members.Select(m => world.Keys[m.Id]).ToHashSet();
+        var others = AccessWorld.Groups.Where(g => g.Key != "g1").SelectMany(g => g.Value.Members).Select(m => world.Keys[m.Id]).ToHashSet();
+        Assert.NotEmpty(players);
+        Assert.Subset(own, players);
+        Assert.Empty(players.Intersect(others));
+        var text = matrix.RootElement.GetRawText();
+        Assert.All(AccessWorld.Groups.Where(g => g.Key != "g1").SelectMany(g => g.Value.Members),
+            m => Assert.DoesNotContain(m.Name, text, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("events", "json")]
+    [InlineData("progress", "json")]
+    [InlineData("events", "csv")]
+    public async Task A_students_export_holds_only_their_own_rows(string kind, string format)
+    {
+        var own = world.Keys[AccessWorld.Student];
+
+        using var response = await world.Server.SendAsync(HttpMethod.Get, $"/v1/export/{kind}?format={format}&names=true", world.Tokens["student"], null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        var keys = format == "json"
+            ? JsonDocument.Parse(text).RootElement.EnumerateArray().Select(r => r.GetProperty("playerKey").GetString()!).ToList()
+            : text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[kind == "events" ? 5 : 1]).ToList();
+        Assert.NotEmpty(keys);
+        Assert.All(keys, k => Assert.Equal(own, k));
+        foreach (var other in world.Keys.Where(k => k.Key != AccessWorld.Student))
+        {
+            Assert.DoesNotContain(other.Value, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(other.Key, text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>Makes the request of one cell and answers its status (for group lists, with the visible group ids).</summary>
+    private async Task<string> CallAsync(string endpoint, string target, string token)
+    {
+        var group = GroupOf.GetValueOrDefault(target);
+        var members = group is null ? null : AccessWorld.Groups[group].Members;
+        var org = target == "other" ? AccessWorld.OrgB : AccessWorld.OrgA;
+        var member = members is null ? null : world.Keys[members[0].Id];
+        var erased = members?[^1].Id;
+        var since = Cursor.Encode(0, 0);
+        (HttpMethod Method, string Path, string? Body) request = endpoint switch
+        {
+            "groups.list" => (HttpMethod.Get, "/v1/groups", null),
+            "group.get" => (HttpMethod.Get, $"/v1/groups/{group}", null),
+            "members" => (HttpMethod.Get, $"/v1/groups/{group}/members", null),
+            "matrix" => (HttpMethod.Get, $"/v1/groups/{group}/progress", null),
+            "since" => (HttpMethod.Get, $"/v1/groups/{group}/progress?since={since}", null),
+            "stream" => (HttpMethod.Get, $"/v1/groups/{group}/progress/stream", null),
+            "drill" => (HttpMethod.Get, $"/v1/groups/{group}/players/{member}/points/U1.C1", null),
+            "timeline" => (HttpMethod.Get, $"/v1/players/{member}/events", null),
+            "progress" => (HttpMethod.Get, $"/v1/players/{member}/progress", null),
+            "export.events" or "export.progress" => (HttpMethod.Get, $"/v1/export/{endpoint[7..]}?format=json" + (group is null ? "" : "&group=" + group), null),
+            "export.byorg" => (HttpMethod.Get, $"/v1/export/events?format=json&org={org}", null),
+            "rejected" => (HttpMethod.Get, $"/v1/rejected?org={org}", null),
+            "admin.keys" => (HttpMethod.Get, "/v1/admin/keys", null),
+            "admin.rejected" => (HttpMethod.Get, "/v1/admin/rejected", null),
+            "admin.jobs" => (HttpMethod.Get, "/v1/admin/jobs", null),
+            "admin.catalogs" => (HttpMethod.Get, "/v1/admin/catalogs", null),
+            "admin.audit" => (HttpMethod.Get, "/v1/admin/audit", null),
+            "admin.lookup" => (HttpMethod.Get, $"/v1/admin/players/lookup?org={AccessWorld.OrgA}&playerId={AccessWorld.Student}", null),
+            "group.create" => (HttpMethod.Post, "/v1/groups", AccessWorld.GroupBody(group!)),
+            "roster" => (HttpMethod.Put, $"/v1/groups/{group}/members", AccessWorld.RosterBody(group!)),
+            "consent" => (HttpMethod.Put, "/v1/players/consent", JsonSerializer.Serialize(new { org, playerId = members![1].Id, consent = "granted" })),
+            "erase" => (HttpMethod.Delete, $"/v1/players/{Uri.EscapeDataString(erased!)}?org={org}", null),
+            _ => throw new ArgumentException(endpoint),
+        };
+        using var message = new HttpRequestMessage(request.Method, request.Path);
+        if (request.Body is not null)
+        {
+            message.Content = new StringContent(request.Body, Encoding.UTF8, "application/json");
+        }
+        if (token.Length > 0)
+        {
+            message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        // The stream never ends: its first response (the headers) is all a cell needs.
+        using var response = await world.Server.Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead);
+        var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (endpoint == "groups.list" && response.StatusCode == HttpStatusCode.OK)
+        {
+            using var body = await TestServer.ReadJsonAsync(response);
+            status += ":" + string.Join(',', body.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
+        }
+        return status;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Cairn.Tests.Access;
+
+/// <summary>The pages over real HTTP with a cookie jar, as a browser would use them.</summary>
+public sealed partial class SignInPagesTests(AccessWorld world) : IClassFixture<AccessWorld>
+{
+    [GeneratedRegex("name=\"_csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex CsrfField();
+
+    private sealed class Browser(HttpClient http, CookieContainer cookies) : IDisposable
+    {
+        public HttpClient Http { get; } = http;
+
+        public CookieContainer Cookies { get; } = cookies;
+
+        public void Dispose() => Http.Dispose();
+    }
+
+    private Browser NewBrowser()
+    {
+        var cookies = new CookieContainer();
+        var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
+        return new Browser(new HttpClient(handler) { BaseAddress = world.Server.Http.BaseAddress }, cookies);
+    }
+
+    private static async Task<string> CsrfOfAsync(HttpResponseMessage page)
+    {
+        var match = CsrfField().Match(await page.Content.ReadAsStringAsync());
+        Assert.True(match.Success, "the page has no _csrf field");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    private static async Task<HttpResponseMessage> SignInAsync(Browser browser, string token, bool withCookie = true)
+    {
+        using var form = await browser.Http.GetAsync("/signin");
+        var csrf = await CsrfOfAsync(form);
+        if (!withCookie)
+        {
+            foreach (Cookie cookie in browser.Cookies.GetAllCookies())
+            {
+                cookie.Expired = true;
+            }
+        }
+        return await browser.Http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["returnUrl"] = "/groups", ["_csrf"] = csrf, ["token"] = token,
+        }));
+    }
+
+    [Fact]
+    public async Task A_signed_in_teacher_sees_only_their_own_groups()
+    {
+        using var browser = NewBrowser();
+
+        using var signIn = await SignInAsync(browser, world.Tokens["teacher-t1"]);
+        using var groups = await browser.Http.GetAsync("/groups");
+        using var other = await browser.Http.GetAsync("/groups/g2");
+        using var own = await browser.Http.GetAsync("/groups/g1");
+
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/groups", signIn.Headers.Location?.OriginalString);
+        var html = await groups.Content.ReadAsStringAsync();
+        Assert.Contains("href=\"/groups/g1\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/groups/g2", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/groups/gb", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.DoesNotContain("Cleo Costa", await own.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_signed_in_student_lands_on_their_own_page_with_only_their_data()
+    {
+        using var browser = NewBrowser();
+
+        using var signIn = await SignInAsync(browser, world.Tokens["student"]);
+        using var me = await browser.Http.GetAsync("/me");
+        using var groups = await browser.Http.GetAsync("/groups/g1");
+
+        Assert.Equal("/me", signIn.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        var html = await me.Content.ReadAsStringAsync();
+        Assert.Contains("Ada Adams", html, StringComparison.Ordinal);
+        foreach (var (_, group) in AccessWorld.Groups)
+        {
+            Assert.All(group.Members.Where(m => m.Id != AccessWorld.Student), m => Assert.DoesNotContain(m.Name, html, StringComparison.Ordinal));
+        }
+        Assert.Equal(HttpStatusCode.NotFound, groups.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_out_needs_the_sessions_anti_forgery_token()
+    {
+        using var browser = NewBrowser();
+        using (await SignInAsync(browser, world.Tokens["teacher-t1"]))
+        {
+        }
+        using var page = await browser.Http.GetAsync("/groups");
+        var csrf = await CsrfOfAsync(page);
+
+        using var forged = await browser.Http.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        using var wrong = await browser.Http.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = "not-it" }));
+        using var stillIn = await browser.Http.GetAsync("/groups");
+        using var signOut = await browser.Http.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = csrf }));
+        using var after = await browser.Http.GetAsync("/groups");
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/signin", after.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sign_in_post_without_the_matching_cookie_is_refused()
+    {
+        using var browser = NewBrowser();
+
+        using var signIn = await SignInAsync(browser, world.Tokens["teacher-t1"], withCookie: false);
+        using var groups = await browser.Http.GetAsync("/groups");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
+        Assert.Contains("The form expired", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(browser.Cookies.GetAllCookies(), c => c.Name == "cairn_session" && !c.Expired);
+        Assert.Equal(HttpStatusCode.Redirect, groups.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_cookie_never_authorizes_a_change()
+    {
+        using var browser = NewBrowser();
+        using (await SignInAsync(browser, world.Tokens["admin"]))
+        {
+        }
+
+        using var read = await browser.Http.GetAsync("/v1/groups/g1");
+        using var write = await browser.Http.PutAsync("/v1/players/consent",
+            new StringContent("{\"org\":\"org-test\",\"playerId\":\"x@y\",\"consent\":\"opted-out\"}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, write.StatusCode);
+    }
+}

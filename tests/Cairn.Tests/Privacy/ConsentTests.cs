@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+using Cairn.Tests.Support;
+
+namespace Cairn.Tests.Privacy;
+
+public sealed class ConsentTests : IAsyncLifetime
+{
+    private const string GroupId = "class-c";
+
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync();
+        var group = JsonSerializer.Serialize(new { id = GroupId, org = TestServer.Org, name = "Class C", game = TestServer.Game, teachers = new[] { "t-1" } });
+        using var created = await _server.SendAsync(HttpMethod.Post, "/v1/groups", TestServer.AdminToken, group);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private async Task<HttpStatusCode> SetConsentAsync(object body)
+    {
+        using var response = await _server.SendAsync(HttpMethod.Put, "/v1/players/consent", TestServer.AdminToken, JsonSerializer.Serialize(body));
+        return response.StatusCode;
+    }
+
+    private async Task ReplaceRosterAsync(params object[] members)
+    {
+        using var response = await _server.SendAsync(HttpMethod.Put, $"/v1/groups/{GroupId}/members", TestServer.AdminToken, JsonSerializer.Serialize(members));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A valid event and an invalid one (bad timestamp) of the player; the answer's body.</summary>
+    private async Task<JsonElement> SendTwoAsync(string playerId)
+    {
+        var valid = Events.Canonical(Events.NewId(), playerId);
+        var invalid = Events.Canonical(Events.NewId(), playerId);
+        invalid["timestamp"] = "yesterday";
+        using var body = await _server.IngestAsync(Events.Array(valid, invalid));
+        return body.RootElement.Clone();
+    }
+
+    private long StoredRowsOf(string playerKey, string table) =>
+        Database.Scalar(_server.DatabasePath, $"SELECT COUNT(*) FROM {table} WHERE player_key = '{playerKey}';");
+
+    [Fact]
+    public async Task Opted_out_players_events_are_dropped_counted_and_not_stored_until_they_opt_back_in()
+    {
+        const string player = "opt.out@school.example";
+        Assert.Equal(HttpStatusCode.OK, await SetConsentAsync(new { org = TestServer.Org, playerId = player, consent = "opted-out" }));
+        var key = await _server.PlayerKeyAsync(player);
+
+        var dropped = await SendTwoAsync(player);
+
+        Assert.Equal(1, dropped.GetProperty("dropped").GetInt32());
+        Assert.Equal(0, dropped.GetProperty("accepted").GetInt32());
+        var result = dropped.GetProperty("results")[0];
+        Assert.Equal("dropped", result.GetProperty("status").GetString());
+        Assert.Equal("opted_out", result.GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(0, StoredRowsOf(key, "events"));
+        Assert.Equal(0, StoredRowsOf(key, "rejected_events"));
+        Assert.Equal(["opted-out"], Database.Column(_server.DatabasePath, $"SELECT consent FROM players WHERE player_key = '{key}';"));
+
+        Assert.Equal(HttpStatusCode.OK, await SetConsentAsync(new { org = TestServer.Org, playerId = player, consent = "granted" }));
+        var accepted = await SendTwoAsync(player);
+
+        Assert.Equal(1, accepted.GetProperty("accepted").GetInt32());
+        Assert.Equal(0, accepted.GetProperty("dropped").GetInt32());
+        Assert.Equal(1, StoredRowsOf(key, "events"));
+    }
+
+    [Fact]
+    public async Task Opting_out_through_the_roster_consent_column_drops_the_next_events_at_once()
+    {
+        const string player = "roster.opt@school.example";
+        await ReplaceRosterAsync(new { playerId = player, displayName = "Rosa Out", consent = "opted-out" }, new { playerId = "other@school.example" });
+        var key = await _server.PlayerKeyAsync(player);
+        var eventsBefore = StoredRowsOf(key, "events");
+
+        var answer = await SendTwoAsync(player);
+
+        Assert.Equal(1, answer.GetProperty("dropped").GetInt32());
+        Assert.Equal("opted_out", answer.GetProperty("results")[0].GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(0, eventsBefore);
+        Assert.Equal(0, StoredRowsOf(key, "events"));
+        Assert.Equal(0, StoredRowsOf(key, "rejected_events"));
+
+        await ReplaceRosterAsync(new { playerId = player, displayName = "Rosa Out", consent = "granted" });
+        var again = await SendTwoAsync(player);
+
+        Assert.Equal(1, again.GetProperty("accepted").GetInt32());
+        Assert.Equal(1, StoredRowsOf(key, "events"));
+    }
+
+    [Fact]
+    public async Task A_child_under_13_without_parental_consent_keeps_no_display_name()
+    {
+        await ReplaceRosterAsync(
+            new { playerId = "kid.roster@school.example", displayName = "Kid Roster", under13 = true, parentalConsent = false },
+            new { playerId = "kid.parent@school.example", displayName = "Kid Parent", under13 = true, parentalConsent = true },
+            new { playerId = "kid.api@school.example", displayName = "Kid Api" });
+        Assert.Equal(HttpStatusCode.OK, await SetConsentAsync(new { org = TestServer.Org, playerId = "kid.api@school.example", consent = "granted", under13 = true }));
+
+        // A later roster without the flags must not bring the name back.
+        await ReplaceRosterAsync(
+            new { playerId = "kid.roster@school.example", displayName = "Kid Roster" },
+            new { playerId = "kid.parent@school.example", displayName = "Kid Parent" },
+            new { playerId = "kid.api@school.example", displayName = "Kid Api" });
+
+        string Name(string raw) => string.Join("", Database.Column(_server.DatabasePath, $"SELECT COALESCE(display_name, '<none>') FROM players WHERE raw_id = '{raw}';"));
+        Assert.Equal("<none>", Name("kid.roster@school.example"));
+        Assert.Equal("Kid Parent", Name("kid.parent@school.example"));
+        Assert.Equal("<none>", Name("kid.api@school.example"));
+        var everything = string.Join('\n', Database.AllCells(_server.DatabasePath).Select(c => c.Text));
+        Assert.DoesNotContain("Kid Roster", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("Kid Api", everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_parental_consent_given_later_a_childs_name_may_be_kept_again()
+    {
+        await ReplaceRosterAsync(new { playerId = "kid.later@school.example", displayName = "Kid Later", under13 = true });
+
+        await ReplaceRosterAsync(new { playerId = "kid.later@school.example", displayName = "Kid Later", under13 = true, parentalConsent = true });
+
+        Assert.Equal(["Kid Later"], Database.Column(_server.DatabasePath, "SELECT display_name FROM players WHERE raw_id = 'kid.later@school.example';"));
+    }
+}
