@@ -28,10 +28,13 @@ internal sealed class DashboardServer : IAsyncDisposable
         ("cleo@school.example", "Cleo Costa"),
     ];
 
-    public static async Task<DashboardServer> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="start">How to start the server (on which store); a server on a SQLite file when null.</param>
+    /// <param name="overrides">Extra configuration.</param>
+    public static async Task<DashboardServer> StartAsync(StartServer? start = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var mhs = await File.ReadAllTextAsync(Path.Combine(SharedData.RepositoryRoot(), "catalogs", "mhs.yaml"));
-        var server = await TestServer.StartAsync(overrides, new Dictionary<string, string> { ["mhs.yaml"] = mhs });
+        var catalogs = new Dictionary<string, string> { ["mhs.yaml"] = mhs };
+        var server = await (start is null ? TestServer.StartAsync(overrides, catalogs) : start(overrides, catalogs));
         try
         {
             var key = await server.CreateIngestKeyAsync(TestServer.Org, Game);

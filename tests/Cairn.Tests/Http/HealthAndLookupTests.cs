@@ -5,50 +5,55 @@ using Cairn.Tests.Support;
 
 namespace Cairn.Tests.Http;
 
-public sealed class HealthAndLookupTests : IAsyncLifetime
+/// <summary>Health and player lookup over HTTP; a subclass per store says how to start the server.</summary>
+public abstract class HealthAndLookupTests : IAsyncLifetime
 {
-    private TestServer _server = null!;
+    /// <summary>A new server on an empty store of the subclass's kind.</summary>
+    private protected abstract Task<TestServer> StartServerAsync(
+        IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string>? catalogs = null);
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+    private protected TestServer Server { get; private set; } = null!;
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task InitializeAsync() => Server = await StartServerAsync();
 
-    [Theory]
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+
+    [SkippableTheory]
     [InlineData("/health/live", "live")]
     [InlineData("/health/ready", "ready")]
     public async Task Health_endpoints_answer_without_a_token(string path, string status)
     {
-        using var response = await _server.Http.GetAsync(path);
+        using var response = await Server.Http.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = await TestServer.ReadJsonAsync(response);
         Assert.Equal(status, body.RootElement.GetProperty("status").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Ready_answers_503_when_the_store_is_not_migrated()
     {
-        Database.Execute(_server.DatabasePath, "DROP TABLE schema_migrations;");
+        Server.Sql.Execute("DROP TABLE schema_migrations;");
 
-        using var ready = await _server.Http.GetAsync("/health/ready");
-        using var live = await _server.Http.GetAsync("/health/live");
+        using var ready = await Server.Http.GetAsync("/health/ready");
+        using var live = await Server.Http.GetAsync("/health/live");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Lookup_gives_the_player_key_and_whether_the_player_is_known()
     {
         const string player = "Lookup.Player@example.com";
         var expected = new PlayerKeys(Encoding.UTF8.GetBytes(TestServer.Pepper), 1).Compute(TestServer.Org, player);
-        using var before = await _server.GetAsAdminAsync($"/v1/admin/players/lookup?org={TestServer.Org}&playerId={Uri.EscapeDataString(player)}");
+        using var before = await Server.GetAsAdminAsync($"/v1/admin/players/lookup?org={TestServer.Org}&playerId={Uri.EscapeDataString(player)}");
         using var beforeBody = await TestServer.ReadJsonAsync(before);
-        using (await _server.IngestAsync(Events.Canonical(Events.NewId(), player).ToJsonString()))
+        using (await Server.IngestAsync(Events.Canonical(Events.NewId(), player).ToJsonString()))
         {
         }
 
-        using var after = await _server.SendAsync(HttpMethod.Post, "/v1/admin/players/lookup", TestServer.AdminToken,
+        using var after = await Server.SendAsync(HttpMethod.Post, "/v1/admin/players/lookup", TestServer.AdminToken,
             $$"""{"org":"{{TestServer.Org}}","playerId":"  lookup.player@EXAMPLE.com "}""");
 
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
@@ -61,31 +66,18 @@ public sealed class HealthAndLookupTests : IAsyncLifetime
         Assert.Equal(TestServer.Org, afterBody.RootElement.GetProperty("org").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Lookup_in_another_org_gives_another_unknown_key()
     {
         const string player = "org.bound@example.com";
-        using (await _server.IngestAsync(Events.Canonical(Events.NewId(), player).ToJsonString()))
+        using (await Server.IngestAsync(Events.Canonical(Events.NewId(), player).ToJsonString()))
         {
         }
 
-        using var response = await _server.GetAsAdminAsync($"/v1/admin/players/lookup?org=other-org&playerId={Uri.EscapeDataString(player)}");
+        using var response = await Server.GetAsAdminAsync($"/v1/admin/players/lookup?org=other-org&playerId={Uri.EscapeDataString(player)}");
 
         using var body = await TestServer.ReadJsonAsync(response);
-        Assert.NotEqual(await _server.PlayerKeyAsync(player), body.RootElement.GetProperty("playerKey").GetString());
+        Assert.NotEqual(await Server.PlayerKeyAsync(player), body.RootElement.GetProperty("playerKey").GetString());
         Assert.False(body.RootElement.GetProperty("known").GetBoolean());
-    }
-
-    [Theory]
-    [InlineData("GET", "/v1/admin/players/lookup?playerId=a", null)]
-    [InlineData("GET", "/v1/admin/players/lookup?org=org-test", null)]
-    [InlineData("GET", "/v1/admin/players/lookup?org=org-test&playerId=%20%20", null)]
-    [InlineData("POST", "/v1/admin/players/lookup", """{"playerId":"a"}""")]
-    [InlineData("POST", "/v1/admin/players/lookup", """{"org":"bad org","playerId":"a"}""")]
-    public async Task Lookup_answers_400_without_org_or_player_id(string method, string path, string? json)
-    {
-        using var response = await _server.SendAsync(new HttpMethod(method), path, TestServer.AdminToken, json);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 }

@@ -5,44 +5,52 @@ using Cairn.Tests.Support;
 
 namespace Cairn.Tests.Http;
 
-public sealed class TimelineTests : IAsyncLifetime
+/// <summary>A player's timeline over HTTP: order, paging and time filters; a subclass per store says how to start the server.</summary>
+public abstract class TimelineTests : IAsyncLifetime
 {
     private const string Player = "timeline.player@example.com";
 
-    private TestServer _server = null!;
-    private string _playerKey = null!;
     private List<(string Id, DateTimeOffset At)> _sent = null!;
+
+    /// <summary>A new server on an empty store of the subclass's kind.</summary>
+    private protected abstract Task<TestServer> StartServerAsync(
+        IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string>? catalogs = null);
+
+    private protected TestServer Server { get; private set; } = null!;
+
+    /// <summary>The key of the player whose events <see cref="InitializeAsync"/> sent.</summary>
+    private protected string PlayerKey { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync();
+        Server = await StartServerAsync();
         // Out of order, with two events at the same instant, plus another player's event.
         var offsets = new[] { 5, 1, 9, 3, 3, 7, 0, 8, 2 };
         _sent = [.. offsets.Select(o => (Events.NewId(), Events.BaseTime.AddMinutes(o)))];
         var events = _sent.Select(s => Events.Canonical(s.Id, Player, s.At)).Append(Events.Canonical(Events.NewId(), "someone.else@example.com")).ToArray();
-        using (await _server.IngestAsync(Events.Array(events)))
+        using (await Server.IngestAsync(Events.Array(events)))
         {
         }
-        _playerKey = await _server.PlayerKeyAsync(Player);
+        PlayerKey = await Server.PlayerKeyAsync(Player);
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await Server.DisposeAsync();
 
     private static string Time(DateTimeOffset t) => Uri.EscapeDataString(t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
 
     private async Task<(List<(string Id, DateTimeOffset At)> Events, string? Next)> PageAsync(string query)
     {
-        using var response = await _server.GetAsAdminAsync($"/v1/players/{_playerKey}/events?{query}");
+        using var response = await Server.GetAsAdminAsync($"/v1/players/{PlayerKey}/events?{query}");
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         using var body = JsonDocument.Parse(text);
-        Assert.Equal(_playerKey, body.RootElement.GetProperty("playerKey").GetString());
+        Assert.Equal(PlayerKey, body.RootElement.GetProperty("playerKey").GetString());
         var events = body.RootElement.GetProperty("events").EnumerateArray()
             .Select(e => (e.GetProperty("eventId").GetString()!, e.GetProperty("timestamp").GetDateTimeOffset())).ToList();
         return (events, body.RootElement.TryGetProperty("nextCursor", out var next) ? next.GetString() : null);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Timeline_returns_the_player_events_newest_first()
     {
         var (events, next) = await PageAsync("");
@@ -53,7 +61,7 @@ public sealed class TimelineTests : IAsyncLifetime
         Assert.Equal(events.Select(e => e.At).OrderDescending(), events.Select(e => e.At));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Timeline_pages_with_a_cursor_without_gaps_or_repeats()
     {
         var (all, _) = await PageAsync("");
@@ -75,7 +83,7 @@ public sealed class TimelineTests : IAsyncLifetime
         Assert.Equal((all.Count + 1) / 2, pages);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Timeline_filters_since_inclusive_and_until_exclusive()
     {
         var since = Events.BaseTime.AddMinutes(2);
@@ -88,39 +96,13 @@ public sealed class TimelineTests : IAsyncLifetime
         Assert.Equal(expected, events.Select(e => e.Id).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Timeline_of_an_unknown_player_is_empty()
     {
-        using var response = await _server.GetAsAdminAsync("/v1/players/p1_00000000000000000000000000000000/events");
+        using var response = await Server.GetAsAdminAsync("/v1/players/p1_00000000000000000000000000000000/events");
 
         using var body = await TestServer.ReadJsonAsync(response);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(body.RootElement.GetProperty("events").EnumerateArray());
-    }
-
-    [Theory]
-    [InlineData("since=yesterday")]
-    [InlineData("until=2025-13-01")]
-    [InlineData("limit=0")]
-    [InlineData("limit=1001")]
-    [InlineData("limit=-1")]
-    [InlineData("limit=abc")]
-    [InlineData("cursor=%%%")]
-    [InlineData("cursor=bm90LWEtY3Vyc29y")]
-    public async Task Timeline_answers_400_for_bad_parameters(string query)
-    {
-        using var response = await _server.GetAsAdminAsync($"/v1/players/{_playerKey}/events?{query}");
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    [Theory]
-    [InlineData("alice@example.com")]
-    [InlineData("not-a-key")]
-    public async Task Timeline_answers_400_for_a_raw_id_instead_of_a_player_key(string key)
-    {
-        using var response = await _server.GetAsAdminAsync($"/v1/players/{Uri.EscapeDataString(key)}/events");
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 }

@@ -8,7 +8,7 @@ namespace Cairn.Tests.Support;
 
 /// <summary>
 /// A real Cairn server on a loopback port over a temp data directory, with a fixed admin token and pepper
-/// and one ingest key. Can be stopped and started again on the same data directory.
+/// and one ingest key. Can be stopped and started again on the same data directory (and the same store).
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
@@ -19,14 +19,17 @@ internal sealed class TestServer : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _overrides;
     private readonly string? _store;
+    private readonly PostgresDatabase? _database;
     private WebApplication? _app;
 
-    private TestServer(Dictionary<string, string?> overrides, string? store)
+    private TestServer(Dictionary<string, string?> overrides, string? store, PostgresDatabase? database)
     {
         _overrides = overrides;
         _store = store;
+        _database = database;
         Directory.CreateDirectory(DataDirectory);
         Directory.CreateDirectory(CatalogsDirectory);
+        Sql = new StoreSql(DatabasePath, database?.ConnectionString);
     }
 
     public TempDirectory Root { get; } = new();
@@ -36,6 +39,9 @@ internal sealed class TestServer : IAsyncDisposable
     public string CatalogsDirectory => Root.Combine("catalogs");
 
     public string DatabasePath => Path.Combine(DataDirectory, "cairn.db");
+
+    /// <summary>Direct SQL on the store this server runs on, SQLite file or PostgreSQL database.</summary>
+    public StoreSql Sql { get; }
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -48,8 +54,23 @@ internal sealed class TestServer : IAsyncDisposable
     /// <c>Storage:Store</c> as <c>cairn serve --store</c> takes it, e.g. a <see cref="PostgresDatabase.ConnectionString"/>;
     /// null for the default SQLite file under <see cref="DataDirectory"/> (<see cref="DatabasePath"/> is only that file).
     /// </param>
+    public static Task<TestServer> StartAsync(
+        IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string>? catalogs = null, string? store = null) =>
+        StartAsync(overrides, catalogs, store, database: null);
+
+    /// <summary>
+    /// A server on a fresh database of <paramref name="postgres"/>, which the server owns: it is dropped when the
+    /// server is disposed (a skip locally / a failure in CI without a PostgreSQL server).
+    /// </summary>
     public static async Task<TestServer> StartAsync(
-        IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string>? catalogs = null, string? store = null)
+        PostgresServer postgres, IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string>? catalogs = null)
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        return await StartAsync(overrides, catalogs, database.ConnectionString, database);
+    }
+
+    private static async Task<TestServer> StartAsync(
+        IReadOnlyDictionary<string, string?>? overrides, IReadOnlyDictionary<string, string>? catalogs, string? store, PostgresDatabase? database)
     {
         var all = new Dictionary<string, string?>
         {
@@ -62,7 +83,7 @@ internal sealed class TestServer : IAsyncDisposable
         {
             all[key] = value;
         }
-        var server = new TestServer(all, store);
+        var server = new TestServer(all, store, database);
         try
         {
             foreach (var (name, yaml) in catalogs ?? new Dictionary<string, string>())
@@ -180,7 +201,17 @@ internal sealed class TestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        Root.Dispose();
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            Root.Dispose();
+            if (_database is not null)
+            {
+                await _database.DisposeAsync();
+            }
+        }
     }
 }

@@ -1,0 +1,11 @@
+using Cairn.Tests.Support;
+
+namespace Cairn.Tests.Http;
+
+/// <summary>The <see cref="DurabilityTests"/> facts on PostgreSQL, a fresh database per server, dropped with it.</summary>
+public sealed class PostgresDurabilityTests(PostgresServer postgres) : DurabilityTests, IClassFixture<PostgresServer>
+{
+    private protected override Task<TestServer> StartServerAsync(
+        IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string>? catalogs = null) =>
+        TestServer.StartAsync(postgres, overrides, catalogs);
+}
