@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Cairn.Benchmarks.Load;
+using Cairn.Benchmarks.Progress;
 using Cairn.Cli;
 
 // load  — the end-to-end ingest load benchmark (HTTP ingest against a raw bulk insert, in one run);
@@ -12,6 +13,9 @@ try
         case "load":
             var load = LoadSettings.Parse(args.Skip(1));
             await LoadBenchmark.RunAsync(load, Console.Out);
+            return 0;
+        case "progress":
+            await ProgressBenchmark.RunAsync(ProgressSettings.Parse(args.Skip(1)), Console.Out);
             return 0;
         case "micro":
             BenchmarkSwitcher.FromAssembly(typeof(LoadBenchmark).Assembly).Run(args.Skip(1).ToArray());
