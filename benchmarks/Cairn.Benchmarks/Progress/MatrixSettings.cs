@@ -10,6 +10,7 @@ internal sealed record MatrixSettings
                dotnet run -c Release --project benchmarks/Cairn.Benchmarks -- matrix [options]
                  --players P         members of the group (default 40)
                  --points N          points of the generated catalog (default 60)
+                 --others O          players of the same org outside the group, with rows filled as well (default 200)
                  --fill F            share of cells completed before measuring (default 0.5)
                  --iterations I      timed reads of each kind, after --warmup more (default 2000, 200)
                  --clients C         live-stream clients for the delivery phase (default 200)
@@ -21,6 +22,8 @@ internal sealed record MatrixSettings
     public int Players { get; init; } = 40;
 
     public int Points { get; init; } = 60;
+
+    public int Others { get; init; } = 200;
 
     public double Fill { get; init; } = 0.5;
 
@@ -44,6 +47,7 @@ internal sealed record MatrixSettings
         {
             Players = parsed.IntOption("players", 40, 1, Groups.GroupsApi.MaxMembers),
             Points = parsed.IntOption("points", 60, 1, 5_000),
+            Others = parsed.IntOption("others", 200, 0, 1_000_000),
             Fill = double.TryParse(fill, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f is >= 0 and < 1
                 ? f : throw new UsageException("--fill must be a fraction in [0, 1)"),
             Iterations = parsed.IntOption("iterations", 2_000, 1, 1_000_000),
