@@ -1,5 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Cairn.Storage;
+using Cairn.Storage.Postgres;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Cairn.Benchmarks.Load;
@@ -19,9 +23,10 @@ internal static class PostgresLoad
         var suffix = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var httpDb = $"cairn_bench_http_{suffix}";
         var rawDb = $"cairn_bench_raw_{suffix}";
+        var storeDb = $"cairn_bench_store_{suffix}";
         var directory = Directory.CreateTempSubdirectory("cairn-load-pg-").FullName;
         await using var adminSource = NpgsqlDataSource.Create(admin.ConnectionString);
-        foreach (var db in new[] { httpDb, rawDb })
+        foreach (var db in new[] { httpDb, rawDb, storeDb })
         {
             await using var create = adminSource.CreateCommand($"CREATE DATABASE {db};");
             await create.ExecuteNonQueryAsync();
@@ -33,6 +38,7 @@ internal static class PostgresLoad
             await File.WriteAllTextAsync(Path.Combine(catalogs, "mhs.yaml"), EventGenerator.CatalogYaml);
             var httpStore = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = httpDb }.ConnectionString;
             var rawStore = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = rawDb }.ConnectionString;
+            var storeOnly = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = storeDb }.ConnectionString;
             var synchronousCommit = await ScalarAsync(httpStore, "SHOW synchronous_commit;");
 
             console.WriteLine($"Generating {settings.Events:N0} events (+{settings.Warmup:N0} warm-up) in batches of {settings.Batch} …");
@@ -49,6 +55,12 @@ internal static class PostgresLoad
             var rawWarmup = RawBulkInsert.Records(warmup, HttpIngestRun.WarmupOrg, catalogs);
             var rawMeasured = RawBulkInsert.Records(measured, HttpIngestRun.Org, catalogs);
             var raw = await RawCopyInsert.RunAsync(settings, rawStore, rawWarmup, rawMeasured);
+
+            // Where the time goes: the store's own write (idempotency keys, COPY, player directory, jobs) of the same
+            // batches, called in-process one after the other: no HTTP, no parsing, no group commit.
+            console.WriteLine($"PostgresStore.WriteAsync of the same batches into {storeDb} …");
+            var storeSide = await StoreOnlyAsync(settings, storeOnly,
+                RawBulkInsert.Batches(warmup, HttpIngestRun.WarmupOrg, catalogs), RawBulkInsert.Batches(measured, HttpIngestRun.Org, catalogs));
             var loadAfter = Progress.Latencies.LoadAverage();
 
             // Same rows, column for column (but the receive time): a digest of each side.
@@ -75,6 +87,7 @@ internal static class PostgresLoad
             text.AppendLine("| --- | ---: | ---: | ---: |");
             text.AppendLine(inv, $"| HTTP ingest (per request of {settings.Batch}) | {http.EventsPerSecond:N0} | {P(http.LatenciesMs, 0.50):F1} | {P(http.LatenciesMs, 0.99):F1} |");
             text.AppendLine(inv, $"| raw binary COPY (per transaction of {settings.Batch}) | {raw.EventsPerSecond:N0} | {P(raw.CommitLatenciesMs, 0.50):F1} | {P(raw.CommitLatenciesMs, 0.99):F1} |");
+            text.AppendLine(inv, $"| PostgresStore.WriteAsync in-process (per batch of {settings.Batch}; for where the time goes) | {storeSide.EventsPerSecond:N0} | {P(storeSide.CommitLatenciesMs, 0.50):F1} | {P(storeSide.CommitLatenciesMs, 0.99):F1} |");
             text.AppendLine();
             text.AppendLine(inv, $"Group commit: {http.Requests:N0} requests in {http.Commits:N0} transactions ({http.Requests / (double)Math.Max(1, http.Commits):F1} requests per commit).");
             text.AppendLine();
@@ -89,13 +102,38 @@ internal static class PostgresLoad
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            foreach (var db in new[] { httpDb, rawDb })
+            foreach (var db in new[] { httpDb, rawDb, storeDb })
             {
                 await using var drop = adminSource.CreateCommand($"DROP DATABASE IF EXISTS {db} WITH (FORCE);");
                 await drop.ExecuteNonQueryAsync();
             }
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static async Task<RawBulkInsert.Result> StoreOnlyAsync(LoadSettings settings, string connectionString, WriteBatch[] warmup, WriteBatch[] measured)
+    {
+        await using var store = new PostgresStore(Options.Create(new StorageOptions { Store = connectionString }));
+        await store.MigrateAsync(CancellationToken.None);
+        foreach (var batch in warmup)
+        {
+            await store.WriteAsync([batch], CancellationToken.None);
+        }
+        var latencies = new double[measured.Length];
+        var started = Stopwatch.GetTimestamp();
+        for (var b = 0; b < measured.Length; b++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            await store.WriteAsync([measured[b]], CancellationToken.None);
+            latencies[b] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var stored = await store.CountEventsAsync(HttpIngestRun.Org, CancellationToken.None);
+        if (stored != settings.Events)
+        {
+            throw new InvalidOperationException($"The store-only side stored {stored} events; {settings.Events} were meant.");
+        }
+        return new RawBulkInsert.Result(settings.Events, elapsed, latencies, connectionString);
     }
 
     private static async Task<string?> ScalarAsync(string connectionString, string sql)
