@@ -14,7 +14,7 @@ internal sealed record LoadSettings
                  --players P       size of the player pool (default 2000)
                  --synchronous S   SQLite synchronous pragma for both sides: FULL (default) or NORMAL
                  --postgres CS     run against PostgreSQL instead: HTTP ingest into a fresh database vs binary COPY into
-                                   another (both created on that server and dropped), e.g. "Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres"
+                                   another (the benchmark databases are created on that server and dropped), e.g. "Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres"
                  --markdown FILE   also write the result as a markdown snippet (default: BenchmarkDotNet.Artifacts/results/load.md)
                dotnet run -c Release --project benchmarks/Cairn.Benchmarks -- micro [BenchmarkDotNet args]
                  (TriggerMatchBenchmarks: trigger lookup per event, 10 vs 1,000 points; EventPipelineBenchmarks: the ingest pipeline)
