@@ -96,8 +96,8 @@ internal sealed class BenchServer : IAsyncDisposable
 
     /// <summary>
     /// Opens the group's live stream and calls <paramref name="onCell"/> (playerKey, pointId, status, Stopwatch timestamp)
-    /// for each cell as it arrives. The returned task completes once the stream is open (its first bytes arrived);
-    /// <paramref name="reading"/> runs until <paramref name="cancellationToken"/> is cancelled.
+    /// for each cell as it arrives. Returns once the stream is open (its first bytes arrived); the task it returns
+    /// reads until <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
     public static async Task<Task> OpenStreamAsync(
         HttpClient client, string groupId, Action<string, string, string, long> onCell, CancellationToken cancellationToken)

@@ -108,7 +108,9 @@ internal static class ProgressBenchmark
 
         public ConcurrentBag<double> RequestLatencies { get; } = [];
 
-        public long LastAck;
+        private long _lastAck;
+
+        public long LastAck => Interlocked.Read(ref _lastAck);
 
         public async Task<(int Events, TimeSpan Elapsed)> RunAsync(int seconds, bool measured)
         {
@@ -135,7 +137,7 @@ internal static class ProgressBenchmark
         {
             var sent = Stopwatch.GetTimestamp();
             var acked = await server.PostEventsAsync(key, body);
-            Interlocked.Exchange(ref LastAck, acked);
+            Interlocked.Exchange(ref _lastAck, acked);
             if (measured)
             {
                 RequestLatencies.Add(Latencies.Ms(sent, acked));
