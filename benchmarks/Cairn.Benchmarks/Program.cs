@@ -1,29 +1,44 @@
 using BenchmarkDotNet.Running;
 using Cairn.Benchmarks.Load;
+using Cairn.Benchmarks.Progress;
 using Cairn.Cli;
 
 // load  — the end-to-end ingest load benchmark (HTTP ingest against a raw bulk insert, in one run);
+// progress — trigger → cell latency on the live stream under a steady ingest load;
+// matrix — the class matrix read, and cell delivery to many live-stream clients;
 // micro — BenchmarkDotNet micro-benchmarks; everything after "micro" goes to BenchmarkDotNet.
 var command = args.FirstOrDefault() ?? "help";
+var usage = LoadSettings.Usage + "\n" + ProgressSettings.Usage + "\n" + MatrixSettings.Usage;
 try
 {
     switch (command)
     {
         case "load":
             var load = LoadSettings.Parse(args.Skip(1));
+            if (load.Postgres is not null)
+            {
+                await PostgresLoad.RunAsync(load, Console.Out);
+                return 0;
+            }
             await LoadBenchmark.RunAsync(load, Console.Out);
+            return 0;
+        case "progress":
+            await ProgressBenchmark.RunAsync(ProgressSettings.Parse(args.Skip(1)), Console.Out);
+            return 0;
+        case "matrix":
+            await MatrixBenchmark.RunAsync(MatrixSettings.Parse(args.Skip(1)), Console.Out);
             return 0;
         case "micro":
             BenchmarkSwitcher.FromAssembly(typeof(LoadBenchmark).Assembly).Run(args.Skip(1).ToArray());
             return 0;
         default:
-            Console.WriteLine(LoadSettings.Usage);
+            Console.WriteLine(usage);
             return command is "help" or "--help" or "-h" ? 0 : 2;
     }
 }
 catch (UsageException ex)
 {
     Console.Error.WriteLine($"cairn-bench: {ex.Message}");
-    Console.Error.WriteLine(LoadSettings.Usage);
+    Console.Error.WriteLine(usage);
     return 2;
 }

@@ -25,7 +25,7 @@ internal static class HttpIngestRun
         public double EventsPerSecond => Events / Elapsed.TotalSeconds;
     }
 
-    public static async Task<Result> RunAsync(LoadSettings settings, string directory, string catalogs, byte[][] warmup, byte[][] measured, TextWriter console)
+    public static async Task<Result> RunAsync(LoadSettings settings, string directory, string catalogs, byte[][] warmup, byte[][] measured, TextWriter console, string? store = null)
     {
         var dataDirectory = Path.Combine(directory, "server");
         var app = CairnServer.Build(new ServeSettings
@@ -33,6 +33,7 @@ internal static class HttpIngestRun
             DataDirectory = dataDirectory,
             Port = 0,
             CatalogsDirectory = catalogs,
+            Store = store,
             Overrides = new Dictionary<string, string?>
             {
                 ["Access:AdminToken"] = AdminToken,
@@ -73,8 +74,8 @@ internal static class HttpIngestRun
             var elapsed = Stopwatch.GetElapsedTime(started);
             var (commits, requests, _) = counter.TakeCounts();
 
-            var store = app.Services.GetRequiredService<IEventStore>();
-            var stored = await store.CountEventsAsync(Org, CancellationToken.None);
+            var eventStore = app.Services.GetRequiredService<IEventStore>();
+            var stored = await eventStore.CountEventsAsync(Org, CancellationToken.None);
             if (stored != settings.Events)
             {
                 throw new InvalidOperationException($"The server stored {stored} events for org '{Org}'; {settings.Events} were sent.");

@@ -13,8 +13,11 @@ internal sealed record LoadSettings
                  --warmup W        events sent (to another org) before measuring (default 20000)
                  --players P       size of the player pool (default 2000)
                  --synchronous S   SQLite synchronous pragma for both sides: FULL (default) or NORMAL
+                 --postgres CS     run against PostgreSQL instead: HTTP ingest into a fresh database vs binary COPY into
+                                   another (the benchmark databases are created on that server and dropped), e.g. "Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres"
                  --markdown FILE   also write the result as a markdown snippet (default: BenchmarkDotNet.Artifacts/results/load.md)
                dotnet run -c Release --project benchmarks/Cairn.Benchmarks -- micro [BenchmarkDotNet args]
+                 (TriggerMatchBenchmarks: trigger lookup per event, 10 vs 1,000 points; EventPipelineBenchmarks: the ingest pipeline)
         """;
 
     public int Events { get; init; } = 200_000;
@@ -31,6 +34,9 @@ internal sealed record LoadSettings
 
     public string MarkdownPath { get; init; } = "BenchmarkDotNet.Artifacts/results/load.md";
 
+    /// <summary>A PostgreSQL connection string (its database is used only to create and drop the two benchmark databases); null for SQLite.</summary>
+    public string? Postgres { get; init; }
+
     public static LoadSettings Parse(IEnumerable<string> args)
     {
         var parsed = Args.Parse(args);
@@ -42,8 +48,9 @@ internal sealed record LoadSettings
             Warmup = parsed.IntOption("warmup", 20_000, 0, 10_000_000),
             Players = parsed.IntOption("players", 2_000, 1, 10_000_000),
             Synchronous = (parsed.Option("synchronous") ?? "FULL").ToUpperInvariant(),
-            MarkdownPath = parsed.Option("markdown") ?? "BenchmarkDotNet.Artifacts/results/load.md",
+            Postgres = parsed.Option("postgres"),
         };
+        settings = settings with { MarkdownPath = parsed.Option("markdown") ?? (settings.Postgres is null ? settings.MarkdownPath : "BenchmarkDotNet.Artifacts/results/load-postgres.md") };
         parsed.RejectUnknown();
         if (settings.Synchronous is not ("FULL" or "NORMAL"))
         {

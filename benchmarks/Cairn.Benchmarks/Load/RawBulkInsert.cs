@@ -29,14 +29,18 @@ internal static class RawBulkInsert
     /// The records the pipeline produces for these bodies, parsed exactly as <c>POST /v1/events</c> parses them,
     /// with the server's pepper and catalogs: the raw side writes the very rows the HTTP side wrote.
     /// </summary>
-    public static List<EventRecord>[] Records(byte[][] bodies, string org, string catalogs)
+    public static List<EventRecord>[] Records(byte[][] bodies, string org, string catalogs) =>
+        [.. Batches(bodies, org, catalogs).Select(b => b.Events.ToList())];
+
+    /// <summary>The whole write of each request (events, and the player directory entries), as the pipeline prepares it.</summary>
+    public static WriteBatch[] Batches(byte[][] bodies, string org, string catalogs)
     {
         var pipeline = new IngestPipeline(
             new EventNormalizer(CatalogLoader.LoadDirectory(catalogs), new IngestOptions().DropFields),
             new PlayerKeys(Encoding.UTF8.GetBytes(HttpIngestRun.Pepper), new IdentityOptions().PepperVersion),
             new IngestOptions().MaxEventBytes);
         var scope = new IngestScope(org, EventGenerator.Game);
-        var batches = new List<EventRecord>[bodies.Length];
+        var batches = new WriteBatch[bodies.Length];
         for (var b = 0; b < bodies.Length; b++)
         {
             using var document = JsonDocument.Parse(bodies[b]);
@@ -48,7 +52,7 @@ internal static class RawBulkInsert
             {
                 throw new InvalidOperationException($"The pipeline rejected {prepared.Batch.Rejected.Count} generated events: {prepared.Batch.Rejected[0].ReasonsJson}");
             }
-            batches[b] = [.. prepared.Batch.Events];
+            batches[b] = prepared.Batch;
         }
         return batches;
     }

@@ -108,13 +108,16 @@ internal sealed partial class SqliteStore
 
     public async Task<IReadOnlyList<ProgressRow>> GetGroupProgressAsync(GroupRecord group, CancellationToken cancellationToken)
     {
+        // CROSS JOIN fixes the join order (SQLite has no statistics to choose it): members first, then each member's rows
+        // by primary key. Left to itself the planner scanned every row of the org's game and filtered on membership,
+        // so a class's matrix cost grew with the size of its school.
         await using var connection = await OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT p.org_id, p.game, p.player_key, p.point_id, p.status, p.score, p.duration_seconds, p.count, p.completed_at,
                    p.score_version, p.trigger_event_id, p.updated_at
             FROM group_members m
-            JOIN progress_points p ON p.player_key = m.player_key AND p.game = $game AND p.org_id = $org
+            CROSS JOIN progress_points p ON p.player_key = m.player_key AND p.game = $game AND p.org_id = $org
             WHERE m.group_id = $g;
             """;
         command.Parameters.AddWithValue("$g", group.Id);
