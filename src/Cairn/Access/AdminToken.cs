@@ -5,7 +5,9 @@ internal sealed class AdminToken(string token)
 {
     private readonly string _hash = SecretHash.Of(token);
 
-    public bool Matches(string candidate) =>
+    public bool Matches(string candidate) => MatchesHash(SecretHash.Of(candidate));
+
+    public bool MatchesHash(string candidateHash) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.ASCII.GetBytes(_hash), System.Text.Encoding.ASCII.GetBytes(SecretHash.Of(candidate)));
+            System.Text.Encoding.ASCII.GetBytes(_hash), System.Text.Encoding.ASCII.GetBytes(candidateHash));
 }

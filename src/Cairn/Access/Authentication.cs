@@ -11,7 +11,8 @@ internal static class Authentication
         {
             // A browser session counts for reads only: a cookie never authorizes a change (no CSRF surface).
             return HttpMethods.IsGet(http.Request.Method) && http.Request.Cookies[Sessions.CookieName] is { Length: > 0 } session
-                ? http.RequestServices.GetService<Sessions>()?.Find(session)
+                && http.RequestServices.GetService<Sessions>() is { } sessions
+                ? await sessions.FindAsync(session, keys, http.RequestAborted)
                 : null;
         }
         var token = header[scheme.Length..].Trim();

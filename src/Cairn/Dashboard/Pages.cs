@@ -85,7 +85,7 @@ internal static class Pages
             return SignInPage(http, returnUrl, "That token is not valid here.");
         }
         http.Response.Cookies.Delete(SignInCsrfCookie, new CookieOptions { Path = "/signin" });
-        http.Response.Cookies.Append(Sessions.CookieName, sessions.Create(caller), new CookieOptions
+        http.Response.Cookies.Append(Sessions.CookieName, sessions.Create(token), new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,

@@ -72,13 +72,16 @@ internal static class PrivacyApi
         {
             return problem;
         }
-        var consent = request!.Consent ?? Consents.Unknown;
+        var key = playerKeys.Compute(org, request!.PlayerId!);
+        // What the request leaves out keeps its recorded value (a consent change does not reset the age flags).
+        var existing = await store.GetPlayerAsync(key, cancellationToken);
+        var consent = request.Consent ?? existing?.Consent ?? Consents.Unknown;
         if (consent is not (Consents.Granted or Consents.OptedOut or Consents.Unknown))
         {
             return Problems.BadRequest("'consent' must be granted, opted-out or unknown.");
         }
-        var key = playerKeys.Compute(org, request.PlayerId!);
-        var record = new ConsentRecord(org, key, request.PlayerId!.Trim(), consent, request.Under13 == true, request.ParentalConsent == true);
+        var record = new ConsentRecord(org, key, request.PlayerId!.Trim(), consent,
+            request.Under13 ?? existing?.Under13 ?? false, request.ParentalConsent ?? existing?.ParentalConsent ?? false);
         await store.SetConsentAsync(record, cancellationToken);
         optOuts.Set(key, consent == Consents.OptedOut);
         await audit.RecordAsync(caller, "consent.set", Audit.ScopeOf(caller), $"org {org}: {consent}, under13 {record.Under13}, parental {record.ParentalConsent}", cancellationToken);

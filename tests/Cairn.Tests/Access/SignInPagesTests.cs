@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Cairn.Tests.Support;
 
 namespace Cairn.Tests.Access;
 
@@ -47,6 +48,30 @@ public sealed partial class SignInPagesTests(AccessWorld world) : IClassFixture<
         {
             ["returnUrl"] = "/groups", ["_csrf"] = csrf, ["token"] = token,
         }));
+    }
+
+    [Fact]
+    public async Task Revoking_a_token_ends_the_browser_sessions_it_opened()
+    {
+        var token = await world.CreateTokenAsync(new { org = AccessWorld.OrgA, role = "teacher", teachers = new[] { "t1" } });
+        using var browser = NewBrowser();
+        using (await SignInAsync(browser, token))
+        using (var before = await browser.Http.GetAsync("/groups/g1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+        using var keys = await world.Server.GetAsAdminAsync("/v1/admin/keys");
+        using var list = System.Text.Json.JsonDocument.Parse(await keys.Content.ReadAsStringAsync());
+        var id = list.RootElement.GetProperty("keys").EnumerateArray().Last(k => k.TryGetProperty("role", out var role) && role.GetString() == "teacher").GetProperty("id").GetString();
+
+        using var revoke = await world.Server.SendAsync(HttpMethod.Delete, $"/v1/admin/keys/{id}", TestServer.AdminToken, null);
+        using var after = await browser.Http.GetAsync("/groups/g1");
+        using var api = await browser.Http.GetAsync("/v1/groups/g1/progress");
+
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/signin", after.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
     }
 
     [Fact]

@@ -95,6 +95,19 @@ public sealed class ConsentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_consent_change_through_the_api_keeps_the_flags_it_leaves_out()
+    {
+        const string kid = "flags.kid@school.example";
+        Assert.Equal(HttpStatusCode.OK, await SetConsentAsync(new { org = TestServer.Org, playerId = kid, consent = "granted", under13 = true, parentalConsent = true }));
+
+        Assert.Equal(HttpStatusCode.OK, await SetConsentAsync(new { org = TestServer.Org, playerId = kid, consent = "opted-out" }));
+
+        var key = await _server.PlayerKeyAsync(kid);
+        Assert.Equal(["opted-out|1|1"], Database.Column(_server.DatabasePath,
+            $"SELECT consent || '|' || under13 || '|' || parental_consent FROM players WHERE player_key = '{key}';"));
+    }
+
+    [Fact]
     public async Task A_child_under_13_without_parental_consent_keeps_no_display_name()
     {
         await ReplaceRosterAsync(
