@@ -170,6 +170,11 @@ internal static class SqliteMigrations
             CREATE INDEX ix_rejected_player ON rejected_events (player_key) WHERE player_key IS NOT NULL;
             CREATE INDEX ix_changes_player ON progress_changes (player_key);
             """),
+        (5, """
+            -- One player index serves both the materializer (player, type, time) and the timeline (player, then
+            -- sorted by time): every insert pays for one index fewer.
+            DROP INDEX ix_events_player_ts;
+            """),
     ];
 
     public static int Latest => All[^1].Version;
