@@ -118,6 +118,27 @@ public abstract class StoreCompliance : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Large_batches_report_new_and_duplicate_per_event_within_and_across_write_chunks()
+    {
+        await WriteEventsAsync(Event("e-50"));
+        // 100 events: repeats inside the first rows, across the store's multi-row chunks, and of a stored event.
+        var ids = Enumerable.Range(0, 100).Select(i => i switch
+        {
+            5 => "e-3",
+            40 => "e-10",
+            77 => "e-50",
+            99 => "e-70",
+            _ => $"e-{i}",
+        }).ToList();
+
+        var results = await WriteEventsAsync([.. ids.Select(id => Event(id, data: $$"""{"i":"{{id}}"}"""))]);
+
+        var expected = ids.Select((id, i) => ids.IndexOf(id) == i && id != "e-50").ToArray();
+        Assert.Equal(expected, results);
+        Assert.Equal(ids.Distinct().Count(), await _store.CountEventsAsync(Org, None));
+    }
+
+    [SkippableFact]
     public async Task The_idempotency_key_is_org_source_and_event_id()
     {
         var results = await WriteEventsAsync(
