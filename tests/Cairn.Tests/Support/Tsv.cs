@@ -2,11 +2,19 @@ using System.Text;
 
 namespace Cairn.Tests.Support;
 
-/// <summary>Reads tab-separated exports in tests, independently of the importer under test.</summary>
+/// <summary>Reads tab- or comma-separated files in tests, independently of the importer and exporter under test.</summary>
 internal static class Tsv
 {
     /// <summary>The data rows of a TSV with quoted fields, parsed here without the code under test.</summary>
     public static List<Dictionary<string, string>> Parse(string text)
+    {
+        var records = Records(text, '\t');
+        var header = records[0];
+        return [.. records.Skip(1).Where(r => r.Count > 1).Select(r => header.Zip(r).ToDictionary(p => p.First, p => p.Second))];
+    }
+
+    /// <summary>RFC 4180 records: quoted fields may hold the delimiter, line breaks and doubled quotes; CRLF or LF ends a record.</summary>
+    public static List<List<string>> Records(string text, char delimiter)
     {
         var records = new List<List<string>>();
         var record = new List<string>();
@@ -35,7 +43,7 @@ internal static class Tsv
             {
                 quoted = true;
             }
-            else if (c == '\t')
+            else if (c == delimiter)
             {
                 record.Add(field.ToString());
                 field.Clear();
@@ -57,7 +65,6 @@ internal static class Tsv
             record.Add(field.ToString());
             records.Add(record);
         }
-        var header = records[0];
-        return [.. records.Skip(1).Where(r => r.Count > 1).Select(r => header.Zip(r).ToDictionary(p => p.First, p => p.Second))];
+        return records;
     }
 }

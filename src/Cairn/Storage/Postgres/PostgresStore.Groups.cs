@@ -49,21 +49,8 @@ internal sealed partial class PostgresStore
             {where} ORDER BY g.name COLLATE "C", g.id COLLATE "C", t.teacher_id COLLATE "C";
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)parameter ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        var groups = new List<GroupRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var id = reader.GetString(0);
-            if (groups.Count == 0 || groups[^1].Id != id)
-            {
-                groups.Add(new GroupRecord(id, reader.GetString(1), reader.GetString(2), reader.GetString(3), new List<string>()));
-            }
-            if (!reader.IsDBNull(4))
-            {
-                ((List<string>)groups[^1].Teachers).Add(reader.GetString(4));
-            }
-        }
-        return groups;
+        return await GroupRows.ReadAsync(reader, cancellationToken);
     }
 
     public Task ReplaceMembersAsync(

@@ -1,0 +1,25 @@
+using System.Data.Common;
+
+namespace Cairn.Storage;
+
+/// <summary>Reads groups from rows of (id, org_id, name, game, teacher_id), one row per teacher, ordered by group.</summary>
+internal static class GroupRows
+{
+    public static async Task<IReadOnlyList<GroupRecord>> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var groups = new List<GroupRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(0);
+            if (groups.Count == 0 || groups[^1].Id != id)
+            {
+                groups.Add(new GroupRecord(id, reader.GetString(1), reader.GetString(2), reader.GetString(3), new List<string>()));
+            }
+            if (!reader.IsDBNull(4))
+            {
+                ((List<string>)groups[^1].Teachers).Add(reader.GetString(4));
+            }
+        }
+        return groups;
+    }
+}
