@@ -1,45 +1,69 @@
 using System.Collections.Concurrent;
+using Cairn.Storage;
 
 namespace Cairn.Access;
 
 /// <summary>
-/// Signed-in browser sessions: an opaque random id in an HttpOnly, SameSite=Strict cookie, mapped here to the
-/// hash of the token that signed in. Every request re-identifies that hash, so revoking the token (or erasing
-/// the student it belongs to) ends its sessions too. Kept in memory: a restart signs everyone out, and no token
-/// is ever stored in the browser.
+/// Signed-in browser sessions: an opaque random id in an HttpOnly, SameSite=Strict cookie. The store keeps the
+/// hash of that id with the hash of the token that signed in, so every server on the store knows the session.
+/// Every request re-identifies the token, so revoking it (or erasing the student it belongs to) ends its
+/// sessions too. No token is ever stored in the browser.
 /// </summary>
-internal sealed class Sessions(TimeProvider time)
+internal sealed class Sessions(IEventStore store, TimeProvider time)
 {
     public const string CookieName = "cairn_session";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
-    private readonly ConcurrentDictionary<string, (string TokenHash, DateTimeOffset Expires, string Csrf)> _sessions = new(StringComparer.Ordinal);
+    /// <summary>Sessions read recently, so a page and its script do not each read the store; a sign-out elsewhere applies within this.</summary>
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, (SessionRecord Session, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
     /// <param name="token">The token that signed in (only its hash is kept).</param>
-    public string Create(string token)
+    public async Task<string> CreateAsync(string token, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        foreach (var (id, session) in _sessions)
-        {
-            if (session.Expires < now)
-            {
-                _sessions.TryRemove(id, out _);
-            }
-        }
         var sessionId = SecretHash.NewSecret("s_");
-        _sessions[SecretHash.Of(sessionId)] = (SecretHash.Of(token), now + Lifetime, SecretHash.NewSecret(""));
+        var session = new SessionRecord(SecretHash.Of(sessionId), SecretHash.Of(token), SecretHash.NewSecret(""), now + Lifetime);
+        await store.CreateSessionAsync(session, now, cancellationToken);
+        _cache[session.IdHash] = (session, now + CacheFor);
         return sessionId;
     }
 
-    /// <summary>Who the session's token belongs to now (null when the session expired or the token no longer works).</summary>
+    private async ValueTask<SessionRecord?> LiveAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var idHash = SecretHash.Of(sessionId);
+        var now = time.GetUtcNow();
+        if (!_cache.TryGetValue(idHash, out var cached) || cached.Until <= now)
+        {
+            if (_cache.Count > 10_000)
+            {
+                _cache.Clear();
+            }
+            var found = await store.FindSessionAsync(idHash, cancellationToken);
+            if (found is null)
+            {
+                _cache.TryRemove(idHash, out _);
+                return null;
+            }
+            cached = (found, now + CacheFor);
+            _cache[idHash] = cached;
+        }
+        return cached.Session.Expires > now ? cached.Session : null;
+    }
+
+    /// <summary>Who the session's token belongs to now (null when the session ended or the token no longer works).</summary>
     public async ValueTask<Caller?> FindAsync(string sessionId, ApiKeys keys, CancellationToken cancellationToken) =>
-        _sessions.TryGetValue(SecretHash.Of(sessionId), out var session) && session.Expires > time.GetUtcNow()
-            ? await keys.IdentifyHashAsync(session.TokenHash, cancellationToken)
-            : null;
+        await LiveAsync(sessionId, cancellationToken) is { } session ? await keys.IdentifyHashAsync(session.TokenHash, cancellationToken) : null;
 
     /// <summary>The session's anti-forgery token: every form that changes something carries it, and the post must match.</summary>
-    public string? CsrfToken(string sessionId) =>
-        _sessions.TryGetValue(SecretHash.Of(sessionId), out var session) && session.Expires > time.GetUtcNow() ? session.Csrf : null;
+    public async ValueTask<string?> CsrfTokenAsync(string sessionId, CancellationToken cancellationToken) =>
+        (await LiveAsync(sessionId, cancellationToken))?.Csrf;
 
-    public void End(string sessionId) => _sessions.TryRemove(SecretHash.Of(sessionId), out _);
+    public async Task EndAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var idHash = SecretHash.Of(sessionId);
+        _cache.TryRemove(idHash, out _);
+        await store.DeleteSessionAsync(idHash, cancellationToken);
+    }
 }

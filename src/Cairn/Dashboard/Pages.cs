@@ -85,7 +85,7 @@ internal static class Pages
             return SignInPage(http, returnUrl, "That token is not valid here.");
         }
         http.Response.Cookies.Delete(SignInCsrfCookie, new CookieOptions { Path = "/signin" });
-        http.Response.Cookies.Append(Sessions.CookieName, sessions.Create(token), new CookieOptions
+        http.Response.Cookies.Append(Sessions.CookieName, await sessions.CreateAsync(token, http.RequestAborted), new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
@@ -102,11 +102,12 @@ internal static class Pages
         if (http.Request.Cookies[Sessions.CookieName] is { } session)
         {
             var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
-            if (sessions.CsrfToken(session) is not { } expected || form is null || !FixedEquals(expected, form["_csrf"].ToString()))
+            if (await sessions.CsrfTokenAsync(session, http.RequestAborted) is not { } expected || form is null
+                || !FixedEquals(expected, form["_csrf"].ToString()))
             {
                 return Results.BadRequest();
             }
-            sessions.End(session);
+            await sessions.EndAsync(session, http.RequestAborted);
         }
         http.Response.Cookies.Delete(Sessions.CookieName, new CookieOptions { Path = "/" });
         return Results.Redirect("/signin");
@@ -123,7 +124,9 @@ internal static class Pages
     private static async Task<(Caller? Caller, string Csrf, IResult? Redirect)> SignedInAsync(HttpContext http)
     {
         var caller = await Authentication.CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
-        var csrf = http.Request.Cookies[Sessions.CookieName] is { } session ? http.RequestServices.GetRequiredService<Sessions>().CsrfToken(session) : null;
+        var csrf = http.Request.Cookies[Sessions.CookieName] is { } session
+            ? await http.RequestServices.GetRequiredService<Sessions>().CsrfTokenAsync(session, http.RequestAborted)
+            : null;
         return caller is null or Caller.IngestKey || csrf is null
             ? (null, "", Results.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString)))
             : (caller, csrf, null);

@@ -93,6 +93,15 @@ internal interface IEventStore : IAsyncDisposable
     /// <summary>The groups a player is a member of (to decide which teachers' scopes cover them).</summary>
     Task<IReadOnlyList<GroupRecord>> GetGroupsOfPlayerAsync(string playerKey, CancellationToken cancellationToken);
 
+    // Browser sessions, shared by every server on the store.
+
+    /// <summary>Stores a new session and deletes expired ones.</summary>
+    Task CreateSessionAsync(SessionRecord session, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<SessionRecord?> FindSessionAsync(string idHash, CancellationToken cancellationToken);
+
+    Task DeleteSessionAsync(string idHash, CancellationToken cancellationToken);
+
     // Privacy: the directory, consent, audit, erasure, retention, export.
 
     Task<PlayerInfo?> GetPlayerAsync(string playerKey, CancellationToken cancellationToken);

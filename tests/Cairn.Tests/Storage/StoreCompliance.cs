@@ -901,6 +901,25 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Equal(changes.Skip(2), afterThem);
     }
 
+    // ---- sessions
+
+    [SkippableFact]
+    public async Task Sessions_are_found_by_id_hash_until_deleted_and_expired_ones_are_cleared_on_create()
+    {
+        var live = new SessionRecord("id-1", "token-1", "csrf-1", Now.AddHours(1));
+        var old = new SessionRecord("id-0", "token-0", "csrf-0", Now.AddMinutes(-1));
+        await _store.CreateSessionAsync(old, Now.AddHours(-1), None);
+
+        await _store.CreateSessionAsync(live, Now, None);
+        var found = await _store.FindSessionAsync("id-1", None);
+        var expired = await _store.FindSessionAsync("id-0", None);
+        await _store.DeleteSessionAsync("id-1", None);
+
+        Assert.Equal(live, found);
+        Assert.Null(expired);
+        Assert.Null(await _store.FindSessionAsync("id-1", None));
+    }
+
     // ---- helpers
 
     private static EventRecord Event(

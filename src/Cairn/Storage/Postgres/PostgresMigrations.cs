@@ -171,6 +171,14 @@ internal static class PostgresMigrations
             CREATE INDEX ix_rejected_player ON rejected_events (player_key) WHERE player_key IS NOT NULL;
             CREATE INDEX ix_changes_player ON progress_changes (player_key);
             """),
+        (3, """
+            CREATE TABLE sessions (
+                id_hash    text PRIMARY KEY,
+                token_hash text NOT NULL,
+                csrf       text NOT NULL,
+                expires    timestamptz NOT NULL
+            );
+            """),
     ];
 
     public static int Latest => All[^1].Version;

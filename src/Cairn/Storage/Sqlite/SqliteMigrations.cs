@@ -175,6 +175,15 @@ internal static class SqliteMigrations
             -- sorted by time): every insert pays for one index fewer.
             DROP INDEX ix_events_player_ts;
             """),
+        (6, """
+            -- Browser sessions: hashes only, so a copy of the table opens no session.
+            CREATE TABLE sessions (
+                id_hash    TEXT PRIMARY KEY,
+                token_hash TEXT NOT NULL,
+                csrf       TEXT NOT NULL,
+                expires    INTEGER NOT NULL
+            );
+            """),
     ];
 
     public static int Latest => All[^1].Version;
