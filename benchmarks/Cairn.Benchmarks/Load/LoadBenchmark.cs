@@ -55,11 +55,7 @@ internal static class LoadBenchmark
 
             var report = new Report(http, raw, settings, bytes / (double)settings.Events, settings.Events / pipelineElapsed.TotalSeconds);
             var markdown = Markdown(report);
-            console.WriteLine();
-            console.WriteLine(markdown);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.MarkdownPath))!);
-            await File.WriteAllTextAsync(settings.MarkdownPath, markdown);
-            console.WriteLine($"(written to {Path.GetFullPath(settings.MarkdownPath)})");
+            await ResultFile.WriteAsync(console, markdown, settings.MarkdownPath);
             return report;
         }
         finally

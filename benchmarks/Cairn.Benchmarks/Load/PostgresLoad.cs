@@ -93,11 +93,7 @@ internal static class PostgresLoad
             text.AppendLine();
             text.AppendLine(inv, $"Ratio HTTP ingest / raw COPY: **{ratio:F2}** (target ≥ {TargetRatio:F1}): {(ratio >= TargetRatio ? "met" : "NOT met")}.");
             var markdown = text.ToString();
-            console.WriteLine();
-            console.WriteLine(markdown);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.MarkdownPath))!);
-            await File.WriteAllTextAsync(settings.MarkdownPath, markdown);
-            console.WriteLine($"(written to {Path.GetFullPath(settings.MarkdownPath)})");
+            await ResultFile.WriteAsync(console, markdown, settings.MarkdownPath);
         }
         finally
         {

@@ -169,11 +169,7 @@ internal static class MatrixBenchmark
                 $"(ratio {many.Latencies.P(0.95) / one.Latencies.P(0.95):F1}×); target < {TargetStreamP95Ms:F0} ms: " +
                 $"{(many.Latencies.P(0.95) < TargetStreamP95Ms && many.Delivered == many.Expected ? "met" : "NOT met")}.");
             var markdown = text.ToString();
-            console.WriteLine();
-            console.WriteLine(markdown);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.MarkdownPath))!);
-            await File.WriteAllTextAsync(settings.MarkdownPath, markdown);
-            console.WriteLine($"(written to {Path.GetFullPath(settings.MarkdownPath)})");
+            await ResultFile.WriteAsync(console, markdown, settings.MarkdownPath);
         }
         finally
         {

@@ -81,11 +81,7 @@ internal static class ProgressBenchmark
             text.AppendLine(inv, $"Cells missing after 30 s: {missing}. Last cell arrived {drained.TotalMilliseconds:N0} ms after the last acknowledgement.");
             text.AppendLine(inv, $"p95 ack → cell: **{cells.P(0.95):F0} ms** (target < {TargetP95Ms:F0} ms): {(cells.P(0.95) < TargetP95Ms && missing == 0 ? "met" : "NOT met")}.");
             var markdown = text.ToString();
-            console.WriteLine();
-            console.WriteLine(markdown);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.MarkdownPath))!);
-            await File.WriteAllTextAsync(settings.MarkdownPath, markdown);
-            console.WriteLine($"(written to {Path.GetFullPath(settings.MarkdownPath)})");
+            await ResultFile.WriteAsync(console, markdown, settings.MarkdownPath);
         }
         finally
         {

@@ -10,10 +10,6 @@ namespace Cairn.Access;
 internal sealed class OptOuts
 {
     private ConcurrentDictionary<string, byte> _keys = new(StringComparer.Ordinal);
-    private long _dropped;
-
-    public long Dropped => Interlocked.Read(ref _dropped);
-
     public bool Contains(string playerKey) => _keys.ContainsKey(playerKey);
 
     public void Set(string playerKey, bool optedOut)
@@ -30,8 +26,6 @@ internal sealed class OptOuts
 
     public void Replace(IEnumerable<string> playerKeys) =>
         Volatile.Write(ref _keys, new ConcurrentDictionary<string, byte>(playerKeys.Select(k => KeyValuePair.Create(k, (byte)0)), StringComparer.Ordinal));
-
-    public void CountDropped() => Interlocked.Increment(ref _dropped);
 
     /// <summary>Replaces the set from the directory: each player under its stored key and its current key (a rotation may be under way).</summary>
     public void Replace(IEnumerable<PlayerInfo> players, Identity.PlayerKeys current) =>

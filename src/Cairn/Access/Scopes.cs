@@ -8,8 +8,6 @@ namespace Cairn.Access;
 /// </summary>
 internal sealed class Scopes(IEventStore store)
 {
-    public static bool IsAdmin(Caller caller) => caller is Caller.Admin;
-
     /// <summary>The org a caller is confined to, or null for the admin (all orgs).</summary>
     public static string? OrgOf(Caller caller) => caller switch
     {

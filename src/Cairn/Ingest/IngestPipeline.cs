@@ -20,8 +20,6 @@ internal sealed class IngestPipeline(
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public PlayerKeys PlayerKeys => playerKeys;
-
     public PreparedBatch Prepare(IngestScope scope, IReadOnlyList<IncomingEvent> events)
     {
         var results = new EventResult?[events.Count];
@@ -86,7 +84,6 @@ internal sealed class IngestPipeline(
                 {
                     results[i] = new EventResult(i, valid.EventId, EventResult.Dropped,
                         [new EventError("playerId", "opted_out", "this player opted out of data collection; the event was not stored")], null);
-                    optOuts.CountDropped();
                     continue;
                 }
                 if (seenPlayers.Add(key))
