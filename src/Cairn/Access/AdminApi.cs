@@ -19,6 +19,8 @@ internal static partial class AdminApi
         group.MapGet("/rejected", ListRejectedAsync);
         group.MapGet("/players/lookup", LookupPlayerFromQueryAsync);
         group.MapPost("/players/lookup", LookupPlayerAsync);
+        group.MapGet("/stats", (Ingest.IngestCounters counters, Hosting.BackgroundHealth health) =>
+            TypedResults.Ok(new Stats(counters.OptedOutByOrg(), health.Snapshot())));
         return group;
     }
 
@@ -36,6 +38,9 @@ internal static partial class AdminApi
     internal sealed record KeyList(IReadOnlyList<KeyView> Keys);
 
     internal sealed record AuditPage(IReadOnlyList<AuditEntry> Entries);
+
+    /// <param name="OptedOutEventsByOrg">Events of opted-out players answered as accepted and not stored, since this process started.</param>
+    internal sealed record Stats(IReadOnlyDictionary<string, long> OptedOutEventsByOrg, IReadOnlyList<Hosting.ComponentHealth> Components);
 
     internal sealed record LookupRequest(string? Org, string? PlayerId);
 

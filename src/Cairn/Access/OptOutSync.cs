@@ -1,37 +1,54 @@
+using Cairn.Hosting;
 using Cairn.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Cairn.Access;
 
-/// <summary>Loads the opted-out players before ingest starts, then refreshes them (for changes made by other processes).</summary>
-internal sealed class OptOutSync(IEventStore store, OptOuts optOuts, Identity.PlayerKeys keys, ILogger<OptOutSync> logger) : BackgroundService
+/// <summary>
+/// Loads the opted-out players before ingest starts, then refreshes them (for changes made by other processes).
+/// A failed load never stops the start or the service: it is logged, reported by <c>/health/ready</c>, and tried again;
+/// until a first load succeeds ingest answers 503 (see <see cref="OptOuts.IsLoaded"/>).
+/// </summary>
+internal sealed class OptOutSync(
+    IEventStore store, OptOuts optOuts, Identity.PlayerKeys keys, IOptions<AccessOptions> options, BackgroundHealth health, ILogger<OptOutSync> logger)
+    : ResilientService(ComponentName, health, logger)
 {
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
+    public const string ComponentName = "opt-out-sync";
+
+    private TimeSpan Period => TimeSpan.FromSeconds(options.Value.OptOutRefreshSeconds);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        optOuts.Replace(await store.ListOptedOutAsync(cancellationToken), keys);
+        await RefreshAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Period);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // After a failure, try again sooner than the period (with backoff), above all before a first load.
+            failures = Health.IsFailing(Component) ? failures + 1 : 0;
+            var wait = failures == 0 ? Period : Min(Period, Backoff(failures));
+            await Task.Delay(wait, stoppingToken);
+            await RefreshAsync(stoppingToken);
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    optOuts.Replace(await store.ListOptedOutAsync(stoppingToken), keys);
-                }
-                catch (Exception ex) when (ex is StoreUnavailableException or System.Data.Common.DbException)
-                {
-                    Log.OptOutRefreshFailed(logger, ex);
-                }
-            }
+            optOuts.Replace(await store.ListOptedOutAsync(cancellationToken), keys);
+            Succeeded();
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            Failed(ex);
+            Log.OptOutRefreshFailed(logger, ex);
         }
     }
 }

@@ -1,11 +1,14 @@
 namespace Cairn.Catalogs;
 
 /// <summary>Reloads the catalogs when a file in their directory changes (debounced: editors write in bursts).</summary>
-internal sealed class CatalogWatcher(CatalogRegistry registry, ILogger<CatalogWatcher> logger) : BackgroundService
+internal sealed class CatalogWatcher(CatalogRegistry registry, Hosting.BackgroundHealth health, ILogger<CatalogWatcher> logger)
+    : Hosting.ResilientService(ComponentName, health, logger)
 {
+    public const string ComponentName = "catalog-watcher";
+
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         if (!Directory.Exists(registry.Directory))
         {
@@ -17,22 +20,17 @@ internal sealed class CatalogWatcher(CatalogRegistry registry, ILogger<CatalogWa
         watcher.Created += (_, _) => changed.Release();
         watcher.Deleted += (_, _) => changed.Release();
         watcher.Renamed += (_, _) => changed.Release();
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            await changed.WaitAsync(stoppingToken);
+            await Task.Delay(Debounce, stoppingToken);
+            while (changed.CurrentCount > 0)
             {
                 await changed.WaitAsync(stoppingToken);
-                await Task.Delay(Debounce, stoppingToken);
-                while (changed.CurrentCount > 0)
-                {
-                    await changed.WaitAsync(stoppingToken);
-                }
-                Log.CatalogFilesChanged(logger);
-                registry.Reload();
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            Log.CatalogFilesChanged(logger);
+            registry.Reload();
+            Succeeded();
         }
     }
 }

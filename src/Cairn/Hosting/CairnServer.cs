@@ -76,7 +76,12 @@ internal static class CairnServer
             .ValidateOnStart();
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
             .Validate(o => o.PepperVersion is > 0 and < 1000, "Identity:PepperVersion must be 1..999.").ValidateOnStart();
-        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateOnStart();
+        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName)
+            .Validate(o => o.OptOutRefreshSeconds > 0, "Access:OptOutRefreshSeconds must be positive.")
+            .ValidateOnStart();
+        // Background components report their failures to BackgroundHealth and retry (ResilientService); should one
+        // still throw, it must not stop the host: ingest and reads go on, and /health/ready says what is failing.
+        services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName)
             .Validate(o => o.Workers >= 0 && o.BatchSize > 0 && o.LeaseSeconds > 0 && o.MaxAttempts > 0 && o.RetryBaseMilliseconds > 0 && o.PollMilliseconds > 0,
                 "Jobs settings must be positive (Workers may be 0).")
@@ -101,6 +106,7 @@ internal static class CairnServer
         }
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BackgroundHealth>();
         services.AddSingleton(_ => CairnConfiguration.CreateStore(storage));
         var playerKeys = new PlayerKeys(pepper, identity.PepperVersion);
         services.AddSingleton(playerKeys);
@@ -114,6 +120,7 @@ internal static class CairnServer
             return new EventNormalizer(() => registry.Current.Schemas, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
         });
         services.AddSingleton<OptOuts>();
+        services.AddSingleton<IngestCounters>();
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>(),

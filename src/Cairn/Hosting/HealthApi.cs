@@ -1,12 +1,17 @@
+using Cairn.Access;
 using Cairn.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cairn.Hosting;
 
-/// <summary>Liveness (the process answers) and readiness (the store answers and is migrated).</summary>
+/// <summary>
+/// Liveness (the process answers) and readiness: <c>ready</c> when the store answers, is migrated and every background
+/// component is healthy; <c>degraded</c> (still 200: ingest and reads work) naming the components that are failing;
+/// 503 when the store is unreachable or the opted-out players are not loaded yet (ingest refuses events until they are).
+/// </summary>
 internal static class HealthApi
 {
-    internal sealed record HealthStatus(string Status);
+    internal sealed record HealthStatus(string Status, IReadOnlyList<ComponentHealth>? Components = null, IReadOnlyList<string>? Failing = null);
 
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
@@ -16,8 +21,19 @@ internal static class HealthApi
         return group;
     }
 
-    private static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> ReadyAsync(IEventStore store, CancellationToken cancellationToken) =>
-        await store.IsReadyAsync(cancellationToken)
-            ? TypedResults.Ok(new HealthStatus("ready"))
-            : TypedResults.Json(new HealthStatus("store unreachable or not migrated"), statusCode: StatusCodes.Status503ServiceUnavailable);
+    private static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> ReadyAsync(
+        IEventStore store, BackgroundHealth health, OptOuts optOuts, CancellationToken cancellationToken)
+    {
+        var components = health.Snapshot();
+        var failing = components.Where(c => c.Status != BackgroundHealth.Ok).Select(c => c.Name).ToList();
+        if (!await store.IsReadyAsync(cancellationToken))
+        {
+            return TypedResults.Json(new HealthStatus("store unreachable or not migrated", components, failing), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        if (!optOuts.IsLoaded)
+        {
+            return TypedResults.Json(new HealthStatus("opted-out players not loaded yet", components, failing), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        return TypedResults.Ok(new HealthStatus(failing.Count == 0 ? "ready" : "degraded", components, failing));
+    }
 }

@@ -48,11 +48,15 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
             var inserted = (await store.WriteAsync([prepared.Batch], cancellationToken))[0];
             foreach (var result in IngestPipeline.Complete(prepared, inserted))
             {
+                if (result.OptedOut)
+                {
+                    dropped++;
+                    continue;
+                }
                 switch (result.Status)
                 {
                     case EventResult.Accepted: accepted++; break;
                     case EventResult.Duplicate: duplicates++; break;
-                    case EventResult.Dropped: dropped++; break;
                     default:
                         rejected++;
                         foreach (var code in result.Errors!.Select(e => string.IsNullOrEmpty(e.Path) ? e.Code : $"{e.Path}: {e.Code}").Distinct())

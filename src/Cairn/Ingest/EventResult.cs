@@ -8,8 +8,14 @@ internal sealed record EventResult(
     IReadOnlyList<EventError>? Errors,
     IReadOnlyList<string>? Normalized)
 {
+    /// <summary>
+    /// The event of a player who opted out: answered exactly like an accepted event (an ingest key must not learn who
+    /// opted out), stored nowhere, and counted only in the admin figures.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool OptedOut { get; init; }
+
     public const string Accepted = "accepted";
     public const string Duplicate = "duplicate";
     public const string Rejected = "rejected";
-    public const string Dropped = "dropped";
 }

@@ -44,6 +44,11 @@ internal static class IngestApi
             return TypedResults.Problem("This ingest key sends faster than its rate limit; retry after the Retry-After delay (same event ids).",
                 statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
         }
+        if (!http.RequestServices.GetRequiredService<OptOuts>().IsLoaded)
+        {
+            // Storing now could store events of a player who opted out: wait for the list (see /health/ready).
+            return Problems.Unavailable(http, 2, "The server is starting (the opted-out players are not loaded yet); retry this batch (same event ids) shortly.");
+        }
         if (!IsJson(http.Request.ContentType))
         {
             return Problems.UnsupportedMediaType("Send events as 'Content-Type: application/json'.");
@@ -148,6 +153,7 @@ internal static class IngestApi
                 return Problems.Unavailable(http, 5, "The store is unavailable; nothing of this batch was stored. Retry it (same event ids).");
             }
             var response = IngestResponse.From(IngestPipeline.Complete(prepared, inserted));
+            http.RequestServices.GetRequiredService<IngestCounters>().OptedOut(key.OrgId, response.OptedOut);
             Log.BatchDone(logger, key.OrgId, key.Game, response.Accepted, response.Duplicates, response.Rejected);
             return TypedResults.Ok(response);
         }

@@ -79,11 +79,10 @@ internal sealed class IngestPipeline(
                     key = playerKeys.Compute(scope.OrgId, rawPlayer);
                     keysOfBatch[rawPlayer] = key;
                 }
-                // An opted-out player's events are answered and counted, and nothing of them is stored.
+                // An opted-out player's events are answered like accepted ones and nothing of them is stored (see EventResult.OptedOut).
                 if (optOuts is not null && optOuts.Contains(key))
                 {
-                    results[i] = new EventResult(i, valid.EventId, EventResult.Dropped,
-                        [new EventError("playerId", "opted_out", "this player opted out of data collection; the event was not stored")], null);
+                    results[i] = new EventResult(i, valid.EventId, EventResult.Accepted, null, notesByIndex[i]) { OptedOut = true };
                     continue;
                 }
                 if (seenPlayers.Add(key))

@@ -1,21 +1,25 @@
 namespace Cairn.Ingest;
 
 /// <summary>The body of a 200 answer to <c>POST /v1/events</c>.</summary>
-internal sealed record IngestResponse(int Accepted, int Duplicates, int Rejected, int Dropped, IReadOnlyList<EventResult> Results)
+internal sealed record IngestResponse(int Accepted, int Duplicates, int Rejected, IReadOnlyList<EventResult> Results)
 {
+    /// <summary>The events of players who opted out (counted as accepted in the answer); for the admin figures.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int OptedOut { get; init; }
+
     public static IngestResponse From(IReadOnlyList<EventResult> results)
     {
-        int accepted = 0, duplicates = 0, rejected = 0, dropped = 0;
+        int accepted = 0, duplicates = 0, rejected = 0, optedOut = 0;
         foreach (var r in results)
         {
+            optedOut += r.OptedOut ? 1 : 0;
             switch (r.Status)
             {
                 case EventResult.Accepted: accepted++; break;
                 case EventResult.Duplicate: duplicates++; break;
-                case EventResult.Dropped: dropped++; break;
                 default: rejected++; break;
             }
         }
-        return new IngestResponse(accepted, duplicates, rejected, dropped, results);
+        return new IngestResponse(accepted, duplicates, rejected, results) { OptedOut = optedOut };
     }
 }

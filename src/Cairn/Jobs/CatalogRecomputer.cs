@@ -6,36 +6,58 @@ namespace Cairn.Jobs;
 /// <summary>
 /// Loads the catalogs at start-up and keeps rows in line with their rules: whenever a rule's version differs
 /// from the one a row was computed with (at start-up, or after a reload), the row is queued for a recompute.
+/// The catalogs load during start-up (before ingest); the stale rows are queued in the background, so neither a store
+/// hiccup nor odd data stops the start: a failure is logged, reported by <c>/health/ready</c>, and retried with backoff.
 /// </summary>
-internal sealed class CatalogRecomputer(CatalogRegistry catalogs, IEventStore store, JobSignal signal, TimeProvider time, ILogger<CatalogRecomputer> logger)
-    : IHostedService
+internal sealed class CatalogRecomputer(
+    CatalogRegistry catalogs, IEventStore store, JobSignal signal, TimeProvider time, Hosting.BackgroundHealth health, ILogger<CatalogRecomputer> logger)
+    : Hosting.ResilientService(ComponentName, health, logger)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public const string ComponentName = "catalog-recompute";
+
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         catalogs.Reloaded += OnReloaded;
         if (catalogs.Current.Games.Count == 0)
         {
             catalogs.Reload();
         }
-        await QueueStaleAsync(catalogs.Current, cancellationToken);
+        return base.StartAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public override Task StopAsync(CancellationToken cancellationToken)
     {
         catalogs.Reloaded -= OnReloaded;
-        return Task.CompletedTask;
+        return base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task RunAsync(CancellationToken stoppingToken)
+    {
+        await QueueStaleAsync(catalogs.Current, stoppingToken);
+        Succeeded();
     }
 
     private void OnReloaded(CatalogSet old, CatalogSet next) =>
         _ = Task.Run(async () =>
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await QueueStaleAsync(next, CancellationToken.None);
-            }
-            catch (StoreUnavailableException ex)
-            {
-                Log.WorkerStoreError(logger, "catalog-recompute", ex);
+                try
+                {
+                    await QueueStaleAsync(next, CancellationToken.None);
+                    Succeeded();
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    Failed(ex);
+                    Log.WorkerStoreError(logger, ComponentName, ex);
+                    if (!ReferenceEquals(catalogs.Current, next))
+                    {
+                        return; // A newer reload queues its own recomputes.
+                    }
+                    await Task.Delay(Backoff(attempt));
+                }
             }
         });
 

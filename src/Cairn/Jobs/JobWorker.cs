@@ -4,8 +4,15 @@ using Microsoft.Extensions.Options;
 namespace Cairn.Jobs;
 
 /// <summary>Worker loops: run jobs while there are any, then wait for a commit's signal or the poll interval.</summary>
-internal sealed class JobWorker(JobRunner runner, JobSignal signal, IOptions<JobOptions> options, ILogger<JobWorker> logger) : BackgroundService
+/// <remarks>
+/// Any failure of a round (the store, a bug in a handler) is logged, reported by <c>/health/ready</c> and retried with
+/// backoff; it never ends the loop, nor the host.
+/// </remarks>
+internal sealed class JobWorker(JobRunner runner, JobSignal signal, IOptions<JobOptions> options, Hosting.BackgroundHealth health, ILogger<JobWorker> logger)
+    : BackgroundService
 {
+    public const string ComponentName = "job-workers";
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(i => LoopAsync($"{Environment.MachineName}:{Environment.ProcessId}:{i}", stoppingToken)));
 
@@ -13,11 +20,18 @@ internal sealed class JobWorker(JobRunner runner, JobSignal signal, IOptions<Job
     {
         await Task.Yield();
         var poll = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await runner.RunOnceAsync(workerId, stoppingToken) > 0)
+                var ran = await runner.RunOnceAsync(workerId, stoppingToken);
+                if (failures > 0)
+                {
+                    failures = 0;
+                    health.Succeeded(ComponentName);
+                }
+                if (ran > 0)
                 {
                     continue;
                 }
@@ -27,10 +41,13 @@ internal sealed class JobWorker(JobRunner runner, JobSignal signal, IOptions<Job
             {
                 return;
             }
-            catch (StoreUnavailableException ex)
+            catch (Exception ex)
             {
+                failures++;
+                health.Failed(ComponentName, ex);
                 Log.WorkerStoreError(logger, workerId, ex);
-                await Task.Delay(poll, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                var delay = Hosting.ResilientService.Backoff(failures);
+                await Task.Delay(delay < poll ? poll : delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }

@@ -5,38 +5,32 @@ using Microsoft.Extensions.Options;
 namespace Cairn.Privacy;
 
 /// <summary>The scheduled retention purge inside <c>cairn serve</c>: once at start-up, then every period.</summary>
-internal sealed class PurgeService(IEventStore store, IOptions<RetentionOptions> options, TimeProvider time, ILogger<PurgeService> logger) : BackgroundService
+/// <remarks>A failed purge is logged, reported by <c>/health/ready</c>, and tried again with backoff.</remarks>
+internal sealed class PurgeService(
+    IEventStore store, IOptions<RetentionOptions> options, TimeProvider time, Hosting.BackgroundHealth health, ILogger<PurgeService> logger)
+    : Hosting.ResilientService(ComponentName, health, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public const string ComponentName = "retention-purge";
+
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         if (options.Value.PeriodHours <= 0)
         {
             return;
         }
         using var timer = new PeriodicTimer(TimeSpan.FromHours(options.Value.PeriodHours), time);
-        try
+        do
         {
-            do
+            // A failure escapes to ResilientService: logged, reported, and this run starts again (purging at once) after a backoff.
+            foreach (var (rule, deleted) in await Retention.PurgeAsync(store, options.Value, time.GetUtcNow(), stoppingToken))
             {
-                try
+                if (deleted > 0)
                 {
-                    foreach (var (rule, deleted) in await Retention.PurgeAsync(store, options.Value, time.GetUtcNow(), stoppingToken))
-                    {
-                        if (deleted > 0)
-                        {
-                            Log.Purged(logger, deleted, rule.PrivacyLevel, rule.OlderThan, rule.OrgId ?? "all other orgs");
-                        }
-                    }
-                }
-                catch (StoreUnavailableException ex)
-                {
-                    Log.PurgeFailed(logger, ex);
+                    Log.Purged(logger, deleted, rule.PrivacyLevel, rule.OlderThan, rule.OrgId ?? "all other orgs");
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            Succeeded();
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         admin.catalogs   -       200            403          403              403         403      403     401   403
         admin.audit      -       200            403          403              403         403      403     401   403
         admin.lookup     -       200            403          403              403         403      403     401   403
+        admin.stats      -       200            403          403              403         403      403     401   403
         group.create     own     200            200          200              403         409      403     401   409
         group.create     same    200            200          409              409         409      403     401   409
         group.create     other   200            409          409              409         409      403     401   200
@@ -175,6 +176,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "admin.jobs" => (HttpMethod.Get, "/v1/admin/jobs", null),
             "admin.catalogs" => (HttpMethod.Get, "/v1/admin/catalogs", null),
             "admin.audit" => (HttpMethod.Get, "/v1/admin/audit", null),
+            "admin.stats" => (HttpMethod.Get, "/v1/admin/stats", null),
             "admin.lookup" => (HttpMethod.Get, $"/v1/admin/players/lookup?org={AccessWorld.OrgA}&playerId={AccessWorld.Student}", null),
             "group.create" => (HttpMethod.Post, "/v1/groups", AccessWorld.GroupBody(group!)),
             "roster" => (HttpMethod.Put, $"/v1/groups/{group}/members", AccessWorld.RosterBody(group!)),

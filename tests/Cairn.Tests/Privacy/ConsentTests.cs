@@ -45,20 +45,38 @@ public sealed class ConsentTests : IAsyncLifetime
     private long StoredRowsOf(string playerKey, string table) =>
         Database.Scalar(_server.DatabasePath, $"SELECT COUNT(*) FROM {table} WHERE player_key = '{playerKey}';");
 
+    /// <summary>The answer with the event ids taken out: what would tell one player's answer from another's.</summary>
+    private static string Shape(JsonElement answer) =>
+        System.Text.RegularExpressions.Regex.Replace(answer.GetRawText(), "\"eventId\":\"[^\"]*\"", "\"eventId\":\"…\"");
+
+    private async Task<long> OptedOutFigureAsync()
+    {
+        using var response = await _server.GetAsAdminAsync("/v1/admin/stats");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = await TestServer.ReadJsonAsync(response);
+        return body.RootElement.GetProperty("optedOutEventsByOrg").TryGetProperty(TestServer.Org, out var n) ? n.GetInt64() : 0;
+    }
+
     [Fact]
-    public async Task Opted_out_players_events_are_dropped_counted_and_not_stored_until_they_opt_back_in()
+    public async Task Issue_7_an_opted_out_players_event_is_answered_exactly_like_an_accepted_one_and_counted_for_admins_only()
     {
         const string player = "opt.out@school.example";
         Assert.Equal(HttpStatusCode.OK, await SetConsentAsync(new { org = TestServer.Org, playerId = player, consent = "opted-out" }));
         var key = await _server.PlayerKeyAsync(player);
+        var figureBefore = await OptedOutFigureAsync();
 
         var dropped = await SendTwoAsync(player);
+        var normal = await SendTwoAsync("not.opted.out@school.example");
 
-        Assert.Equal(1, dropped.GetProperty("dropped").GetInt32());
-        Assert.Equal(0, dropped.GetProperty("accepted").GetInt32());
-        var result = dropped.GetProperty("results")[0];
-        Assert.Equal("dropped", result.GetProperty("status").GetString());
-        Assert.Equal("opted_out", result.GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(Shape(normal), Shape(dropped));
+        Assert.Equal(1, dropped.GetProperty("accepted").GetInt32());
+        Assert.False(dropped.TryGetProperty("dropped", out _));
+        Assert.DoesNotContain("opted", dropped.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(figureBefore + 1, await OptedOutFigureAsync());
+        using (var ingestAsks = await _server.SendAsync(HttpMethod.Get, "/v1/admin/stats", _server.IngestKey, null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, ingestAsks.StatusCode);
+        }
         Assert.Equal(0, StoredRowsOf(key, "events"));
         Assert.Equal(0, StoredRowsOf(key, "rejected_events"));
         Assert.Equal(["opted-out"], Database.Column(_server.DatabasePath, $"SELECT consent FROM players WHERE player_key = '{key}';"));
@@ -67,8 +85,8 @@ public sealed class ConsentTests : IAsyncLifetime
         var accepted = await SendTwoAsync(player);
 
         Assert.Equal(1, accepted.GetProperty("accepted").GetInt32());
-        Assert.Equal(0, accepted.GetProperty("dropped").GetInt32());
         Assert.Equal(1, StoredRowsOf(key, "events"));
+        Assert.Equal(figureBefore + 1, await OptedOutFigureAsync());
     }
 
     [Fact]
@@ -81,8 +99,7 @@ public sealed class ConsentTests : IAsyncLifetime
 
         var answer = await SendTwoAsync(player);
 
-        Assert.Equal(1, answer.GetProperty("dropped").GetInt32());
-        Assert.Equal("opted_out", answer.GetProperty("results")[0].GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(1, answer.GetProperty("accepted").GetInt32());
         Assert.Equal(0, eventsBefore);
         Assert.Equal(0, StoredRowsOf(key, "events"));
         Assert.Equal(0, StoredRowsOf(key, "rejected_events"));

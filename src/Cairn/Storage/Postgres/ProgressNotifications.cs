@@ -7,9 +7,12 @@ namespace Cairn.Storage.Postgres;
 /// LISTENs for progress changes committed by any process on the database (a <c>cairn worker</c>, another
 /// node) and wakes this node's live streams. Streams still poll, so a dropped connection only adds latency.
 /// </summary>
-internal sealed class ProgressNotifications(IEventStore store, ProgressFeed feed, ILogger<ProgressNotifications> logger) : BackgroundService
+internal sealed class ProgressNotifications(IEventStore store, ProgressFeed feed, Hosting.BackgroundHealth health, ILogger<ProgressNotifications> logger)
+    : Hosting.ResilientService(ComponentName, health, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public const string ComponentName = "progress-listener";
+
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         if (store is not PostgresStore postgres)
         {
@@ -27,6 +30,7 @@ internal sealed class ProgressNotifications(IEventStore store, ProgressFeed feed
                 }
                 // Catch up on anything committed while not listening.
                 feed.Notify();
+                Succeeded();
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);
@@ -38,6 +42,7 @@ internal sealed class ProgressNotifications(IEventStore store, ProgressFeed feed
             }
             catch (Exception ex) when (ex is NpgsqlException or PostgresException or TimeoutException)
             {
+                Failed(ex);
                 Log.ListenFailed(logger, ex);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
