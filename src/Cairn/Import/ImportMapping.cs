@@ -1,4 +1,5 @@
 using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -39,7 +40,7 @@ internal sealed class ImportMapping
         /// <summary>A .NET exact format, e.g. <c>yyyy-MM-dd HH:mm:ss.ffffff</c>.</summary>
         public string? Format { get; set; }
 
-        /// <summary>The zone of zone-less times: UTC, an offset like +02:00, or an IANA zone id.</summary>
+        /// <summary>The zone of zone-less times: UTC, an offset (+2, +0200, +02:00, UTC+2) or an IANA zone id; an offset in the text wins.</summary>
         public string Zone { get; set; } = "UTC";
     }
 
@@ -47,17 +48,75 @@ internal sealed class ImportMapping
     {
         if (!File.Exists(path))
         {
-            throw new ImportException($"mapping file '{path}' does not exist");
+            throw new ImportException($"{path}: the mapping file does not exist");
         }
+        var text = File.ReadAllText(path);
         var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+        ImportMapping mapping;
         try
         {
-            return deserializer.Deserialize<ImportMapping>(File.ReadAllText(path)) ?? new ImportMapping();
+            mapping = deserializer.Deserialize<ImportMapping>(text) ?? new ImportMapping();
         }
         catch (YamlException ex)
         {
             var reason = ex.InnerException?.Message ?? ex.Message;
-            throw new ImportException($"{path}:{ex.Start.Line}: {reason}");
+            throw ImportException.At(path, ex.Start.Line, ex.Start.Column, reason);
         }
+        if (mapping.Problem() is { } problem)
+        {
+            var (line, column) = Position(text, problem.Key);
+            throw ImportException.At(path, line, column, problem.Message);
+        }
+        return mapping;
+    }
+
+    /// <summary>The first thing wrong with the mapping, with the YAML keys that lead to it; null when it can be used.</summary>
+    public (string[] Key, string Message)? Problem()
+    {
+        if (Timestamp is { } timestamp && TimestampZone.Parse(timestamp.Zone) is null)
+        {
+            return (["timestamp", "zone"], $"unknown time zone '{timestamp.Zone}' (expected {TimestampZone.Expected})");
+        }
+        var playerColumns = Fields.TryGetValue("playerId", out var player) ? ColumnsOf(player) : [];
+        foreach (var (path, expression) in Fields)
+        {
+            if (Template.Parse(expression) is not { } parts)
+            {
+                return (["fields", path], $"the template '{expression}' of '{path}' has a '{{' without a '}}'");
+            }
+            if (path == "playerId")
+            {
+                continue;
+            }
+            foreach (var (column, _, hash) in parts.Where(p => p.IsColumn))
+            {
+                if (!playerColumns.Contains(column) || hash == Template.Hmac)
+                {
+                    continue;
+                }
+                return (["fields", path], hash == Template.Sha256
+                    ? $"'{path}' uses {{sha256:{column}}}, a plain hash of the player identity (fields.playerId): anyone can reverse it by " +
+                      $"hashing candidate ids. Use {{hmac:{column}}}, keyed with the pepper"
+                    : $"'{path}' copies the player identity '{column}' (fields.playerId), which is only stored pseudonymized; use {{hmac:{column}}}");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The columns an expression reads: the placeholders of a template, or the expression itself.</summary>
+    private static HashSet<string> ColumnsOf(string expression) =>
+        new((Template.Parse(expression) ?? []).Where(p => p.IsColumn).Select(p => p.Text), StringComparer.Ordinal);
+
+    /// <summary>Where the value at a key path starts in the YAML text (1-based line and column); the start of the file if it is not found.</summary>
+    private static (long Line, long Column) Position(string yaml, string[] key)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        YamlNode? node = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
+        foreach (var name in key)
+        {
+            node = node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(name), out var child) ? child : null;
+        }
+        return node is null ? (1, 1) : (node.Start.Line, node.Start.Column);
     }
 }
