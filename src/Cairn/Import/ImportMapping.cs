@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
@@ -9,7 +10,7 @@ namespace Cairn.Import;
 /// How the rows of an export become canonical events. Kept in a small YAML file beside the data
 /// (see mappings/waves.yaml and docs/importing.md).
 /// </summary>
-internal sealed class ImportMapping
+internal sealed partial class ImportMapping
 {
     /// <summary>jsonl, json, csv or tsv; by default taken from the file name.</summary>
     public string? Format { get; set; }
@@ -59,8 +60,7 @@ internal sealed class ImportMapping
         }
         catch (YamlException ex)
         {
-            var reason = ex.InnerException?.Message ?? ex.Message;
-            throw ImportException.At(path, ex.Start.Line, ex.Start.Column, reason);
+            throw ImportException.At(path, ex.Start.Line, ex.Start.Column, Reason(ex));
         }
         if (mapping.Problem() is { } problem)
         {
@@ -69,6 +69,38 @@ internal sealed class ImportMapping
         }
         return mapping;
     }
+
+    /// <summary>YamlDotNet's message in the words of the mapping file: the place is already in front of it.</summary>
+    private static string Reason(YamlException ex)
+    {
+        var message = YamlPlace().Replace(ex.InnerException?.Message ?? ex.Message, "");
+        if (UnknownKey().Match(message) is { Success: true } unknown)
+        {
+            return $"unknown key '{unknown.Groups[1].Value}' (expected format, game, source, jsonColumns, fields, constants, timestamp or drop)";
+        }
+        if (message.StartsWith("Expected 'MappingStart'", StringComparison.Ordinal))
+        {
+            return "expected 'key: value' entries here";
+        }
+        if (message.Contains("System.Collections.Generic.List", StringComparison.Ordinal))
+        {
+            return "expected a list here, such as [a, b]";
+        }
+        if (WrongType().IsMatch(message) || message.Contains("type 'System.String'", StringComparison.Ordinal))
+        {
+            return "expected a single value here";
+        }
+        return message;
+    }
+
+    [GeneratedRegex(@"\s*\(at Line: \d+, Col: \d+, Idx: \d+\)")]
+    private static partial Regex YamlPlace();
+
+    [GeneratedRegex(@"^Property '(.+)' not found on type")]
+    private static partial Regex UnknownKey();
+
+    [GeneratedRegex(@"^No node deserializer was able to deserialize the node into type System\.String\b")]
+    private static partial Regex WrongType();
 
     /// <summary>The first thing wrong with the mapping, with the YAML keys that lead to it; null when it can be used.</summary>
     public (string[] Key, string Message)? Problem()

@@ -182,6 +182,10 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
             // A property twice would only fail when the item is mapped, as an ArgumentException: refuse it here, with its place.
             root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
+        catch (JsonException ex) when (ex.LineNumber is null && JsonDuplicates.Find(json) is { } duplicate)
+        {
+            throw ImportException.At(file, duplicate.Line, duplicate.Column, $"not valid JSON: the property '{duplicate.Name}' appears twice in one object");
+        }
         catch (JsonException ex)
         {
             // The reader's message ends with its own 0-based "LineNumber: … | BytePositionInLine: …": the place goes in front instead.
