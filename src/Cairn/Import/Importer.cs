@@ -82,7 +82,7 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
         }
         catch (InvalidDataException ex)
         {
-            // GZipStream's error for a file that is not gzip, or is cut short: the rows before it are stored.
+            // GZipStream's error for a file that is not gzip, or whose compressed data is damaged: the rows before it are stored.
             throw ImportException.At(request.File, line + 1, 1, $"not readable as gzip ({ex.Message})");
         }
         await FlushAsync();

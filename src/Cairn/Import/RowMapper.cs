@@ -6,10 +6,6 @@ using System.Text.Json.Nodes;
 namespace Cairn.Import;
 
 /// <summary>Applies an <see cref="ImportMapping"/> to one row (a CSV record or a JSON object) to make an event object.</summary>
-/// <param name="keyedHash">
-/// What <c>{hmac:col}</c> puts in place of a value: a keyed hash that stays the same for the same value and pepper, so
-/// re-imports make the same ids (the importer passes <see cref="Identity.PlayerKeys.TemplateHash"/>).
-/// </param>
 internal sealed class RowMapper
 {
     private readonly ImportMapping _mapping;
@@ -18,6 +14,11 @@ internal sealed class RowMapper
     private readonly TimestampZone _zone;
     private readonly Dictionary<string, List<Template.Part>> _templates = new(StringComparer.Ordinal);
 
+    /// <param name="mapping">The mapping; one that <see cref="ImportMapping.Problem"/> finds wrong is an <see cref="ImportException"/>.</param>
+    /// <param name="keyedHash">
+    /// What <c>{hmac:col}</c> puts in place of a value: a keyed hash that stays the same for the same value and pepper, so
+    /// re-imports make the same ids (the importer passes <see cref="Identity.PlayerKeys.TemplateHash"/>).
+    /// </param>
     public RowMapper(ImportMapping mapping, Func<string, string>? keyedHash = null)
     {
         if (mapping.Problem() is { } problem)
