@@ -35,6 +35,21 @@ internal sealed class PlayerKeys(byte[] pepper, int version)
         });
     }
 
+    /// <summary>
+    /// <c>{hmac:col}</c> in an import mapping: hex(HMAC-SHA256(pepper, "\0template\0" + orgId + "\0" + value))[..32]. Without the
+    /// pepper it cannot be recomputed from a guessed identity; the same pepper always gives the same text (re-imports stay
+    /// idempotent). The NUL bytes keep it apart from every player key, whose input is "orgId:id" and whose orgs hold no NUL.
+    /// </summary>
+    public string TemplateHash(string orgId, string value)
+    {
+        var input = Encoding.UTF8.GetBytes($"\0template\0{orgId}\0{value}");
+        Span<byte> mac = stackalloc byte[32];
+        var hmac = _hmac.Value!;
+        hmac.AppendData(input);
+        hmac.GetHashAndReset(mac);
+        return Convert.ToHexStringLower(mac[..16]);
+    }
+
     /// <summary>True when a string has the shape of a playerKey (used to validate path parameters).</summary>
     public static bool LooksLikeKey(string value) =>
         value.Length is > 4 and < 48 && value[0] == 'p' && value.Contains('_', StringComparison.Ordinal)

@@ -24,12 +24,12 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
         }
         if (!File.Exists(request.File))
         {
-            throw new ImportException($"file '{request.File}' does not exist");
+            throw new ImportException($"{request.File}: the file does not exist");
         }
 
         var scope = new IngestScope(request.OrgId, game);
-        var mapper = new RowMapper(mapping);
-        await using var file = new FileStream(request.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var mapper = new RowMapper(mapping, value => pipeline.PlayerKeys.TemplateHash(request.OrgId, value));
+        await using var file = Open(request.File);
         Stream stream = request.File.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
         await using var _ = stream;
         using var text = new StreamReader(stream);
@@ -70,17 +70,39 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
             progress?.Invoke(new ImportProgress(rows, file.Position, file.Length, accepted, duplicates, rejected));
         }
 
-        await foreach (var (node, bytes) in ReadRowsAsync(text, format, mapper, cancellationToken))
+        long line = 0;
+        try
         {
-            rows++;
-            batch.Add(new IncomingEvent(node is JsonObject row ? mapper.Map(row) : node, bytes, Raw: null));
-            if (batch.Count >= request.BatchSize)
+            await foreach (var (node, bytes, at) in ReadRowsAsync(request.File, text, format, mapper, cancellationToken))
             {
-                await FlushAsync();
+                rows++;
+                line = at;
+                batch.Add(new IncomingEvent(node is JsonObject row ? MapRow(mapper, row, request.File, at, rows) : node, bytes, Raw: null));
+                if (batch.Count >= request.BatchSize)
+                {
+                    await FlushAsync();
+                }
             }
+        }
+        catch (InvalidDataException ex)
+        {
+            // GZipStream's error for a file that is not gzip, or whose compressed data is damaged: the rows before it are stored.
+            throw ImportException.At(request.File, line + 1, 1, $"not readable as gzip ({ex.Message})");
         }
         await FlushAsync();
         return new ImportSummary(rows, accepted, duplicates, rejected, byReason, dropped);
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ImportException($"{path}: the file cannot be read ({ex.Message})");
+        }
     }
 
     private static string FormatOf(string path)
@@ -93,38 +115,51 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
         };
     }
 
-    private static async IAsyncEnumerable<(JsonNode? Node, int Bytes)> ReadRowsAsync(
-        StreamReader text, string format, RowMapper mapper, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// A row's mapping can only fail on a JSON object that the parser took but cannot hold, such as one with a property
+    /// twice: the import stops there with the place, rather than with a stack trace.
+    /// </summary>
+    private static JsonNode MapRow(RowMapper mapper, JsonObject row, string file, long line, long rowNumber)
+    {
+        try
+        {
+            return mapper.Map(row);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            throw line > 0 ? ImportException.At(file, line, 1, ex.Message) : new ImportException($"{file}: item {rowNumber}: {ex.Message}");
+        }
+    }
+
+    /// <returns>Each row, its size, and the line it starts on (0 in a JSON array, whose items have no line of their own here).</returns>
+    private static async IAsyncEnumerable<(JsonNode? Node, int Bytes, long Line)> ReadRowsAsync(
+        string file, StreamReader text, string format, RowMapper mapper, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         switch (format)
         {
             case "jsonl":
+                long number = 0;
                 while (await text.ReadLineAsync(cancellationToken) is { } line)
                 {
+                    number++;
                     if (string.IsNullOrWhiteSpace(line))
                     {
                         continue;
                     }
-                    yield return (ParseOrRaw(line, mapper), System.Text.Encoding.UTF8.GetByteCount(line));
+                    yield return (ParseOrRaw(line, mapper), System.Text.Encoding.UTF8.GetByteCount(line), number);
                 }
                 break;
             case "json":
-                var root = JsonNode.Parse(await text.ReadToEndAsync(cancellationToken));
-                var items = root switch
-                {
-                    JsonArray array => array,
-                    JsonObject obj when obj["events"] is JsonArray events => events,
-                    _ => throw new ImportException("a JSON import must be an array of events or {\"events\": [...]}"),
-                };
+                var items = ParseArray(file, await text.ReadToEndAsync(cancellationToken));
                 foreach (var item in items.ToArray())
                 {
                     items.Remove(item);
-                    yield return (item is JsonObject o ? mapper.FromObject(o) : item, item?.ToJsonString().Length ?? 4);
+                    yield return (item is JsonObject o ? mapper.FromObject(o) : item, item?.ToJsonString().Length ?? 4, 0);
                 }
                 break;
             default:
-                var reader = new DelimitedReader(text, format == "tsv" ? '\t' : ',');
-                var header = reader.ReadRecord() ?? throw new ImportException("the file is empty (no header row)");
+                var reader = new DelimitedReader(text, format == "tsv" ? '\t' : ',', file);
+                var header = reader.ReadRecord() ?? throw ImportException.At(file, 1, 1, "the file is empty (no header row)");
                 while (reader.ReadRecord() is { } record)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -132,10 +167,41 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
                     {
                         continue;
                     }
-                    yield return (mapper.FromRecord(header, record), record.Sum(f => f.Length) + record.Count);
+                    if (record.Count > header.Count && record.Skip(header.Count).Any(f => f.Length > 0))
+                    {
+                        throw ImportException.At(file, reader.RecordLine, 1,
+                            $"this row has {record.Count} fields, the header {header.Count}: a delimiter too many, or a field that should be quoted");
+                    }
+                    yield return (mapper.FromRecord(header, record), record.Sum(f => f.Length) + record.Count, reader.RecordLine);
                 }
                 break;
         }
+    }
+
+    private static JsonArray ParseArray(string file, string json)
+    {
+        JsonNode? root;
+        try
+        {
+            // A property twice would only fail when the item is mapped, as an ArgumentException: refuse it here, with its place.
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+        }
+        catch (JsonException ex) when (ex.LineNumber is null && JsonDuplicates.Find(json) is { } duplicate)
+        {
+            throw ImportException.At(file, duplicate.Line, duplicate.Column, $"not valid JSON: the property '{duplicate.Name}' appears twice in one object");
+        }
+        catch (JsonException ex)
+        {
+            // The reader's message ends with its own 0-based "LineNumber: … | BytePositionInLine: …": the place goes in front instead.
+            var reason = ex.Message.Split(" LineNumber:", 2)[0];
+            throw ImportException.At(file, (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1, $"not valid JSON: {reason}");
+        }
+        return root switch
+        {
+            JsonArray array => array,
+            JsonObject obj when obj["events"] is JsonArray events => events,
+            _ => throw ImportException.At(file, 1, 1, "a JSON import must be an array of events or {\"events\": [...]}"),
+        };
     }
 
     private static JsonNode? ParseOrRaw(string line, RowMapper mapper)

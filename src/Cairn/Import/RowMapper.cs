@@ -6,11 +6,39 @@ using System.Text.Json.Nodes;
 namespace Cairn.Import;
 
 /// <summary>Applies an <see cref="ImportMapping"/> to one row (a CSV record or a JSON object) to make an event object.</summary>
-internal sealed class RowMapper(ImportMapping mapping)
+internal sealed class RowMapper
 {
-    private readonly HashSet<string> _jsonColumns = new(mapping.JsonColumns, StringComparer.Ordinal);
-    private readonly TimeZoneInfo? _zone = ResolveZone(mapping.Timestamp?.Zone);
-    private readonly TimeSpan? _offset = ParseOffset(mapping.Timestamp?.Zone);
+    private readonly ImportMapping _mapping;
+    private readonly Func<string, string>? _keyedHash;
+    private readonly HashSet<string> _jsonColumns;
+    private readonly TimestampZone _zone;
+    private readonly Dictionary<string, List<Template.Part>> _templates = new(StringComparer.Ordinal);
+
+    /// <param name="mapping">The mapping; one that <see cref="ImportMapping.Problem"/> finds wrong is an <see cref="ImportException"/>.</param>
+    /// <param name="keyedHash">
+    /// What <c>{hmac:col}</c> puts in place of a value: a keyed hash that stays the same for the same value and pepper, so
+    /// re-imports make the same ids (the importer passes <see cref="Identity.PlayerKeys.TemplateHash"/>).
+    /// </param>
+    public RowMapper(ImportMapping mapping, Func<string, string>? keyedHash = null)
+    {
+        if (mapping.Problem() is { } problem)
+        {
+            throw new ImportException($"the mapping's {string.Join('.', problem.Key)}: {problem.Message}");
+        }
+        _mapping = mapping;
+        _keyedHash = keyedHash;
+        _jsonColumns = new(mapping.JsonColumns, StringComparer.Ordinal);
+        _zone = mapping.Timestamp is { } timestamp ? TimestampZone.Parse(timestamp.Zone)! : TimestampZone.Utc;
+        foreach (var (path, expression) in mapping.Fields.Where(f => Template.IsTemplate(f.Value)))
+        {
+            var parts = Template.Parse(expression)!;
+            if (keyedHash is null && parts.Any(p => p.Hash == Template.Hmac))
+            {
+                throw new ImportException($"'{path}' uses {{hmac:…}}, which needs the pepper; this import has none");
+            }
+            _templates[path] = parts;
+        }
+    }
 
     /// <summary>A row of a delimited file as a JSON object: empty cells are absent, JSON columns decoded.</summary>
     public JsonObject FromRecord(IReadOnlyList<string> header, IReadOnlyList<string> record)
@@ -43,6 +71,7 @@ internal sealed class RowMapper(ImportMapping mapping)
 
     public JsonObject Map(JsonObject row)
     {
+        var mapping = _mapping;
         JsonObject e;
         if (mapping.Fields.Count == 0)
         {
@@ -53,7 +82,8 @@ internal sealed class RowMapper(ImportMapping mapping)
             e = new JsonObject();
             foreach (var (path, expression) in mapping.Fields)
             {
-                if (Resolve(row, expression) is { } value)
+                var value = _templates.TryGetValue(path, out var parts) ? Fill(row, parts) : Resolve(row, expression);
+                if (value is not null)
                 {
                     SetPath(e, path, value.DeepClone());
                 }
@@ -72,11 +102,9 @@ internal sealed class RowMapper(ImportMapping mapping)
             e["source"] = source;
         }
         if (mapping.Timestamp?.Format is { } format && e["timestamp"] is JsonValue ts && ts.TryGetValue<string>(out var text)
-            && DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+            && _zone.TryParse(text, format, out var instant))
         {
-            var offset = _offset ?? _zone?.GetUtcOffset(local) ?? TimeSpan.Zero;
-            e["timestamp"] = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), offset)
-                .ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+            e["timestamp"] = instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
         }
         foreach (var path in mapping.Drop)
         {
@@ -85,38 +113,34 @@ internal sealed class RowMapper(ImportMapping mapping)
         return e;
     }
 
+    /// <summary>A template's text, or null when a column it reads is missing.</summary>
+    private JsonValue? Fill(JsonObject row, List<Template.Part> parts)
+    {
+        var builder = new StringBuilder();
+        foreach (var part in parts)
+        {
+            if (!part.IsColumn)
+            {
+                builder.Append(part.Text);
+                continue;
+            }
+            if (Resolve(row, part.Text) is not JsonValue value)
+            {
+                return null;
+            }
+            var text = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+            builder.Append(part.Hash switch
+            {
+                Template.Hmac => _keyedHash!(text),
+                Template.Sha256 => Sha256Of(text),
+                _ => text,
+            });
+        }
+        return JsonValue.Create(builder.ToString());
+    }
+
     private static JsonNode? Resolve(JsonObject row, string expression)
     {
-        if (expression.Contains('{', StringComparison.Ordinal))
-        {
-            var builder = new StringBuilder();
-            var i = 0;
-            while (i < expression.Length)
-            {
-                var open = expression.IndexOf('{', i);
-                if (open < 0)
-                {
-                    builder.Append(expression, i, expression.Length - i);
-                    break;
-                }
-                var close = expression.IndexOf('}', open);
-                if (close < 0)
-                {
-                    throw new ImportException($"template '{expression}' has a '{{' without a '}}'");
-                }
-                builder.Append(expression, i, open - i);
-                var inner = expression[(open + 1)..close];
-                var hash = inner.StartsWith(HashPrefix, StringComparison.Ordinal);
-                if (Resolve(row, hash ? inner[HashPrefix.Length..] : inner) is not JsonValue part)
-                {
-                    return null;
-                }
-                var partText = part.GetValueKind() == JsonValueKind.String ? part.GetValue<string>() : part.ToJsonString();
-                builder.Append(hash ? HashOf(partText) : partText);
-                i = close + 1;
-            }
-            return JsonValue.Create(builder.ToString());
-        }
         if (row[expression] is { } direct)
         {
             return direct;
@@ -133,10 +157,8 @@ internal sealed class RowMapper(ImportMapping mapping)
         return node;
     }
 
-    /// <summary><c>{sha256:col}</c> in a template: a column that is an identity can make an id without being stored.</summary>
-    private const string HashPrefix = "sha256:";
-
-    private static string HashOf(string text) =>
+    /// <summary><c>{sha256:col}</c>: anyone can compute it, so the mapping refuses it for the player's column (see <see cref="ImportMapping.Problem"/>).</summary>
+    private static string Sha256Of(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20];
 
     private static void SetPath(JsonObject target, string path, JsonNode? value)
@@ -176,28 +198,6 @@ internal sealed class RowMapper(ImportMapping mapping)
         {
             // Left as a string: validation then rejects the event with a reason instead of the import failing.
             return JsonValue.Create(text);
-        }
-    }
-
-    private static TimeSpan? ParseOffset(string? zone) =>
-        zone is not null && (zone.StartsWith('+') || zone.StartsWith('-'))
-            && TimeSpan.TryParseExact(zone[1..], @"hh\:mm", CultureInfo.InvariantCulture, out var span)
-            ? (zone[0] == '-' ? -span : span)
-            : null;
-
-    private static TimeZoneInfo? ResolveZone(string? zone)
-    {
-        if (zone is null || zone.Equals("UTC", StringComparison.OrdinalIgnoreCase) || zone.StartsWith('+') || zone.StartsWith('-'))
-        {
-            return null;
-        }
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(zone);
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            throw new ImportException($"unknown time zone '{zone}' in the mapping (use UTC, an offset like +02:00, or an IANA id)");
         }
     }
 }

@@ -20,6 +20,9 @@ internal sealed class IngestPipeline(
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The current pepper's keys: an import's <c>{hmac:col}</c> templates hash with them too.</summary>
+    public PlayerKeys PlayerKeys => playerKeys;
+
     public PreparedBatch Prepare(IngestScope scope, IReadOnlyList<IncomingEvent> events)
     {
         var results = new EventResult?[events.Count];

@@ -76,4 +76,35 @@ public sealed class DelimitedReaderTests
     {
         Assert.Empty(ReadAll("", ','));
     }
+
+    [Theory]
+    [InlineData("a,b\n1,\"open\n2,3\n", "data.csv:2:3: this quoted field is never closed")]
+    [InlineData("a,b\r\n1,2\r\n\"x\"y,3\r\n", "data.csv:3:4: text after the closing quote")]
+    [InlineData("a\tb\n\"multi\nline\"\t\"q\" \n", "data.csv:3:10: text after the closing quote")]
+    public void Issue_7_malformed_quoting_is_an_error_with_the_file_line_and_column(string text, string expected)
+    {
+        var reader = new DelimitedReader(new StringReader(text), text.Contains('\t') ? '\t' : ',', "data.csv");
+
+        var error = Assert.Throws<ImportException>(() =>
+        {
+            while (reader.ReadRecord() is not null)
+            {
+            }
+        });
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Record_line_is_where_a_record_starts()
+    {
+        var reader = new DelimitedReader(new StringReader("a,b\n\"x\ny\",1\r\nz,2\n"), ',');
+
+        reader.ReadRecord();
+        reader.ReadRecord();
+        var afterMultiline = reader.RecordLine;
+        reader.ReadRecord();
+
+        Assert.Equal((2, 4), (afterMultiline, reader.RecordLine));
+    }
 }

@@ -36,6 +36,8 @@ public sealed class WavesImportTests : IAsyncLifetime
         var addresses = rows.Select(r => System.Text.Json.Nodes.JsonNode.Parse(r["event_data"])?["remote_addr"]?.GetValue<string>())
             .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(addresses);
+        // A plain hash of a session id is as good as the id: anyone can hash the candidates.
+        var plainHashes = sessions.Select(s => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(s)))[..20]).ToList();
         var leaks = new List<string>();
         foreach (var (_, column, text) in Database.AllCells(_fixture.DatabasePath).Where(c => c.Table == "events"))
         {
@@ -46,6 +48,10 @@ public sealed class WavesImportTests : IAsyncLifetime
             if (sessions.FirstOrDefault(s => text.Contains(s, StringComparison.Ordinal)) is { } session)
             {
                 leaks.Add($"{column}: raw session id {session}");
+            }
+            if (plainHashes.Any(h => text.Contains(h, StringComparison.Ordinal)))
+            {
+                leaks.Add($"{column}: unkeyed hash of a session id");
             }
         }
         Assert.Empty(leaks.Distinct().Take(10));
