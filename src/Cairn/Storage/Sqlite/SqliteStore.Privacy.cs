@@ -88,6 +88,8 @@ internal sealed partial class SqliteStore
             }
             // A student's own tokens die with their data.
             Delete("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $now), player_key = NULL WHERE player_key = $pk;");
+            // Roster changes in the audit log name playerKeys: the erased one becomes "erased" there.
+            Delete("UPDATE audit_log SET detail = replace(detail, $pk, 'erased') WHERE instr(detail, $pk) > 0;");
             return new ErasureCounts(
                 Events: Delete("DELETE FROM events WHERE player_key = $pk AND org_id = $org;"),
                 Rejected: Delete("DELETE FROM rejected_events WHERE player_key = $pk AND org_id = $org;"),
@@ -224,6 +226,7 @@ internal sealed partial class SqliteStore
             moved += Run("INSERT OR IGNORE INTO group_members (org_id, group_id, player_key, seat) SELECT org_id, group_id, $new, seat FROM group_members WHERE player_key = $old;");
             Run("DELETE FROM group_members WHERE player_key = $old;");
             Run("UPDATE api_keys SET player_key = $new WHERE player_key = $old;");
+            Run("UPDATE audit_log SET detail = replace(detail, $old, $new) WHERE instr(detail, $old) > 0;");
             // The directory: the new row keeps what it has and takes the rest from the old one.
             Run("""
                 INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name, consent, under13, parental_consent, name_locked)
