@@ -158,6 +158,12 @@ internal static class GroupsApi
         var current = setsConsent ? null : (await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).Select(m => m.PlayerKey).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < members.Count; i++)
         {
+            var member = members[i]!;
+            var hasConsentFields = member.Consent is not null || member.Under13 is not null || member.ParentalConsent is not null;
+            if (setsConsent && !hasConsentFields)
+            {
+                continue;
+            }
             known[i] = await store.GetPlayerAsync(entries[i].PlayerKey, cancellationToken);
             // A teacher-admin's roster is no way to reach a student of other classes: one already in the directory joins only
             // when they are in no class yet or already in a class this caller covers.
