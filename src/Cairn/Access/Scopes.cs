@@ -42,9 +42,9 @@ internal sealed class Scopes(IEventStore store)
     };
 
     /// <summary>
-    /// The games of a player's data within the caller's scope: null when the player is outside it, an empty-games reach
-    /// never. Org admins, the admin and the student themselves see every game (<see cref="PlayerReach.All"/>); a teacher or
-    /// teacher-admin only the games of the classes through which they cover the player.
+    /// The games of a player's data within the caller's scope, or null when the player is outside it. Org admins, the
+    /// admin and the student themselves see every game (<see cref="PlayerReach.All"/>); a teacher or teacher-admin only
+    /// the games of the classes through which they cover the player.
     /// </summary>
     public async Task<PlayerReach?> ReachAsync(Caller caller, string playerKey, CancellationToken cancellationToken)
     {
