@@ -73,7 +73,7 @@ internal static class MatrixBenchmark
             }
             var store = server.Services.GetRequiredService<IEventStore>();
             var reader = server.Services.GetRequiredService<MatrixReader>();
-            var group = await store.GetGroupAsync(GroupId, CancellationToken.None) ?? throw new InvalidOperationException("The group was not created.");
+            var group = await store.GetGroupAsync(Org, GroupId, CancellationToken.None) ?? throw new InvalidOperationException("The group was not created.");
             console.WriteLine($"matrix: {settings.Players} players × {settings.Points} points, filling {filled:N0} cells, and those of {settings.Others} other players of the org …");
             var fillStarted = Stopwatch.GetTimestamp();
             while (Colored(await reader.ReadAsync(group, CancellationToken.None)) < filled
@@ -117,11 +117,11 @@ internal static class MatrixBenchmark
                 }
                 bytes = body.Length;
                 var t4 = Stopwatch.GetTimestamp();
-                await store.GetGroupAsync(GroupId, CancellationToken.None);
+                await store.GetGroupAsync(Org, GroupId, CancellationToken.None);
                 var t5 = Stopwatch.GetTimestamp();
                 await store.GetLatestChangeAsync(CancellationToken.None);
                 var t6 = Stopwatch.GetTimestamp();
-                await store.GetMembersAsync(GroupId, CancellationToken.None);
+                await store.GetMembersAsync(Org, GroupId, CancellationToken.None);
                 var t7 = Stopwatch.GetTimestamp();
                 await store.GetGroupProgressAsync(group, CancellationToken.None);
                 var t8 = Stopwatch.GetTimestamp();

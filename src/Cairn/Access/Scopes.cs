@@ -41,22 +41,57 @@ internal sealed class Scopes(IEventStore store)
         _ => false,
     };
 
-    /// <summary>Whether a player's data (and so their raw id and name) is within the caller's scope.</summary>
-    public async Task<bool> CoversPlayerAsync(Caller caller, string playerKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// The games of a player's data within the caller's scope, or null when the player is outside it. Org admins, the
+    /// admin and the student themselves see every game (<see cref="PlayerReach.All"/>); a teacher or teacher-admin only
+    /// the games of the classes through which they cover the player.
+    /// </summary>
+    public async Task<PlayerReach?> ReachAsync(Caller caller, string playerKey, CancellationToken cancellationToken)
     {
         switch (caller)
         {
             case Caller.Admin:
-                return true;
+                return PlayerReach.All;
             case Caller.Reader { Role: Roles.Student } student:
-                return student.PlayerKey == playerKey;
+                return student.PlayerKey == playerKey ? PlayerReach.All : null;
             case Caller.Reader { Role: Roles.OrgAdmin } orgAdmin:
-                return (await store.GetPlayerAsync(playerKey, cancellationToken))?.OrgId == orgAdmin.OrgId;
+                return (await store.GetPlayerAsync(playerKey, cancellationToken))?.OrgId == orgAdmin.OrgId ? PlayerReach.All : null;
             case Caller.Reader reader:
-                return (await store.GetGroupsOfPlayerAsync(playerKey, cancellationToken)).Any(g => CoversGroup(reader, g));
+                var games = (await store.GetGroupsOfPlayerAsync(playerKey, cancellationToken))
+                    .Where(g => CoversGroup(reader, g)).Select(g => g.Game).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                return games.Count == 0 ? null : new PlayerReach(games);
             default:
-                return false;
+                return null;
         }
+    }
+
+    /// <summary>
+    /// Resolves a group id within the caller's org (<paramref name="org"/> naming another org finds nothing). The admin
+    /// token spans orgs: it names the org, or the id must be unique across orgs.
+    /// </summary>
+    public async Task<GroupLookup> FindGroupAsync(Caller caller, string groupId, string? org, CancellationToken cancellationToken)
+    {
+        if (caller is Caller.Admin)
+        {
+            if (org is not null)
+            {
+                return new GroupLookup(await store.GetGroupAsync(org, groupId, cancellationToken));
+            }
+            var found = await store.FindGroupsAsync(groupId, cancellationToken);
+            return found.Count switch
+            {
+                0 => GroupLookup.None,
+                1 => new GroupLookup(found[0]),
+                _ => new GroupLookup(null, Ambiguous: true),
+            };
+        }
+        var own = OrgOf(caller);
+        if (own is null || (org is not null && org != own))
+        {
+            return GroupLookup.None;
+        }
+        var group = await store.GetGroupAsync(own, groupId, cancellationToken);
+        return group is not null && CoversGroup(caller, group) ? new GroupLookup(group) : GroupLookup.None;
     }
 
     /// <summary>The groups a caller may see, of all groups (or of one org).</summary>

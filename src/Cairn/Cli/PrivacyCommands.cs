@@ -93,14 +93,14 @@ internal static class PrivacyCommands
             throw new UsageException("--format takes csv or json");
         }
         await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
-        var scope = await ExportScope.ResolveAsync(Cli, group, org, store, new Scopes(store), cancellationToken)
-            ?? throw new UsageException($"no group '{group}'");
+        var (found, ambiguous) = await ExportScope.ResolveAsync(Cli, group, org, store, new Scopes(store), cancellationToken);
+        var scope = found ?? throw new UsageException(ambiguous is null ? $"no group '{group}'" : $"several orgs have a group '{group}': give --org");
         var filter = new ExportFilter(scope.OrgId, scope.PlayerKeys, scope.Game, since, until);
         await using var stream = output is null ? Console.OpenStandardOutput() : File.Create(output);
         var exporter = new Exporter(store);
         var rows = kind == "events"
-            ? await exporter.WriteEventsAsync(stream, format, filter, names, cancellationToken)
-            : await exporter.WriteProgressAsync(stream, format, filter, names, cancellationToken);
+            ? await exporter.WriteEventsAsync(stream, format, filter, names, scope.Allows, cancellationToken)
+            : await exporter.WriteProgressAsync(stream, format, filter, names, scope.Allows, cancellationToken);
         await new Audit(store, TimeProvider.System).RecordAsync(Cli, $"export.{kind}", "cli", $"{scope.Describe}{(names ? ", with names" : "")}: {rows} rows", cancellationToken);
         Console.Error.WriteLine($"exported {rows} {kind} rows{(output is null ? "" : " to " + output)}");
         return 0;

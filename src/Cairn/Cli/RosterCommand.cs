@@ -9,11 +9,13 @@ namespace Cairn.Cli;
 /// <summary>
 /// <c>cairn roster import FILE.csv --org ORG [--game GAME]</c>: columns group, playerId, displayName, and optionally
 /// teacher, consent, under13, parentalConsent. Each group's roster becomes exactly the file's rows for it (so a
-/// re-import changes nothing); a group that does not exist yet is created for --game.
+/// re-import changes nothing); a group that does not exist yet in the org is created for --game. Group ids are per org.
 /// </summary>
 internal static class RosterCommand
 {
     private static readonly string[] Required = ["group", "playerId", "displayName"];
+
+    private static readonly Caller.Admin Cli = new("cli");
 
     public static async Task<int> RunAsync(Args args, CancellationToken cancellationToken)
     {
@@ -40,11 +42,7 @@ internal static class RosterCommand
 
         foreach (var (groupId, members) in rows.GroupBy(r => r.Group).Select(g => (g.Key, g.ToList())))
         {
-            var existing = await store.GetGroupAsync(groupId, cancellationToken);
-            if (existing is not null && existing.OrgId != org)
-            {
-                throw new ImportException($"group '{groupId}' belongs to another org");
-            }
+            var existing = await store.GetGroupAsync(org, groupId, cancellationToken);
             var teachers = (existing?.Teachers ?? []).Concat(members.Select(m => m.Teacher).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
             var group = existing is null
                 ? new GroupRecord(groupId, org, groupId, game ?? throw new UsageException($"group '{groupId}' does not exist: give --game to create it"), teachers)
@@ -52,7 +50,8 @@ internal static class RosterCommand
             await store.UpsertGroupAsync(group, cancellationToken);
             var entries = members.Select(m => new DirectoryEntry(org, keys.Compute(org, m.PlayerId), m.PlayerId)).ToList();
             var names = members.Select(m => m.Under13 && !m.ParentalConsent ? null : m.DisplayName).ToList();
-            await store.ReplaceMembersAsync(group.Id, org, entries, names, cancellationToken);
+            // The operator sets consent like an org admin: names given here are kept against teacher-admins' rosters.
+            var change = await store.ReplaceMembersAsync(group.Id, org, entries, names, lockNames: true, cancellationToken);
             for (var i = 0; i < members.Count; i++)
             {
                 if (members[i].HasConsentColumns)
@@ -61,6 +60,7 @@ internal static class RosterCommand
                         members[i].Consent, members[i].Under13, members[i].ParentalConsent), cancellationToken);
                 }
             }
+            await new Audit(store, TimeProvider.System).RecordAsync(Cli, "roster.replace", "cli", Audit.RosterDetail(group, entries.Count, change, 0), cancellationToken);
             Console.WriteLine($"{(existing is null ? "created" : "updated")} group {groupId}: {members.Count} members, teachers {string.Join(", ", teachers)}");
         }
         Console.WriteLine($"roster import: {rows.Count} rows, {rows.Select(r => r.Group).Distinct().Count()} groups");

@@ -9,7 +9,7 @@ internal sealed record Matrix(
     IReadOnlyList<IReadOnlyList<MatrixCell>> Cells,
     string Cursor);
 
-internal sealed record MatrixGroup(string Id, string Name, string Game);
+internal sealed record MatrixGroup(string Id, string Name, string Game, string OrgId);
 
 internal sealed record MatrixUnit(string Id, string? Title, int Points);
 

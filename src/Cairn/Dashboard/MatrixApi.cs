@@ -31,16 +31,26 @@ internal static class MatrixApi
         return group;
     }
 
-    /// <summary>The group, when it exists and the caller's scope covers it (otherwise null: the answer is 404 either way).</summary>
-    internal static async Task<GroupRecord?> VisibleGroupAsync(HttpContext http, string groupId, IEventStore store, CancellationToken cancellationToken) =>
-        await store.GetGroupAsync(groupId, cancellationToken) is { } group && Scopes.CoversGroup(Authentication.Current(http), group) ? group : null;
+    /// <summary>
+    /// The group a request names, within the caller's org (<c>?org=</c> for the admin token when several orgs have the id),
+    /// or the problem to answer: 404 outside the caller's scope, exactly as if the group did not exist.
+    /// </summary>
+    internal static async Task<(GroupRecord? Group, ProblemHttpResult? Problem)> ResolveGroupAsync(
+        HttpContext http, string groupId, string? org, Scopes scopes, CancellationToken cancellationToken)
+    {
+        var lookup = await scopes.FindGroupAsync(Authentication.Current(http), groupId, org, cancellationToken);
+        return lookup.Group is { } group
+            ? (group, null)
+            : (null, lookup.Ambiguous ? Problems.BadRequest(lookup.AmbiguousDetail(groupId)) : Problems.NotFound($"No group '{groupId}'."));
+    }
 
     private static async Task<Results<Ok<Matrix>, Ok<MatrixChanges>, ProblemHttpResult>> GetProgressAsync(
-        HttpContext http, string groupId, string? since, IEventStore store, MatrixReader reader, CancellationToken cancellationToken)
+        HttpContext http, string groupId, string? org, string? since, Scopes scopes, MatrixReader reader, CancellationToken cancellationToken)
     {
-        if (await VisibleGroupAsync(http, groupId, store, cancellationToken) is not { } group)
+        var (group, problem) = await ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
+        if (group is null)
         {
-            return Problems.NotFound($"No group '{groupId}'.");
+            return problem!;
         }
         if (since is null)
         {
@@ -73,12 +83,13 @@ internal static class MatrixApi
     /// client that reconnects with <c>Last-Event-ID</c> (or <c>?since=</c> a matrix cursor) misses nothing.
     /// </summary>
     private static async Task StreamAsync(
-        HttpContext http, string groupId, string? since, IEventStore store, MatrixReader reader, ProgressFeed feed,
+        HttpContext http, string groupId, string? org, string? since, IEventStore store, Scopes scopes, MatrixReader reader, ProgressFeed feed,
         IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        if (await VisibleGroupAsync(http, groupId, store, cancellationToken) is not { } group)
+        var (group, problem) = await ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
+        if (group is null)
         {
-            await Problems.NotFound($"No group '{groupId}'.").ExecuteAsync(http);
+            await problem!.ExecuteAsync(http);
             return;
         }
         long last;
@@ -148,26 +159,28 @@ internal static class MatrixApi
         body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
 
     private static async Task<Results<Ok<DrillDown>, ProblemHttpResult>> DrillDownAsync(
-        HttpContext http, string groupId, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time,
-        CancellationToken cancellationToken)
+        HttpContext http, string groupId, string playerKey, string pointId, string? org, IEventStore store, Scopes scopes, CatalogRegistry catalogs,
+        TimeProvider time, CancellationToken cancellationToken)
     {
-        var drill = await VisibleGroupAsync(http, groupId, store, cancellationToken) is null
-            ? null
-            : await ExplainAsync(groupId, playerKey, pointId, store, catalogs, time, cancellationToken);
+        var (group, problem) = await ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
+        if (group is null && problem!.StatusCode == StatusCodes.Status400BadRequest)
+        {
+            return problem;
+        }
+        var drill = group is null ? null : await ExplainAsync(group, playerKey, pointId, store, catalogs, time, cancellationToken);
         return drill is null ? Problems.NotFound("No such group, member or point.") : TypedResults.Ok(drill);
     }
 
-    /// <summary>The cell and the events that decided it; null when the group, member or point does not exist.</summary>
+    /// <summary>The cell and the events that decided it; null when the member or point does not exist.</summary>
     internal static async Task<DrillDown?> ExplainAsync(
-        string groupId, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
+        GroupRecord group, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group
-            || catalogs.Current.For(group.Game) is not { } catalog
+        if (catalogs.Current.For(group.Game) is not { } catalog
             || !catalog.PointsById.TryGetValue(pointId, out var point))
         {
             return null;
         }
-        var member = (await store.GetMembersAsync(group.Id, cancellationToken)).FirstOrDefault(m => m.PlayerKey == playerKey);
+        var member = (await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).FirstOrDefault(m => m.PlayerKey == playerKey);
         if (member is null)
         {
             return null;
@@ -176,7 +189,7 @@ internal static class MatrixApi
         var explanation = ProgressCalculator.Explain(catalog, point, group.OrgId, playerKey, history, time.GetUtcNow());
         var row = (await store.GetPlayerProgressAsync(playerKey, group.Game, cancellationToken)).FirstOrDefault(r => r.PointId == pointId && r.OrgId == group.OrgId);
         return new DrillDown(
-            group.Id, playerKey, member.DisplayName ?? member.RawPlayerId, new MatrixPoint(point.Id, point.Unit, point.Title),
+            group.Id, playerKey, MatrixReader.LabelOf(member), new MatrixPoint(point.Id, point.Unit, point.Title),
             row?.Status ?? "white", row?.Score, row?.DurationSeconds, row?.Count, row?.CompletedAt, row?.ScoreVersion,
             Drill(explanation.Reset), Drill(explanation.Start), Drill(explanation.Completion), explanation.Counted.Select(e => Drill(e)!).ToList());
     }

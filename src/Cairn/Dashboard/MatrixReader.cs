@@ -12,11 +12,11 @@ internal sealed class MatrixReader(IEventStore store, CatalogRegistry catalogs)
         var cursor = await store.GetLatestChangeAsync(cancellationToken);
         var catalog = catalogs.Current.For(group.Game);
         var points = catalog?.Points ?? [];
-        var members = await store.GetMembersAsync(group.Id, cancellationToken);
+        var members = await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken);
         var rows = await store.GetGroupProgressAsync(group, cancellationToken);
 
         var players = members
-            .Select(m => new MatrixPlayer(m.PlayerKey, m.DisplayName ?? m.RawPlayerId))
+            .Select(m => new MatrixPlayer(m.PlayerKey, LabelOf(m)))
             .OrderBy(p => p.DisplayName, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.PlayerKey, StringComparer.Ordinal)
             .ToList();
         var playerIndex = players.Select((p, i) => (p.PlayerKey, i)).ToDictionary(x => x.PlayerKey, x => x.i, StringComparer.Ordinal);
@@ -33,10 +33,17 @@ internal sealed class MatrixReader(IEventStore store, CatalogRegistry catalogs)
             .Select(u => new MatrixUnit(u.Id, u.Title, points.Count(p => p.Unit == u.Id)))
             .ToList();
         return new Matrix(
-            new MatrixGroup(group.Id, group.Name, group.Game), units,
+            new MatrixGroup(group.Id, group.Name, group.Game, group.OrgId), units,
             points.Select(p => new MatrixPoint(p.Id, p.Unit, p.Title)).ToList(),
             players, cells, Cursor.Encode(cursor, 0));
     }
+
+    /// <summary>
+    /// How the matrix, the drill-down and the pages name a member: a child under 13 without parental consent by a neutral
+    /// label stable within the class ("Student 7", their seat), never by a name or raw id; anyone else by display name, else raw id.
+    /// </summary>
+    public static string LabelOf(GroupMember member) =>
+        member.Nameless ? $"Student {member.Seat.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : member.DisplayName ?? member.RawPlayerId;
 
     /// <summary>Cells changed after the cursor (latest state of each), and the cursor to ask from next.</summary>
     public async Task<(IReadOnlyList<(long Seq, CellUpdate Cell)> Changes, long Last)> ChangesAsync(

@@ -147,7 +147,7 @@ internal static class Pages
         var body = new StringBuilder("<h1>Classes</h1><p class=\"sub\">Open a class to see its progress matrix, live.</p><ul class=\"groups\">");
         foreach (var g in groups)
         {
-            body.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/groups/{Uri.EscapeDataString(g.Id)}\">{Html.E(g.Name)}</a> <span class=\"sub\">{Html.E(g.Game)} · {Html.E(g.OrgId)}</span></li>");
+            body.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/groups/{Uri.EscapeDataString(g.Id)}?org={Uri.EscapeDataString(g.OrgId)}\">{Html.E(g.Name)}</a> <span class=\"sub\">{Html.E(g.Game)} · {Html.E(g.OrgId)}</span></li>");
         }
         if (groups.Count == 0)
         {
@@ -157,16 +157,20 @@ internal static class Pages
         return Html.Page("Classes", body.ToString(), csrf);
     }
 
-    private static async Task<IResult> MatrixPageAsync(HttpContext http, string groupId, IEventStore store, MatrixReader reader, CancellationToken cancellationToken)
+    private static async Task<IResult> MatrixPageAsync(
+        HttpContext http, string groupId, string? org, Scopes scopes, MatrixReader reader, CancellationToken cancellationToken)
     {
         var (caller, csrf, redirect) = await SignedInAsync(http);
         if (redirect is not null)
         {
             return redirect;
         }
-        if (await store.GetGroupAsync(groupId, cancellationToken) is not { } group || !Scopes.CoversGroup(caller!, group))
+        var lookup = await scopes.FindGroupAsync(caller!, groupId, org, cancellationToken);
+        if (lookup.Group is not { } group)
         {
-            return Html.Page("Not found", "<p>No such class.</p>", csrf, StatusCodes.Status404NotFound);
+            return lookup.Ambiguous
+                ? Html.Page("Which class?", $"<p>{Html.E(lookup.AmbiguousDetail(groupId))}</p>", csrf, StatusCodes.Status400BadRequest)
+                : Html.Page("Not found", "<p>No such class.</p>", csrf, StatusCodes.Status404NotFound);
         }
         var matrix = await reader.ReadAsync(group, cancellationToken);
         return Html.Page(group.Name, RenderMatrix(matrix), csrf, headerExtra: "<span id=\"live\" class=\"live off\">connecting</span>");
@@ -199,7 +203,7 @@ internal static class Pages
         }
         columns.RemoveAll(c => c.Points.Count == 0);
 
-        html.Append(CultureInfo.InvariantCulture, $"<div class=\"scroll\"><table class=\"matrix\" data-group=\"{Html.E(m.Group.Id)}\" data-cursor=\"{Html.E(m.Cursor)}\"><thead><tr><th rowspan=\"2\">Student</th>");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"scroll\"><table class=\"matrix\" data-group=\"{Html.E(m.Group.Id)}\" data-org=\"{Html.E(m.Group.OrgId)}\" data-cursor=\"{Html.E(m.Cursor)}\"><thead><tr><th rowspan=\"2\">Student</th>");
         foreach (var column in columns)
         {
             html.Append(CultureInfo.InvariantCulture, $"<th class=\"unit\" colspan=\"{column.Points.Count}\" data-unit=\"{Html.E(column.Id)}\">{Html.E(column.Title)}<span class=\"count\"></span></th>");
@@ -223,7 +227,7 @@ internal static class Pages
                 {
                     var (point, index) = column.Points[k];
                     var cell = m.Cells[p][index];
-                    var href = $"/groups/{Uri.EscapeDataString(m.Group.Id)}/players/{Uri.EscapeDataString(player.PlayerKey)}/points/{Uri.EscapeDataString(point.Id)}";
+                    var href = $"/groups/{Uri.EscapeDataString(m.Group.Id)}/players/{Uri.EscapeDataString(player.PlayerKey)}/points/{Uri.EscapeDataString(point.Id)}?org={Uri.EscapeDataString(m.Group.OrgId)}";
                     html.Append(CultureInfo.InvariantCulture,
                         $"<td class=\"cell {cell.Status}{(k == 0 ? " first" : "")}\" data-player=\"{Html.E(player.PlayerKey)}\" data-point=\"{Html.E(point.Id)}\" data-unit=\"{Html.E(column.Id)}\" data-status=\"{cell.Status}\" data-point-title=\"{Html.E(point.Id + " " + (point.Title ?? ""))}\" title=\"{Html.E(Tooltip(point, cell))}\"><a href=\"{Html.E(href)}\">{Symbol(cell.Status)}</a></td>");
                 }
@@ -256,23 +260,22 @@ internal static class Pages
     }
 
     private static async Task<IResult> DrillDownPageAsync(
-        HttpContext http, string groupId, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, string groupId, string playerKey, string pointId, string? org, IEventStore store, Scopes scopes, CatalogRegistry catalogs,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var (caller, csrf, redirect) = await SignedInAsync(http);
         if (redirect is not null)
         {
             return redirect;
         }
-        var group = await store.GetGroupAsync(groupId, cancellationToken);
-        var d = group is not null && Scopes.CoversGroup(caller!, group)
-            ? await MatrixApi.ExplainAsync(groupId, playerKey, pointId, store, catalogs, time, cancellationToken)
-            : null;
+        var group = (await scopes.FindGroupAsync(caller!, groupId, org, cancellationToken)).Group;
+        var d = group is not null ? await MatrixApi.ExplainAsync(group, playerKey, pointId, store, catalogs, time, cancellationToken) : null;
         if (d is null)
         {
             return Html.Page("Not found", "<p>No such class, student or point.</p>", csrf, StatusCodes.Status404NotFound);
         }
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"/groups/{Uri.EscapeDataString(groupId)}\">← back to the class</a></p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"/groups/{Uri.EscapeDataString(groupId)}?org={Uri.EscapeDataString(group!.OrgId)}\">← back to the class</a></p>");
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"card\"><h1>{Html.E(d.DisplayName)} · {Html.E(d.Point.Id)}</h1><p class=\"sub\">{Html.E(d.Point.Title)}</p><dl class=\"facts\">");
         html.Append(CultureInfo.InvariantCulture, $"<dt>Status</dt><dd><span class=\"cell {d.Status}\" style=\"display:inline-block;width:1.6rem;text-align:center\">{Symbol(d.Status)}</span> {(d.Status == "white" ? "not yet" : d.Status)}</dd>");
         if (d.DurationSeconds is { } duration)

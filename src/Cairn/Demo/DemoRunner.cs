@@ -43,7 +43,7 @@ internal static class DemoRunner
         await store.UpsertGroupAsync(new GroupRecord(GroupId, Org, "Demo class 7B", Game, ["t-demo"]), cancellationToken);
         await store.ReplaceMembersAsync(GroupId, Org,
             students.Select(s => new DirectoryEntry(Org, playerKeys.Compute(Org, s.PlayerId), s.PlayerId)).ToList(),
-            students.Select(s => (string?)s.DisplayName).ToList(), cancellationToken);
+            students.Select(s => (string?)s.DisplayName).ToList(), lockNames: true, cancellationToken);
         var (_, key) = await app.Services.GetRequiredService<ApiKeys>().CreateIngestKeyAsync(Org, Game, cancellationToken);
         var http = new HttpClient { BaseAddress = address };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cairn.Groups;
 
-/// <summary>Classes and their rosters (admin for now; teacher scopes come with roles).</summary>
+/// <summary>Classes and their rosters. A group id is unique within its org; every route resolves it within the caller's org.</summary>
 internal static class GroupsApi
 {
     public const int MaxMembers = 2_000;
@@ -21,7 +21,8 @@ internal static class GroupsApi
 
     internal sealed record MemberView(string PlayerKey, string PlayerId, string? DisplayName);
 
-    internal sealed record MemberList(string GroupId, IReadOnlyList<MemberView> Members);
+    /// <summary>A roster; <c>notes</c> (on a change only) says what of the request was not applied and why.</summary>
+    internal sealed record MemberList(string GroupId, IReadOnlyList<MemberView> Members, IReadOnlyList<string>? Notes = null);
 
     public static RouteGroupBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
@@ -62,42 +63,58 @@ internal static class GroupsApi
         {
             return Problems.BadRequest("'teachers' must be a list of teacher ids (letters, digits, '_', '.', '-').");
         }
-        var existing = await store.GetGroupAsync(id, cancellationToken);
+        // Decided before the store is asked, so the answer says nothing about groups the caller may not create anyway:
+        // another org's group ids are unknown here, taken or not.
+        if (caller is Caller.Reader reader && (reader.OrgId != org || reader.Role is not (Roles.OrgAdmin or Roles.TeacherAdmin)))
+        {
+            return Problems.Forbidden(reader.OrgId != org
+                ? "Your token creates groups in its own org only."
+                : "Groups are created by org admins and teacher-admins.");
+        }
+        var existing = await store.GetGroupAsync(org, id, cancellationToken);
         var record = new GroupRecord(id, org, name, game, teachers);
         if (existing is not null && !Scopes.CoversGroup(caller, existing))
         {
-            // Someone else's group: say no more than a conflict would, and nothing about its org.
+            // A group of the caller's org that they do not see: say no more than a conflict would.
             return TypedResults.Problem($"Group id '{id}' is taken.", statusCode: StatusCodes.Status409Conflict, title: "Conflict");
         }
         if (!Scopes.CanManageGroup(caller, record) || (existing is not null && !Scopes.CanManageGroup(caller, existing)))
         {
-            return Problems.Forbidden("Your token may not create or change this group (its org, or teachers you do not manage).");
+            return Problems.Forbidden("Your token may not create or change this group (teachers you do not manage).");
         }
         var existed = existing is not null;
         if (!await store.UpsertGroupAsync(record, cancellationToken))
         {
-            return TypedResults.Problem($"Group '{id}' already exists for another org or game.", statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+            return TypedResults.Problem($"Group '{id}' already exists for another game.", statusCode: StatusCodes.Status409Conflict, title: "Conflict");
         }
         var view = View(record);
-        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/v1/groups/{id}", view);
+        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/v1/groups/{id}?org={org}", view);
     }
 
     private static async Task<Ok<GroupList>> ListAsync(HttpContext http, string? org, Scopes scopes, CancellationToken cancellationToken) =>
         TypedResults.Ok(new GroupList((await scopes.VisibleGroupsAsync(Authentication.Current(http), cancellationToken))
             .Where(g => org is null || g.OrgId == org).Select(View).ToList()));
 
-    private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> GetAsync(HttpContext http, string groupId, IEventStore store, CancellationToken cancellationToken) =>
-        await Dashboard.MatrixApi.VisibleGroupAsync(http, groupId, store, cancellationToken) is { } group
+    private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> GetAsync(
+        HttpContext http, string groupId, string? org, Scopes scopes, CancellationToken cancellationToken) =>
+        await Dashboard.MatrixApi.ResolveGroupAsync(http, groupId, org, scopes, cancellationToken) is var (group, problem) && group is not null
             ? TypedResults.Ok(View(group))
-            : Problems.NotFound($"No group '{groupId}'.");
+            : problem!;
 
+    /// <summary>
+    /// Replaces a roster. Consent and age flags change only through the consent API or a roster of someone who sets consent
+    /// (admin, org admin): anyone else's roster keeps them as recorded for players already in the directory, and says so in
+    /// <c>notes</c>. A teacher-admin adds a student already in the directory only when the student is in no class yet or
+    /// already in one of theirs; a name an org admin set is kept against a teacher-admin's roster.
+    /// </summary>
     private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> ReplaceMembersAsync(
-        HttpContext http, string groupId, IReadOnlyList<MemberRequest?>? members, IEventStore store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit,
-        CancellationToken cancellationToken)
+        HttpContext http, string groupId, string? org, IReadOnlyList<MemberRequest?>? members, IEventStore store, Scopes scopes, PlayerKeys playerKeys,
+        OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
     {
-        if (await Dashboard.MatrixApi.VisibleGroupAsync(http, groupId, store, cancellationToken) is not { } group)
+        var (group, problem) = await Dashboard.MatrixApi.ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
+        if (group is null)
         {
-            return Problems.NotFound($"No group '{groupId}'.");
+            return problem!;
         }
         var caller = Authentication.Current(http);
         if (!Scopes.CanManageGroup(caller, group))
@@ -136,37 +153,66 @@ internal static class GroupsApi
             var nameless = member.Under13 == true && member.ParentalConsent != true;
             names.Add(nameless || string.IsNullOrWhiteSpace(member.DisplayName) ? null : member.DisplayName.Trim());
         }
-        // Consent first, so the directory write sees the child flags; what a member leaves out keeps its recorded value.
+        var setsConsent = Scopes.AdministersOrg(caller, group.OrgId);
+        var known = new PlayerInfo?[members.Count];
+        var current = setsConsent ? null : (await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).Select(m => m.PlayerKey).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < members.Count; i++)
         {
             var member = members[i]!;
-            if (member.Consent is not null || member.Under13 is not null || member.ParentalConsent is not null)
+            var hasConsentFields = member.Consent is not null || member.Under13 is not null || member.ParentalConsent is not null;
+            if (setsConsent && !hasConsentFields)
             {
-                var known = await store.GetPlayerAsync(entries[i].PlayerKey, cancellationToken);
-                var consent = member.Consent ?? known?.Consent ?? Consents.Unknown;
-                await store.SetConsentAsync(new ConsentRecord(group.OrgId, entries[i].PlayerKey, entries[i].RawPlayerId, consent,
-                    member.Under13 ?? known?.Under13 ?? false, member.ParentalConsent ?? known?.ParentalConsent ?? false), cancellationToken);
-                optOuts.Set(entries[i].PlayerKey, consent == Consents.OptedOut);
+                continue;
+            }
+            known[i] = await store.GetPlayerAsync(entries[i].PlayerKey, cancellationToken);
+            // A teacher-admin's roster is no way to reach a student of other classes: one already in the directory joins only
+            // when they are in no class yet or already in a class this caller covers.
+            if (!setsConsent && known[i] is not null && !current!.Contains(entries[i].PlayerKey)
+                && await store.GetGroupsOfPlayerAsync(entries[i].PlayerKey, cancellationToken) is { Count: > 0 } classes
+                && !classes.Any(c => Scopes.CoversGroup(caller, c)))
+            {
+                return Problems.Forbidden($"Member {i}: this student is already in other classes of the org and in none of yours; an org admin adds them to this class.");
             }
         }
-        await store.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, cancellationToken);
-        await audit.RecordAsync(caller, "roster.replace", Audit.ScopeOf(caller), $"group {group.Id}: {entries.Count} members", cancellationToken);
-        return TypedResults.Ok(await MembersOf(group.Id, store, cancellationToken));
+        // Consent first, so the directory write sees the child flags; what a member leaves out keeps its recorded value.
+        var notes = new List<string>();
+        for (var i = 0; i < members.Count; i++)
+        {
+            var member = members[i]!;
+            if (member.Consent is null && member.Under13 is null && member.ParentalConsent is null)
+            {
+                continue;
+            }
+            if (!setsConsent && known[i] is not null)
+            {
+                notes.Add($"Member {i}: consent and age flags kept as recorded (a student already in the directory has them changed by an org admin, with PUT /v1/players/consent).");
+                continue;
+            }
+            var consent = member.Consent ?? known[i]?.Consent ?? Consents.Unknown;
+            await store.SetConsentAsync(new ConsentRecord(group.OrgId, entries[i].PlayerKey, entries[i].RawPlayerId, consent,
+                member.Under13 ?? known[i]?.Under13 ?? false, member.ParentalConsent ?? known[i]?.ParentalConsent ?? false), cancellationToken);
+            optOuts.Set(entries[i].PlayerKey, consent == Consents.OptedOut);
+        }
+        var change = await store.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, lockNames: setsConsent, cancellationToken);
+        await audit.RecordAsync(caller, "roster.replace", Audit.ScopeOf(caller), Audit.RosterDetail(group, entries.Count, change, notes.Count), cancellationToken);
+        var list = await MembersOf(group, store, cancellationToken);
+        return TypedResults.Ok(list with { Notes = notes });
     }
 
     private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> GetMembersAsync(
-        HttpContext http, string groupId, IEventStore store, Audit audit, CancellationToken cancellationToken)
+        HttpContext http, string groupId, string? org, Scopes scopes, IEventStore store, Audit audit, CancellationToken cancellationToken)
     {
-        if (await Dashboard.MatrixApi.VisibleGroupAsync(http, groupId, store, cancellationToken) is not { } group)
+        var (group, problem) = await Dashboard.MatrixApi.ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
+        if (group is null)
         {
-            return Problems.NotFound($"No group '{groupId}'.");
+            return problem!;
         }
         var caller = Authentication.Current(http);
-        var members = await MembersOf(group.Id, store, cancellationToken);
-        await audit.RecordAsync(caller, "directory.read", Audit.ScopeOf(caller), $"group {group.Id}: {members.Members.Count} members", cancellationToken);
+        var members = await MembersOf(group, store, cancellationToken);
+        await audit.RecordAsync(caller, "directory.read", Audit.ScopeOf(caller), $"group {group.OrgId}/{group.Id}: {members.Members.Count} members", cancellationToken);
         return TypedResults.Ok(members);
     }
 
-    private static async Task<MemberList> MembersOf(string groupId, IEventStore store, CancellationToken cancellationToken) =>
-        new(groupId, (await store.GetMembersAsync(groupId, cancellationToken)).Select(m => new MemberView(m.PlayerKey, m.RawPlayerId, m.DisplayName)).ToList());
+    private static async Task<MemberList> MembersOf(GroupRecord group, IEventStore store, CancellationToken cancellationToken) =>
+        new(group.Id, (await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).Select(m => new MemberView(m.PlayerKey, m.RawPlayerId, m.DisplayName)).ToList());
 }

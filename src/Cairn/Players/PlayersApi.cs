@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cairn.Players;
 
-/// <summary>A player's stored events (admin for now; roles and scopes come later).</summary>
+/// <summary>A player's stored events, of the games the caller's scope covers (a teacher: the games of their classes).</summary>
 internal static class PlayersApi
 {
     public const int DefaultLimit = 100;
@@ -27,7 +27,7 @@ internal static class PlayersApi
         {
             return Problems.BadRequest("That is not a playerKey (they look like p1_0123…). Find a player's key with /v1/admin/players/lookup.");
         }
-        if (!await scopes.CoversPlayerAsync(Authentication.Current(http), playerKey, cancellationToken))
+        if (await scopes.ReachAsync(Authentication.Current(http), playerKey, cancellationToken) is not { } reach)
         {
             return Problems.NotFound("No such player.");
         }
@@ -44,7 +44,7 @@ internal static class PlayersApi
         {
             return Problems.BadRequest("'cursor' is not one this server handed out; pass 'nextCursor' from the previous page unchanged.");
         }
-        var page = await store.GetTimelineAsync(new TimelineQuery(playerKey, sinceTime, untilTime, size, cursor), cancellationToken);
+        var page = await store.GetTimelineAsync(new TimelineQuery(playerKey, sinceTime, untilTime, size, cursor, reach.Games), cancellationToken);
         return TypedResults.Ok(new TimelineResponse(playerKey, page.Items, page.NextCursor));
     }
 

@@ -7,7 +7,7 @@ namespace Cairn.Privacy;
 
 /// <summary>
 /// Writes events or progress rows as CSV or JSON while they are read: memory stays constant whatever the size.
-/// Rows carry the playerKey; the raw id and display name only when the caller asked for names and may see them.
+/// Rows outside the caller's (game, player) reach are skipped as they are read. Rows carry the playerKey; the raw id and display name only when the caller asked for names and may see them.
 /// </summary>
 internal sealed class Exporter(IEventStore store)
 {
@@ -16,7 +16,8 @@ internal sealed class Exporter(IEventStore store)
 
     private readonly Dictionary<string, PlayerInfo?> _players = new(StringComparer.Ordinal);
 
-    public async Task<long> WriteEventsAsync(Stream output, string format, ExportFilter filter, bool names, CancellationToken cancellationToken)
+    public async Task<long> WriteEventsAsync(
+        Stream output, string format, ExportFilter filter, bool names, Func<string, string?, bool> allows, CancellationToken cancellationToken)
     {
         string[] header = ["eventId", "eventType", "timestamp", "game", "source", "playerKey", .. names ? new[] { "playerId", "displayName" } : [],
             "sessionId", "eventKey", "privacyLevel", "receivedAt", "data", "device", "context"];
@@ -24,6 +25,10 @@ internal sealed class Exporter(IEventStore store)
         long rows = 0;
         await foreach (var e in store.ExportEventsAsync(filter, cancellationToken))
         {
+            if (!allows(e.Game, e.PlayerKey))
+            {
+                continue;
+            }
             var (raw, name) = names ? await NamesAsync(e.PlayerKey, cancellationToken) : (null, null);
             await writer.WriteAsync([
                 e.EventId, e.EventType, Time(e.Timestamp), e.Game, e.Source, e.PlayerKey, .. names ? new[] { raw, name } : [],
@@ -35,7 +40,8 @@ internal sealed class Exporter(IEventStore store)
         return rows;
     }
 
-    public async Task<long> WriteProgressAsync(Stream output, string format, ExportFilter filter, bool names, CancellationToken cancellationToken)
+    public async Task<long> WriteProgressAsync(
+        Stream output, string format, ExportFilter filter, bool names, Func<string, string?, bool> allows, CancellationToken cancellationToken)
     {
         string[] header = ["game", "playerKey", .. names ? new[] { "playerId", "displayName" } : [], "pointId", "status", "score",
             "durationSeconds", "count", "completedAt", "scoreVersion", "triggerEventId", "updatedAt"];
@@ -43,6 +49,10 @@ internal sealed class Exporter(IEventStore store)
         long rows = 0;
         await foreach (var r in store.ExportProgressAsync(filter, cancellationToken))
         {
+            if (!allows(r.Game, r.PlayerKey))
+            {
+                continue;
+            }
             var (raw, name) = names ? await NamesAsync(r.PlayerKey, cancellationToken) : (null, null);
             await writer.WriteAsync([
                 r.Game, r.PlayerKey, .. names ? new[] { raw, name } : [], r.PointId, r.Status, r.Score, r.DurationSeconds, r.Count,

@@ -137,7 +137,7 @@ internal static class PrivacyApi
 
     /// <summary>
     /// Streams an export within the caller's scope: the admin anything (optionally one org or group), an org admin their org,
-    /// teachers their groups (one, or all they cover), a student their own data. Every export is audited.
+    /// teachers their groups (one, or all they cover, each student only in the games of those groups), a student their own data. Every export is audited.
     /// </summary>
     private static async Task<IResult> ExportAsync(
         HttpContext http, string kind, string? format, string? groupId, string? org, string? since, string? until, bool names,
@@ -153,7 +153,11 @@ internal static class PrivacyApi
         {
             return Problems.BadRequest(problem!);
         }
-        var scope = await ExportScope.ResolveAsync(caller, groupId, org, store, scopes, cancellationToken);
+        var (scope, ambiguous) = await ExportScope.ResolveAsync(caller, groupId, org, store, scopes, cancellationToken);
+        if (ambiguous is not null)
+        {
+            return Problems.BadRequest(ambiguous);
+        }
         if (scope is null)
         {
             return Problems.NotFound("Nothing to export in your scope with these filters.");
@@ -163,8 +167,8 @@ internal static class PrivacyApi
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"cairn-{kind}.{format}\"";
         var exporter = new Exporter(store);
         var rows = kind == "events"
-            ? await exporter.WriteEventsAsync(http.Response.Body, format, filter, names, cancellationToken)
-            : await exporter.WriteProgressAsync(http.Response.Body, format, filter, names, cancellationToken);
+            ? await exporter.WriteEventsAsync(http.Response.Body, format, filter, names, scope.Allows, cancellationToken)
+            : await exporter.WriteProgressAsync(http.Response.Body, format, filter, names, scope.Allows, cancellationToken);
         await audit.RecordAsync(caller, $"export.{kind}", Audit.ScopeOf(caller),
             $"{scope.Describe}{(names ? ", with names" : "")}: {rows} rows", CancellationToken.None);
         return Results.Empty;

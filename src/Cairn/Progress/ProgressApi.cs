@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cairn.Progress;
 
-/// <summary>A player's materialized progress rows (admin for now; the dashboard comes later).</summary>
+/// <summary>A player's materialized progress rows, of the games the caller's scope covers.</summary>
 internal static class ProgressApi
 {
     internal sealed record ProgressCell(string PointId, string Status, double? Score, double? DurationSeconds, int? Count,
@@ -27,7 +27,7 @@ internal static class ProgressApi
         {
             return Problems.BadRequest("That is not a playerKey (they look like p1_0123…).");
         }
-        if (!await scopes.CoversPlayerAsync(Authentication.Current(http), playerKey, cancellationToken))
+        if (await scopes.ReachAsync(Authentication.Current(http), playerKey, cancellationToken) is not { } reach)
         {
             return Problems.NotFound("No such player.");
         }
@@ -37,6 +37,7 @@ internal static class ProgressApi
         }
         var rows = await store.GetPlayerProgressAsync(playerKey, game, cancellationToken);
         return TypedResults.Ok(new PlayerProgress(playerKey, game, rows
+            .Where(r => reach.Includes(r.Game))
             .Select(r => new ProgressCell(r.PointId, r.Status, r.Score, r.DurationSeconds, r.Count, r.CompletedAt, r.ScoreVersion, r.TriggerEventId, r.UpdatedAt))
             .ToList()));
     }

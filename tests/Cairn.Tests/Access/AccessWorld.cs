@@ -7,12 +7,19 @@ namespace Cairn.Tests.Access;
 /// <summary>
 /// Two orgs on one real server with the MHS catalog. Org A (<see cref="TestServer.Org"/>) has g1 (teacher t1) and g2
 /// (teacher t2); org B has gb (teacher tb). Every group has members, some with progress, and there is a token per role.
+/// Ada is also in gw, a class of org A for another game (waves, teacher t2), with progress there: teacher t1 covers her
+/// only through g1, so only in mhs.
 /// </summary>
 public sealed class AccessWorld : IAsyncLifetime
 {
     public const string OrgA = TestServer.Org;
     public const string OrgB = "org-b";
     public const string Game = "mhs";
+
+    /// <summary>A class of org A in another game (waves, teacher t2) whose only member is <see cref="Student"/>.</summary>
+    public const string WavesGroup = "gw";
+
+    public const string WavesGame = "waves";
 
     /// <summary>Group id → (org, teacher, members as raw id and display name).</summary>
     public static readonly IReadOnlyDictionary<string, (string Org, string Teacher, (string Id, string Name)[] Members)> Groups =
@@ -41,7 +48,8 @@ public sealed class AccessWorld : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var mhs = await File.ReadAllTextAsync(Path.Combine(SharedData.RepositoryRoot(), "catalogs", "mhs.yaml"));
-        Server = await TestServer.StartAsync(catalogs: new Dictionary<string, string> { ["mhs.yaml"] = mhs });
+        var waves = await File.ReadAllTextAsync(Path.Combine(SharedData.RepositoryRoot(), "catalogs", "waves.yaml"));
+        Server = await TestServer.StartAsync(catalogs: new Dictionary<string, string> { ["mhs.yaml"] = mhs, ["waves.yaml"] = waves });
         IngestKeyA = await Server.CreateIngestKeyAsync(OrgA, Game);
         IngestKeyB = await Server.CreateIngestKeyAsync(OrgB, Game);
         foreach (var (id, group) in Groups)
@@ -76,10 +84,20 @@ public sealed class AccessWorld : IAsyncLifetime
                 Assert.True(response.StatusCode == HttpStatusCode.OK && body.Contains("\"accepted\":1", StringComparison.Ordinal), body);
             }
         }
+        await SendOkAsync(HttpMethod.Post, "/v1/groups", JsonSerializer.Serialize(new { id = WavesGroup, org = OrgA, name = "Waves club", game = WavesGame, teachers = new[] { "t2" } }), HttpStatusCode.Created);
+        await SendOkAsync(HttpMethod.Put, $"/v1/groups/{WavesGroup}/members", JsonSerializer.Serialize(new[] { new { playerId = Student, displayName = "Ada Adams" } }), HttpStatusCode.OK);
+        var wavesKey = await Server.CreateIngestKeyAsync(OrgA, WavesGame);
+        foreach (var (type, minutes) in new[] { ("BEGIN.0", -4), ("COMPLETE.0", -3) })
+        {
+            var e = new { eventId = "waves-" + type, eventType = type, timestamp = now.AddMinutes(minutes).ToString("O"), playerId = Student, data = new { level = 0 } };
+            using var response = await Server.PostEventsAsync(JsonSerializer.Serialize(e), wavesKey);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
         foreach (var (_, group) in Groups)
         {
             await WaitForProgressAsync(Keys[group.Members[0].Id]);
         }
+        await WaitForProgressAsync(Keys[Student], "level-00");
     }
 
     public Task DisposeAsync() => Server.DisposeAsync().AsTask();
@@ -105,13 +123,13 @@ public sealed class AccessWorld : IAsyncLifetime
         Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private async Task WaitForProgressAsync(string playerKey)
+    private async Task WaitForProgressAsync(string playerKey, string pointId = "U1.C1")
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
             using var response = await Server.GetAsAdminAsync($"/v1/players/{playerKey}/progress");
-            if ((await response.Content.ReadAsStringAsync()).Contains("U1.C1", StringComparison.Ordinal))
+            if ((await response.Content.ReadAsStringAsync()).Contains(pointId, StringComparison.Ordinal))
             {
                 return;
             }

@@ -18,7 +18,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
     // Group lists are "status:visible group ids". Writes come last in the table, and erasure last of all (it deletes its targets).
     private const string Expected = """
         endpoint         target  admin          org-admin-A  teacher-admin-A  teacher-t1  student  ingest  none  org-admin-B
-        groups.list      -       200:g1,g2,gb   200:g1,g2    200:g1           200:g1      200:     403     401   200:gb
+        groups.list      -       200:g1,g2,gb,gw  200:g1,g2,gw  200:g1         200:g1      200:     403     401   200:gb
         group.get        own     200            200          200              200         404      403     401   404
         group.get        same    200            200          404              404         404      403     401   404
         group.get        other   200            404          404              404         404      403     401   200
@@ -62,9 +62,9 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         admin.audit      -       200            403          403              403         403      403     401   403
         admin.lookup     -       200            403          403              403         403      403     401   403
         admin.stats      -       200            403          403              403         403      403     401   403
-        group.create     own     200            200          200              403         409      403     401   409
-        group.create     same    200            200          409              409         409      403     401   409
-        group.create     other   200            409          409              409         409      403     401   200
+        group.create     own     200            200          200              403         403      403     401   403
+        group.create     same    200            200          409              403         403      403     401   403
+        group.create     other   200            403          403              403         403      403     401   200
         roster           own     200            200          200              403         404      403     401   404
         roster           same    200            200          404              404         404      403     401   404
         roster           other   200            404          404              404         404      403     401   200
@@ -122,6 +122,33 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         var text = matrix.RootElement.GetRawText();
         Assert.All(AccessWorld.Groups.Where(g => g.Key != "g1").SelectMany(g => g.Value.Members),
             m => Assert.DoesNotContain(m.Name, text, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("teacher-t1", false)]
+    [InlineData("teacher-admin-A", false)]
+    [InlineData("org-admin-A", true)]
+    [InlineData("student", true)]
+    [InlineData("admin", true)]
+    public async Task Issue_7_a_teacher_reads_a_student_only_in_the_games_of_the_classes_that_cover_them(string role, bool allGames)
+    {
+        var ada = world.Keys[AccessWorld.Student];
+        var token = world.Tokens[role];
+        string[] expected = allGames ? [AccessWorld.Game, AccessWorld.WavesGame] : [AccessWorld.Game];
+
+        using var events = await TestServer.ReadJsonAsync(await world.Server.SendAsync(HttpMethod.Get, $"/v1/players/{ada}/events", token, null));
+        using var progress = await TestServer.ReadJsonAsync(await world.Server.SendAsync(HttpMethod.Get, $"/v1/players/{ada}/progress", token, null));
+        using var exportedEvents = await TestServer.ReadJsonAsync(await world.Server.SendAsync(HttpMethod.Get, "/v1/export/events?format=json", token, null));
+        using var exportedProgress = await TestServer.ReadJsonAsync(await world.Server.SendAsync(HttpMethod.Get, "/v1/export/progress?format=json", token, null));
+
+        Assert.Equal(expected, events.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("game").GetString()).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(allGames ? ["U1.C1", "level-00"] : ["U1.C1"],
+            progress.RootElement.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("pointId").GetString()).Order(StringComparer.Ordinal));
+        foreach (var export in new[] { exportedEvents, exportedProgress })
+        {
+            Assert.Equal(expected, export.RootElement.EnumerateArray().Where(r => r.GetProperty("playerKey").GetString() == ada)
+                .Select(r => r.GetProperty("game").GetString()).Distinct().Order(StringComparer.Ordinal));
+        }
     }
 
     [Theory]

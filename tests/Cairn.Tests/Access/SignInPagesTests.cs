@@ -87,7 +87,7 @@ public sealed partial class SignInPagesTests(AccessWorld world) : IClassFixture<
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.Equal("/groups", signIn.Headers.Location?.OriginalString);
         var html = await groups.Content.ReadAsStringAsync();
-        Assert.Contains("href=\"/groups/g1\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/groups/g1?org=" + AccessWorld.OrgA + "\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("/groups/g2", html, StringComparison.Ordinal);
         Assert.DoesNotContain("/groups/gb", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);

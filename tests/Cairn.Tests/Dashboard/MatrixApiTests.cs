@@ -155,20 +155,21 @@ public abstract class MatrixApiTests
     }
 
     [SkippableFact]
-    public async Task Creating_a_group_validates_and_refuses_an_id_of_another_org()
+    public async Task Creating_a_group_validates_and_refuses_another_game_for_an_id_of_the_org()
     {
         await using var d = await DashboardServer.StartAsync(StartServerAsync);
 
         using var missingGame = await d.Server.SendAsync(HttpMethod.Post, "/v1/groups", TestServer.AdminToken, """{"id":"g2","org":"o"}""");
-        using var otherOrg = await d.Server.SendAsync(HttpMethod.Post, "/v1/groups", TestServer.AdminToken,
-            JsonSerializer.Serialize(new { id = DashboardServer.GroupId, org = "another-org", game = "mhs" }));
+        using var otherGame = await d.Server.SendAsync(HttpMethod.Post, "/v1/groups", TestServer.AdminToken,
+            JsonSerializer.Serialize(new { id = DashboardServer.GroupId, org = TestServer.Org, game = "waves" }));
         using var update = await d.Server.SendAsync(HttpMethod.Post, "/v1/groups", TestServer.AdminToken,
             JsonSerializer.Serialize(new { id = DashboardServer.GroupId, org = TestServer.Org, game = "mhs", name = "Renamed" }));
         using var badRoster = await d.Server.SendAsync(HttpMethod.Put, $"/v1/groups/{DashboardServer.GroupId}/members", TestServer.AdminToken, """[{"displayName":"x"}]""");
 
         Assert.Equal(HttpStatusCode.BadRequest, missingGame.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, otherOrg.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, otherGame.StatusCode);
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badRoster.StatusCode);
+        Assert.Contains("playerId", await badRoster.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -752,12 +752,12 @@ public abstract class StoreCompliance : IAsyncLifetime
     public async Task UpsertGroup_creates_a_group_then_updates_its_name_and_teachers()
     {
         var created = await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B", Game, ["t-2", "t-1"]), None);
-        var afterCreate = await _store.GetGroupAsync("g-1", None);
+        var afterCreate = await _store.GetGroupAsync(Org, "g-1", None);
 
         var updated = await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B (new)", Game, ["t-3"]), None);
-        var afterUpdate = await _store.GetGroupAsync("g-1", None);
+        var afterUpdate = await _store.GetGroupAsync(Org, "g-1", None);
         var emptied = await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B (new)", Game, []), None);
-        var afterEmptied = await _store.GetGroupAsync("g-1", None);
+        var afterEmptied = await _store.GetGroupAsync(Org, "g-1", None);
 
         Assert.True(created);
         Assert.Equal(("g-1", Org, "Class 7B", Game), (afterCreate!.Id, afterCreate.OrgId, afterCreate.Name, afterCreate.Game));
@@ -767,22 +767,58 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Equal(["t-3"], afterUpdate.Teachers);
         Assert.True(emptied);
         Assert.Empty(afterEmptied!.Teachers);
-        Assert.Null(await _store.GetGroupAsync("g-none", None));
+        Assert.Null(await _store.GetGroupAsync(Org, "g-none", None));
     }
 
     [SkippableFact]
-    public async Task UpsertGroup_refuses_an_id_that_belongs_to_another_org_or_game()
+    public async Task Issue_7_group_ids_are_unique_per_org_and_a_group_keeps_its_game()
     {
         await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B", Game, ["t-1"]), None);
+        await _store.ReplaceMembersAsync("g-1", Org, [new(Org, Ada, "ada@school.example")], [null], lockNames: false, None);
 
-        var otherOrg = await _store.UpsertGroupAsync(new GroupRecord("g-1", OtherOrg, "Taken", Game, ["t-9"]), None);
+        var otherOrg = await _store.UpsertGroupAsync(new GroupRecord("g-1", OtherOrg, "Theirs", OtherGame, ["t-9"]), None);
+        await _store.ReplaceMembersAsync("g-1", OtherOrg, [new(OtherOrg, Ben, "ben@other.example")], [null], lockNames: false, None);
         var otherGame = await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Taken", OtherGame, ["t-9"]), None);
 
-        Assert.False(otherOrg);
+        Assert.True(otherOrg);
         Assert.False(otherGame);
-        var group = await _store.GetGroupAsync("g-1", None);
-        Assert.Equal(("Class 7B", Org, Game), (group!.Name, group.OrgId, group.Game));
-        Assert.Equal(["t-1"], group.Teachers);
+        var ours = await _store.GetGroupAsync(Org, "g-1", None);
+        var theirs = await _store.GetGroupAsync(OtherOrg, "g-1", None);
+        Assert.Equal(("Class 7B", Org, Game), (ours!.Name, ours.OrgId, ours.Game));
+        Assert.Equal(["t-1"], ours.Teachers);
+        Assert.Equal(("Theirs", OtherOrg, OtherGame), (theirs!.Name, theirs.OrgId, theirs.Game));
+        Assert.Equal(["t-9"], theirs.Teachers);
+        Assert.Equal([Ada], (await _store.GetMembersAsync(Org, "g-1", None)).Select(m => m.PlayerKey));
+        Assert.Equal([Ben], (await _store.GetMembersAsync(OtherOrg, "g-1", None)).Select(m => m.PlayerKey));
+        Assert.Equal([Org, OtherOrg], (await _store.FindGroupsAsync("g-1", None)).Select(g => g.OrgId).Order(StringComparer.Ordinal));
+        Assert.Equal(Org, Assert.Single(await _store.GetGroupsOfPlayerAsync(Ada, None)).OrgId);
+    }
+
+    [SkippableFact]
+    public async Task Issue_7_ReplaceMembers_keeps_seats_reports_who_joined_and_left_and_keeps_an_org_admins_name()
+    {
+        await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class", Game, []), None);
+
+        var first = await _store.ReplaceMembersAsync("g-1", Org,
+            [new(Org, Ada, "ada@school.example"), new(Org, Ben, "ben@school.example")], ["Ada (office)", null], lockNames: true, None);
+        var second = await _store.ReplaceMembersAsync("g-1", Org,
+            [new(Org, Ben, "ben@school.example"), new(Org, Cy, "cy@school.example"), new(Org, Ada, "ada@school.example")],
+            ["Ben (teacher)", "Cy", "Ada (teacher)"], lockNames: false, None);
+        var third = await _store.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example")], ["Cy (office)"], lockNames: true, None);
+        var fourth = await _store.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example")], ["Cy (teacher)"], lockNames: false, None);
+
+        Assert.Equal([Ada, Ben], first.Added);
+        Assert.Empty(first.Removed);
+        Assert.Equal([Cy], second.Added);
+        Assert.Empty(second.Removed);
+        Assert.Empty(third.Added);
+        Assert.Equal(new[] { Ada, Ben }.Order(StringComparer.Ordinal), third.Removed);
+        Assert.Empty(fourth.Added);
+        Assert.Empty(fourth.Removed);
+        Assert.Equal("Ada (office)", (await _store.GetPlayerAsync(Ada, None))!.DisplayName);
+        Assert.Equal("Ben (teacher)", (await _store.GetPlayerAsync(Ben, None))!.DisplayName);
+        var cy = Assert.Single(await _store.GetMembersAsync(Org, "g-1", None));
+        Assert.Equal(("Cy (office)", 3), (cy.DisplayName, cy.Seat));
     }
 
     [SkippableFact]
@@ -812,20 +848,20 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         await _store.ReplaceMembersAsync("g-1", Org,
             [new(Org, Ada, "ada@school.example"), new(Org, Ben, "ben@school.example"), new(Org, Cy, "cy@school.example")],
-            ["Ada Adams", null, "Cy Cole"], None);
-        var first = await _store.GetMembersAsync("g-1", None);
-        await _store.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example"), new(Org, Ben, "ben@school.example")], [null, "Ben Brown"], None);
-        var second = await _store.GetMembersAsync("g-1", None);
+            ["Ada Adams", null, "Cy Cole"], lockNames: false, None);
+        var first = await _store.GetMembersAsync(Org, "g-1", None);
+        await _store.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example"), new(Org, Ben, "ben@school.example")], [null, "Ben Brown"], lockNames: false, None);
+        var second = await _store.GetMembersAsync(Org, "g-1", None);
 
         Assert.Equal(
-            [new GroupMember(Ada, "ada@school.example", "Ada Adams"), new GroupMember(Ben, "ben@school.example", null), new GroupMember(Cy, "cy@school.example", "Cy Cole")],
+            [new GroupMember(Ada, "ada@school.example", "Ada Adams", 1), new GroupMember(Ben, "ben@school.example", null, 2), new GroupMember(Cy, "cy@school.example", "Cy Cole", 3)],
             first.OrderBy(m => m.PlayerKey, StringComparer.Ordinal));
         Assert.Equal(
-            [new GroupMember(Ben, "ben@school.example", "Ben Brown"), new GroupMember(Cy, "cy@school.example", "Cy Cole")],
+            [new GroupMember(Ben, "ben@school.example", "Ben Brown", 2), new GroupMember(Cy, "cy@school.example", "Cy Cole", 3)],
             second.OrderBy(m => m.PlayerKey, StringComparer.Ordinal));
         Assert.True(await _store.PlayerExistsAsync(Ada, None));
         Assert.True(await _store.PlayerExistsAsync(Ben, None));
-        Assert.Empty(await _store.GetMembersAsync("g-none", None));
+        Assert.Empty(await _store.GetMembersAsync(Org, "g-none", None));
     }
 
     [SkippableFact]
@@ -835,8 +871,8 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         await _store.ReplaceMembersAsync("g-1", Org,
             [new(Org, "pk-4", "dan@school.example"), new(Org, "pk-3", "zed@school.example"), new(Org, "pk-2", "x-2"), new(Org, "pk-1", "x-1"), new(Org, "pk-0", "bea@school.example")],
-            ["carl", "ann", "dora", "dora", null], None);
-        var members = await _store.GetMembersAsync("g-1", None);
+            ["carl", "ann", "dora", "dora", null], lockNames: false, None);
+        var members = await _store.GetMembersAsync(Org, "g-1", None);
 
         Assert.Equal(["pk-3", "pk-0", "pk-4", "pk-1", "pk-2"], members.Select(m => m.PlayerKey));
     }
@@ -971,7 +1007,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         var group = new GroupRecord("g-" + Guid.NewGuid().ToString("N")[..8], Org, "Class", Game, ["t-1"]);
         Assert.True(await _store.UpsertGroupAsync(group, None));
         await _store.ReplaceMembersAsync(group.Id, Org, players.Select(p => new DirectoryEntry(Org, p, p + "@school.example")).ToList(),
-            players.Select(_ => (string?)null).ToList(), None);
+            players.Select(_ => (string?)null).ToList(), lockNames: false, None);
         return group;
     }
 }

@@ -49,7 +49,8 @@
     updateUnitCounts();
   }
 
-  const url = "/v1/groups/" + encodeURIComponent(group) + "/progress/stream?since=" + encodeURIComponent(table.dataset.cursor);
+  const url = "/v1/groups/" + encodeURIComponent(group) + "/progress/stream?since=" + encodeURIComponent(table.dataset.cursor)
+    + "&org=" + encodeURIComponent(table.dataset.org);
   const source = new EventSource(url);
   setLive(false, "connecting");
   source.onopen = function () { setLive(true, "live"); };

@@ -179,6 +179,35 @@ internal static class PostgresMigrations
                 expires    timestamptz NOT NULL
             );
             """),
+        (4, """
+            -- Group ids are unique per org, not across orgs: a group is keyed by (org, id), and so are its teachers and
+            -- members. A member's seat numbers them within the group (a neutral label for a child without a name).
+            ALTER TABLE group_teachers ADD COLUMN org_id text;
+            UPDATE group_teachers t SET org_id = g.org_id FROM groups g WHERE g.id = t.group_id;
+            DELETE FROM group_teachers WHERE org_id IS NULL;
+            ALTER TABLE group_teachers ALTER COLUMN org_id SET NOT NULL;
+            ALTER TABLE group_teachers DROP CONSTRAINT group_teachers_pkey;
+            ALTER TABLE group_teachers ADD PRIMARY KEY (org_id, group_id, teacher_id);
+
+            ALTER TABLE group_members ADD COLUMN org_id text;
+            ALTER TABLE group_members ADD COLUMN seat integer;
+            UPDATE group_members m SET org_id = s.org_id, seat = s.n FROM (
+                SELECT g.org_id, m2.group_id, m2.player_key, row_number() OVER (PARTITION BY m2.group_id ORDER BY m2.player_key COLLATE "C") AS n
+                FROM group_members m2 JOIN groups g ON g.id = m2.group_id) s
+            WHERE s.group_id = m.group_id AND s.player_key = m.player_key;
+            DELETE FROM group_members WHERE org_id IS NULL;
+            ALTER TABLE group_members ALTER COLUMN org_id SET NOT NULL;
+            ALTER TABLE group_members ALTER COLUMN seat SET NOT NULL;
+            ALTER TABLE group_members DROP CONSTRAINT group_members_pkey;
+            ALTER TABLE group_members ADD PRIMARY KEY (org_id, group_id, player_key);
+
+            ALTER TABLE groups DROP CONSTRAINT groups_pkey;
+            ALTER TABLE groups ADD PRIMARY KEY (org_id, id);
+            DROP INDEX ix_groups_org;
+
+            -- A display name an org admin set is not replaced by a teacher-admin's roster.
+            ALTER TABLE players ADD COLUMN name_locked boolean NOT NULL DEFAULT false;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -7,7 +7,8 @@ namespace Cairn.Storage.Postgres;
 internal sealed partial class PostgresStore
 {
     public Task<IReadOnlyList<GroupRecord>> GetGroupsOfPlayerAsync(string playerKey, CancellationToken cancellationToken) =>
-        ReadGroupsAsync("WHERE g.id IN (SELECT group_id FROM group_members WHERE player_key = $1)", playerKey, cancellationToken);
+        ReadGroupsAsync("WHERE EXISTS (SELECT 1 FROM group_members m WHERE m.player_key = $1 AND m.org_id = g.org_id AND m.group_id = g.id)",
+            cancellationToken, playerKey);
 
     private const string PlayerColumns = "player_key, org_id, raw_id, display_name, consent, under13, parental_consent";
 
@@ -88,6 +89,8 @@ internal sealed partial class PostgresStore
             // The idempotency keys of the player's events go too: an event id may carry an identity.
             await Run("DELETE FROM event_ids i USING events e WHERE e.player_key = $1 AND e.org_id = $2 AND i.org_id = e.org_id AND i.source = e.source AND i.event_id = e.event_id AND $3 IS NOT NULL;");
             await Run("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3), player_key = NULL WHERE player_key = $1 AND $2 IS NOT NULL;");
+            // Roster changes in the audit log name playerKeys: the erased one becomes "erased" there.
+            await Run("UPDATE audit_log SET detail = replace(detail, $1, 'erased') WHERE strpos(detail, $1) > 0 AND $2 IS NOT NULL AND $3 IS NOT NULL;");
             return new ErasureCounts(
                 Events: await Run("DELETE FROM events WHERE player_key = $1 AND org_id = $2 AND $3 IS NOT NULL;"),
                 Rejected: await Run("DELETE FROM rejected_events WHERE player_key = $1 AND org_id = $2 AND $3 IS NOT NULL;"),
@@ -186,14 +189,16 @@ internal sealed partial class PostgresStore
                   AND NOT EXISTS (SELECT 1 FROM progress_points n WHERE n.player_key = $2 AND n.org_id = o.org_id AND n.game = o.game AND n.point_id = o.point_id);
                 """);
             await Run("DELETE FROM progress_points WHERE player_key = $1 AND $2 IS NOT NULL AND $3 IS NOT NULL;");
-            moved += await Run("INSERT INTO group_members (group_id, player_key) SELECT group_id, $2 FROM group_members WHERE player_key = $1 AND $3 IS NOT NULL ON CONFLICT DO NOTHING;");
+            moved += await Run("INSERT INTO group_members (org_id, group_id, player_key, seat) SELECT org_id, group_id, $2, seat FROM group_members WHERE player_key = $1 AND $3 IS NOT NULL ON CONFLICT DO NOTHING;");
             await Run("DELETE FROM group_members WHERE player_key = $1 AND $2 IS NOT NULL AND $3 IS NOT NULL;");
             await Run("UPDATE api_keys SET player_key = $2 WHERE player_key = $1 AND $3 IS NOT NULL;");
+            await Run("UPDATE audit_log SET detail = replace(detail, $1, $2) WHERE strpos(detail, $1) > 0 AND $3 IS NOT NULL;");
             await Run("""
-                INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name, consent, under13, parental_consent)
-                SELECT $2, org_id, raw_id, first_seen, display_name, consent, under13, parental_consent FROM players WHERE player_key = $1 AND $3 IS NOT NULL
+                INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name, consent, under13, parental_consent, name_locked)
+                SELECT $2, org_id, raw_id, first_seen, display_name, consent, under13, parental_consent, name_locked FROM players WHERE player_key = $1 AND $3 IS NOT NULL
                 ON CONFLICT (player_key) DO UPDATE SET
                     display_name = COALESCE(players.display_name, excluded.display_name),
+                    name_locked = players.name_locked OR excluded.name_locked,
                     consent = CASE WHEN players.consent = 'unknown' THEN excluded.consent ELSE players.consent END,
                     under13 = players.under13 OR excluded.under13,
                     parental_consent = players.parental_consent OR excluded.parental_consent,

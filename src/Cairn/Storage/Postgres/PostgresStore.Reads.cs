@@ -16,6 +16,11 @@ internal sealed partial class PostgresStore
             FROM events WHERE player_key = @pk
             """);
         command.Parameters.AddWithValue("pk", query.PlayerKey);
+        if (query.Games is { } games)
+        {
+            sql.Append(" AND game = ANY(@games)");
+            command.Parameters.AddWithValue("games", games.ToArray());
+        }
         if (query.Since is { } since)
         {
             sql.Append(" AND ts >= @since");

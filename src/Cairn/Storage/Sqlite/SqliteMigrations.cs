@@ -184,6 +184,51 @@ internal static class SqliteMigrations
                 expires    INTEGER NOT NULL
             );
             """),
+        (7, """
+            -- Group ids are unique per org, not across orgs: a group is keyed by (org, id), and so are its teachers and
+            -- members. A member's seat numbers them within the group (a neutral label for a child without a name).
+            CREATE TABLE groups_v7 (
+                org_id     TEXT NOT NULL,
+                id         TEXT NOT NULL,
+                name       TEXT NOT NULL,
+                game       TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (org_id, id)
+            );
+            INSERT INTO groups_v7 (org_id, id, name, game, created_at) SELECT org_id, id, name, game, created_at FROM groups;
+
+            CREATE TABLE group_teachers_v7 (
+                org_id     TEXT NOT NULL,
+                group_id   TEXT NOT NULL,
+                teacher_id TEXT NOT NULL,
+                PRIMARY KEY (org_id, group_id, teacher_id)
+            );
+            INSERT INTO group_teachers_v7 (org_id, group_id, teacher_id)
+            SELECT g.org_id, t.group_id, t.teacher_id FROM group_teachers t JOIN groups g ON g.id = t.group_id;
+
+            CREATE TABLE group_members_v7 (
+                org_id     TEXT NOT NULL,
+                group_id   TEXT NOT NULL,
+                player_key TEXT NOT NULL,
+                seat       INTEGER NOT NULL,
+                PRIMARY KEY (org_id, group_id, player_key)
+            );
+            INSERT INTO group_members_v7 (org_id, group_id, player_key, seat)
+            SELECT g.org_id, m.group_id, m.player_key, ROW_NUMBER() OVER (PARTITION BY m.group_id ORDER BY m.player_key)
+            FROM group_members m JOIN groups g ON g.id = m.group_id;
+
+            DROP TABLE group_members;
+            DROP TABLE group_teachers;
+            DROP TABLE groups;
+            ALTER TABLE groups_v7 RENAME TO groups;
+            ALTER TABLE group_teachers_v7 RENAME TO group_teachers;
+            ALTER TABLE group_members_v7 RENAME TO group_members;
+            CREATE INDEX ix_group_teachers_teacher ON group_teachers (teacher_id);
+            CREATE INDEX ix_group_members_player ON group_members (player_key);
+
+            -- A display name an org admin set is not replaced by a teacher-admin's roster.
+            ALTER TABLE players ADD COLUMN name_locked INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

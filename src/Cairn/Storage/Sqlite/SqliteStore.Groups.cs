@@ -7,88 +7,123 @@ internal sealed partial class SqliteStore
     public Task<bool> UpsertGroupAsync(GroupRecord group, CancellationToken cancellationToken) =>
         InWriteTransactionAsync((connection, tx) =>
         {
-            using (var existing = Command(connection, tx, "SELECT org_id, game FROM groups WHERE id = $id;", ("$id", group.Id)))
+            using (var existing = Command(connection, tx, "SELECT game FROM groups WHERE org_id = $org AND id = $id;", ("$org", group.OrgId), ("$id", group.Id)))
             using (var reader = existing.ExecuteReader())
             {
-                if (reader.Read() && (reader.GetString(0) != group.OrgId || reader.GetString(1) != group.Game))
+                if (reader.Read() && reader.GetString(0) != group.Game)
                 {
                     return false;
                 }
             }
             using (var upsert = Command(connection, tx, """
-                INSERT INTO groups (id, org_id, name, game, created_at) VALUES ($id, $org, $name, $game, $now)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name;
-                DELETE FROM group_teachers WHERE group_id = $id;
+                INSERT INTO groups (org_id, id, name, game, created_at) VALUES ($org, $id, $name, $game, $now)
+                ON CONFLICT (org_id, id) DO UPDATE SET name = excluded.name;
+                DELETE FROM group_teachers WHERE org_id = $org AND group_id = $id;
                 """, ("$id", group.Id), ("$org", group.OrgId), ("$name", group.Name), ("$game", group.Game), ("$now", TimeCodec.ToMicros(DateTimeOffset.UtcNow))))
             {
                 upsert.ExecuteNonQuery();
             }
             foreach (var teacher in group.Teachers.Distinct(StringComparer.Ordinal))
             {
-                using var add = Command(connection, tx, "INSERT INTO group_teachers (group_id, teacher_id) VALUES ($id, $t);", ("$id", group.Id), ("$t", teacher));
+                using var add = Command(connection, tx, "INSERT INTO group_teachers (org_id, group_id, teacher_id) VALUES ($org, $id, $t);",
+                    ("$org", group.OrgId), ("$id", group.Id), ("$t", teacher));
                 add.ExecuteNonQuery();
             }
             return true;
         }, cancellationToken);
 
-    public async Task<GroupRecord?> GetGroupAsync(string groupId, CancellationToken cancellationToken) =>
-        (await ReadGroupsAsync("WHERE g.id = $id", ("$id", groupId), cancellationToken)).FirstOrDefault();
+    public async Task<GroupRecord?> GetGroupAsync(string orgId, string groupId, CancellationToken cancellationToken) =>
+        (await ReadGroupsAsync("WHERE g.org_id = $org AND g.id = $id", cancellationToken, ("$org", orgId), ("$id", groupId))).FirstOrDefault();
+
+    public Task<IReadOnlyList<GroupRecord>> FindGroupsAsync(string groupId, CancellationToken cancellationToken) =>
+        ReadGroupsAsync("WHERE g.id = $id", cancellationToken, ("$id", groupId));
 
     public Task<IReadOnlyList<GroupRecord>> ListGroupsAsync(string? orgId, CancellationToken cancellationToken) =>
-        ReadGroupsAsync("WHERE $org IS NULL OR g.org_id = $org", ("$org", orgId), cancellationToken);
+        ReadGroupsAsync("WHERE $org IS NULL OR g.org_id = $org", cancellationToken, ("$org", orgId));
 
-    private async Task<IReadOnlyList<GroupRecord>> ReadGroupsAsync(string where, (string Name, object? Value) parameter, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<GroupRecord>> ReadGroupsAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT g.id, g.org_id, g.name, g.game, t.teacher_id FROM groups g
-            LEFT JOIN group_teachers t ON t.group_id = g.id
-            {where} ORDER BY g.name, g.id, t.teacher_id;
+            LEFT JOIN group_teachers t ON t.org_id = g.org_id AND t.group_id = g.id
+            {where} ORDER BY g.name, g.id, g.org_id, t.teacher_id;
             """;
-        command.Parameters.AddWithValue(parameter.Name, parameter.Value ?? DBNull.Value);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await GroupRows.ReadAsync(reader, cancellationToken);
     }
 
-    public Task ReplaceMembersAsync(
-        string groupId, string orgId, IReadOnlyList<DirectoryEntry> members, IReadOnlyList<string?> displayNames, CancellationToken cancellationToken) =>
+    public Task<RosterChange> ReplaceMembersAsync(
+        string groupId, string orgId, IReadOnlyList<DirectoryEntry> members, IReadOnlyList<string?> displayNames, bool lockNames,
+        CancellationToken cancellationToken) =>
         InWriteTransactionAsync((connection, tx) =>
         {
-            using (var clear = Command(connection, tx, "DELETE FROM group_members WHERE group_id = $g;", ("$g", groupId)))
+            var current = new Dictionary<string, long>(StringComparer.Ordinal);
+            using (var read = Command(connection, tx, "SELECT player_key, seat FROM group_members WHERE org_id = $org AND group_id = $g;", ("$org", orgId), ("$g", groupId)))
+            using (var reader = read.ExecuteReader())
             {
-                clear.ExecuteNonQuery();
+                while (reader.Read())
+                {
+                    current[reader.GetString(0)] = reader.GetInt64(1);
+                }
             }
+            var wanted = members.Select(m => m.PlayerKey).ToHashSet(StringComparer.Ordinal);
+            var removed = current.Keys.Where(k => !wanted.Contains(k)).Order(StringComparer.Ordinal).ToList();
+            foreach (var key in removed)
+            {
+                using var delete = Command(connection, tx, "DELETE FROM group_members WHERE org_id = $org AND group_id = $g AND player_key = $pk;",
+                    ("$org", orgId), ("$g", groupId), ("$pk", key));
+                delete.ExecuteNonQuery();
+            }
+            var seat = current.Where(c => wanted.Contains(c.Key)).Select(c => c.Value).DefaultIfEmpty(0).Max();
+            var added = new List<string>();
             var now = TimeCodec.ToMicros(DateTimeOffset.UtcNow);
             for (var i = 0; i < members.Count; i++)
             {
-                using var directory = Command(connection, tx, """
-                    INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name) VALUES ($pk, $org, $raw, $now, $name)
-                    ON CONFLICT (player_key) DO UPDATE SET display_name = CASE WHEN players.under13 = 1 AND players.parental_consent = 0 THEN NULL
-                        ELSE COALESCE(excluded.display_name, players.display_name) END;
-                    INSERT INTO group_members (group_id, player_key) VALUES ($g, $pk) ON CONFLICT DO NOTHING;
+                using (var directory = Command(connection, tx, """
+                    INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name, name_locked) VALUES ($pk, $org, $raw, $now, $name, $lock)
+                    ON CONFLICT (player_key) DO UPDATE SET
+                        display_name = CASE WHEN players.under13 = 1 AND players.parental_consent = 0 THEN NULL
+                            WHEN excluded.display_name IS NULL OR (players.name_locked = 1 AND $lock = 0) THEN players.display_name
+                            ELSE excluded.display_name END,
+                        name_locked = MAX(players.name_locked, excluded.name_locked);
                     """, ("$pk", members[i].PlayerKey), ("$org", orgId), ("$raw", members[i].RawPlayerId), ("$now", now),
-                    ("$name", displayNames[i]), ("$g", groupId));
-                directory.ExecuteNonQuery();
+                    ("$name", displayNames[i]), ("$lock", lockNames && displayNames[i] is not null ? 1 : 0)))
+                {
+                    directory.ExecuteNonQuery();
+                }
+                if (!current.ContainsKey(members[i].PlayerKey))
+                {
+                    using var add = Command(connection, tx, "INSERT INTO group_members (org_id, group_id, player_key, seat) VALUES ($org, $g, $pk, $seat);",
+                        ("$org", orgId), ("$g", groupId), ("$pk", members[i].PlayerKey), ("$seat", ++seat));
+                    add.ExecuteNonQuery();
+                    added.Add(members[i].PlayerKey);
+                }
             }
-            return 0;
+            return new RosterChange(added, removed);
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<GroupMember>> GetMembersAsync(string groupId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GroupMember>> GetMembersAsync(string orgId, string groupId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT m.player_key, p.raw_id, p.display_name FROM group_members m
+            SELECT m.player_key, p.raw_id, p.display_name, m.seat, p.under13 = 1 AND p.parental_consent = 0 FROM group_members m
             JOIN players p ON p.player_key = m.player_key
-            WHERE m.group_id = $g ORDER BY COALESCE(p.display_name, p.raw_id), m.player_key;
+            WHERE m.org_id = $org AND m.group_id = $g ORDER BY COALESCE(p.display_name, p.raw_id), m.player_key;
             """;
+        command.Parameters.AddWithValue("$org", orgId);
         command.Parameters.AddWithValue("$g", groupId);
         var members = new List<GroupMember>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            members.Add(new GroupMember(reader.GetString(0), reader.GetString(1), NullableString(reader, 2)));
+            members.Add(new GroupMember(reader.GetString(0), reader.GetString(1), NullableString(reader, 2), reader.GetInt32(3), reader.GetInt64(4) != 0));
         }
         return members;
     }
@@ -105,7 +140,7 @@ internal sealed partial class SqliteStore
                    p.score_version, p.trigger_event_id, p.updated_at
             FROM group_members m
             CROSS JOIN progress_points p ON p.player_key = m.player_key AND p.game = $game AND p.org_id = $org
-            WHERE m.group_id = $g;
+            WHERE m.org_id = $org AND m.group_id = $g;
             """;
         command.Parameters.AddWithValue("$g", group.Id);
         command.Parameters.AddWithValue("$game", group.Game);
@@ -140,7 +175,7 @@ internal sealed partial class SqliteStore
         command.CommandText = """
             SELECT c.seq, c.player_key, c.point_id, p.status, p.score, p.completed_at
             FROM progress_changes c
-            JOIN group_members m ON m.group_id = $g AND m.player_key = c.player_key
+            JOIN group_members m ON m.org_id = c.org_id AND m.group_id = $g AND m.player_key = c.player_key
             LEFT JOIN progress_points p ON p.org_id = c.org_id AND p.game = c.game AND p.player_key = c.player_key AND p.point_id = c.point_id
             WHERE c.org_id = $org AND c.game = $game AND c.seq > $after
             ORDER BY c.seq LIMIT $limit;

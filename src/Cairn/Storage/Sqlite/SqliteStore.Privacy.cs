@@ -7,7 +7,8 @@ namespace Cairn.Storage.Sqlite;
 internal sealed partial class SqliteStore
 {
     public Task<IReadOnlyList<GroupRecord>> GetGroupsOfPlayerAsync(string playerKey, CancellationToken cancellationToken) =>
-        ReadGroupsAsync("WHERE g.id IN (SELECT group_id FROM group_members WHERE player_key = $p)", ("$p", playerKey), cancellationToken);
+        ReadGroupsAsync("WHERE EXISTS (SELECT 1 FROM group_members m WHERE m.player_key = $p AND m.org_id = g.org_id AND m.group_id = g.id)",
+            cancellationToken, ("$p", playerKey));
 
     public async Task<PlayerInfo?> GetPlayerAsync(string playerKey, CancellationToken cancellationToken)
     {
@@ -87,6 +88,8 @@ internal sealed partial class SqliteStore
             }
             // A student's own tokens die with their data.
             Delete("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $now), player_key = NULL WHERE player_key = $pk;");
+            // Roster changes in the audit log name playerKeys: the erased one becomes "erased" there.
+            Delete("UPDATE audit_log SET detail = replace(detail, $pk, 'erased') WHERE instr(detail, $pk) > 0;");
             return new ErasureCounts(
                 Events: Delete("DELETE FROM events WHERE player_key = $pk AND org_id = $org;"),
                 Rejected: Delete("DELETE FROM rejected_events WHERE player_key = $pk AND org_id = $org;"),
@@ -220,15 +223,17 @@ internal sealed partial class SqliteStore
                                   AND n.game = progress_points.game AND n.point_id = progress_points.point_id);
                 """);
             Run("DELETE FROM progress_points WHERE player_key = $old;");
-            moved += Run("INSERT OR IGNORE INTO group_members (group_id, player_key) SELECT group_id, $new FROM group_members WHERE player_key = $old;");
+            moved += Run("INSERT OR IGNORE INTO group_members (org_id, group_id, player_key, seat) SELECT org_id, group_id, $new, seat FROM group_members WHERE player_key = $old;");
             Run("DELETE FROM group_members WHERE player_key = $old;");
             Run("UPDATE api_keys SET player_key = $new WHERE player_key = $old;");
+            Run("UPDATE audit_log SET detail = replace(detail, $old, $new) WHERE instr(detail, $old) > 0;");
             // The directory: the new row keeps what it has and takes the rest from the old one.
             Run("""
-                INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name, consent, under13, parental_consent)
-                SELECT $new, org_id, raw_id, first_seen, display_name, consent, under13, parental_consent FROM players WHERE player_key = $old
+                INSERT INTO players (player_key, org_id, raw_id, first_seen, display_name, consent, under13, parental_consent, name_locked)
+                SELECT $new, org_id, raw_id, first_seen, display_name, consent, under13, parental_consent, name_locked FROM players WHERE player_key = $old
                 ON CONFLICT (player_key) DO UPDATE SET
                     display_name = COALESCE(players.display_name, excluded.display_name),
+                    name_locked = MAX(players.name_locked, excluded.name_locked),
                     consent = CASE WHEN players.consent = 'unknown' THEN excluded.consent ELSE players.consent END,
                     under13 = MAX(players.under13, excluded.under13),
                     parental_consent = MAX(players.parental_consent, excluded.parental_consent),

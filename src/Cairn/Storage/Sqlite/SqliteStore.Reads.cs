@@ -16,6 +16,11 @@ internal sealed partial class SqliteStore
             FROM events WHERE player_key = $pk
             """);
         command.Parameters.AddWithValue("$pk", query.PlayerKey);
+        if (query.Games is { } games)
+        {
+            sql.Append(" AND game IN (SELECT value FROM json_each($games))");
+            command.Parameters.AddWithValue("$games", System.Text.Json.JsonSerializer.Serialize(games));
+        }
         if (query.Since is { } since)
         {
             sql.Append(" AND ts >= $since");
