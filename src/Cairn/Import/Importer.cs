@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Cairn.Ingest;
 using Cairn.Storage;
@@ -66,10 +67,10 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
             progress?.Invoke(new ImportProgress(rows, file.Position, file.Length, accepted, duplicates, rejected));
         }
 
-        await foreach (var (node, bytes) in ReadRowsAsync(text, format, mapper, cancellationToken))
+        await foreach (var (node, bytes, problem) in ReadRowsAsync(text, format, mapper, cancellationToken))
         {
             rows++;
-            batch.Add(new IncomingEvent(node is JsonObject row ? mapper.Map(row) : node, bytes, Raw: null));
+            batch.Add(new IncomingEvent(problem is null && node is JsonObject row ? mapper.Map(row) : node, bytes, Raw: null, problem));
             if (batch.Count >= request.BatchSize)
             {
                 await FlushAsync();
@@ -89,7 +90,7 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
         };
     }
 
-    private static async IAsyncEnumerable<(JsonNode? Node, int Bytes)> ReadRowsAsync(
+    private static async IAsyncEnumerable<(JsonNode? Node, int Bytes, EventError? Problem)> ReadRowsAsync(
         StreamReader text, string format, RowMapper mapper, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         switch (format)
@@ -101,21 +102,31 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
                     {
                         continue;
                     }
-                    yield return (ParseOrRaw(line, mapper), System.Text.Encoding.UTF8.GetByteCount(line));
+                    var (node, problem) = ParseLine(line, mapper);
+                    yield return (node, System.Text.Encoding.UTF8.GetByteCount(line), problem);
                 }
                 break;
             case "json":
-                var root = JsonNode.Parse(await text.ReadToEndAsync(cancellationToken));
-                var items = root switch
+                using (var document = ParseFile(await text.ReadToEndAsync(cancellationToken)))
                 {
-                    JsonArray array => array,
-                    JsonObject obj when obj["events"] is JsonArray events => events,
-                    _ => throw new ImportException("a JSON import must be an array of events or {\"events\": [...]}"),
-                };
-                foreach (var item in items.ToArray())
-                {
-                    items.Remove(item);
-                    yield return (item is JsonObject o ? mapper.FromObject(o) : item, item?.ToJsonString().Length ?? 4);
+                    var root = document.RootElement;
+                    var items = root.ValueKind switch
+                    {
+                        JsonValueKind.Array => root,
+                        JsonValueKind.Object when root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array => events,
+                        _ => throw new ImportException("a JSON import must be an array of events or {\"events\": [...]}"),
+                    };
+                    foreach (var item in items.EnumerateArray())
+                    {
+                        var bytes = JsonMarshal.GetRawUtf8Value(item).Length;
+                        if (JsonHazards.Find(item) is { } problem)
+                        {
+                            yield return (JsonValue.Create(item.GetRawText()), bytes, problem);
+                            continue;
+                        }
+                        var node = JsonNode.Parse(item.GetRawText());
+                        yield return (node is JsonObject o ? mapper.FromObject(o) : node, bytes, null);
+                    }
                 }
                 break;
             default:
@@ -128,22 +139,42 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
                     {
                         continue;
                     }
-                    yield return (mapper.FromRecord(header, record), record.Sum(f => f.Length) + record.Count);
+                    yield return (mapper.FromRecord(header, record), record.Sum(f => f.Length) + record.Count, null);
                 }
                 break;
         }
     }
 
-    private static JsonNode? ParseOrRaw(string line, RowMapper mapper)
+    private static JsonDocument ParseFile(string json)
     {
         try
         {
-            return JsonNode.Parse(line) is JsonObject obj ? mapper.FromObject(obj) : JsonValue.Create(line);
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            // Not JSON: the pipeline rejects it ("an event must be a JSON object") and quarantines the line.
-            return JsonValue.Create(line);
+            throw new ImportException($"the file is not valid JSON: {ex.Message}");
         }
+    }
+
+    /// <summary>One JSONL line: an event object, other JSON (rejected as not an event), or a line that is not JSON at all.</summary>
+    private static (JsonNode? Node, EventError? Problem) ParseLine(string line, RowMapper mapper)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
+            if (JsonHazards.Find(document.RootElement) is { } problem)
+            {
+                return (JsonValue.Create(line), problem);
+            }
+        }
+        catch (JsonException ex)
+        {
+            // The pipeline rejects it with this reason; the quarantine keeps only the line's size and a keyed hash.
+            var reason = ex.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0];
+            return (JsonValue.Create(line), new EventError("", "invalid_json", $"the line is not valid JSON: {reason}"));
+        }
+        var node = JsonNode.Parse(line);
+        return (node is JsonObject obj ? mapper.FromObject(obj) : node, null);
     }
 }

@@ -1,0 +1,265 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Cairn.Ingest;
+
+/// <summary>
+/// What the quarantine may keep of a rejected event: never a raw identity. Every value of a field whose name looks
+/// like an identity (player / user / student … id, e-mail, name, IP address; compared without case and without
+/// separators, so <c>PlayerId</c>, <c>player-id</c> and <c>user.id</c> all count, nested objects included) is
+/// replaced by <see cref="Redacted"/>, and every e-mail or IP address inside any other string is replaced too. The
+/// first id-like value becomes the row's playerKey, so erasure finds the row.
+/// </summary>
+internal static partial class QuarantineRedactor
+{
+    public const string Redacted = "[redacted]";
+
+    private const string RedactedEmail = "[redacted-email]";
+    private const string RedactedIp = "[redacted-ip]";
+
+    private static readonly HashSet<string> People = new(StringComparer.Ordinal)
+    {
+        "player", "user", "student", "learner", "pupil", "child", "person", "account", "member", "teacher", "parent", "guardian", "customer", "actor",
+    };
+
+    private static readonly HashSet<string> IdSuffixes = new(StringComparer.Ordinal)
+    {
+        "", "id", "ids", "uuid", "guid", "login", "handle", "number", "no", "code", "ref",
+    };
+
+    private static readonly HashSet<string> PersonalSuffixes = new(StringComparer.Ordinal)
+    {
+        "name", "names", "firstname", "lastname", "fullname", "displayname", "givenname", "familyname", "surname", "middlename", "nickname",
+        "realname", "key", "ip", "ipaddress", "phone", "phonenumber", "address", "dob", "dateofbirth", "birthdate", "birthday",
+    };
+
+    private static readonly HashSet<string> KeyableNames = new(StringComparer.Ordinal)
+    {
+        "uid", "username", "login", "loginname", "userprincipalname", "upn",
+    };
+
+    private static readonly HashSet<string> PersonalNames = new(StringComparer.Ordinal)
+    {
+        "name", "firstname", "lastname", "fullname", "displayname", "givenname", "familyname", "surname", "middlename", "nickname", "realname",
+        "ip", "ipaddress", "ipaddr", "ipv4", "ipv6", "remoteaddr", "remoteaddress", "remoteip", "clientip", "clientaddr", "clientaddress",
+        "xforwardedfor", "forwardedfor", "xrealip", "sourceip", "srcip", "phone", "phonenumber", "mobile", "telephone",
+        "dob", "dateofbirth", "birthdate", "birthday", "streetaddress", "homeaddress", "postaladdress",
+    };
+
+    private enum Kind
+    {
+        None,
+        Personal,
+        Keyable,
+        Email,
+    }
+
+    [GeneratedRegex(@"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+", RegexOptions.CultureInvariant)]
+    private static partial Regex Email();
+
+    [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])", RegexOptions.CultureInvariant)]
+    private static partial Regex IPv4();
+
+    [GeneratedRegex(@"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])", RegexOptions.CultureInvariant)]
+    private static partial Regex IPv6();
+
+    /// <summary>
+    /// Redacts <paramref name="obj"/> in place. The canonical id fields at the top (<c>playerId</c> and its aliases)
+    /// are removed and the playerKey of the first id-like value is set as <c>playerKey</c>.
+    /// </summary>
+    /// <returns>That playerKey, or null when the event holds no id-like value.</returns>
+    public static string? Redact(JsonObject obj, Func<string, string> keyOf)
+    {
+        var candidates = new List<(int Priority, string Raw)>();
+        foreach (var field in EventNormalizer.IdentityFields)
+        {
+            if (obj[field] is { } value)
+            {
+                obj.Remove(field);
+                if (ScalarText(value) is { } raw)
+                {
+                    candidates.Add((0, raw));
+                }
+            }
+        }
+        Walk(obj, "", candidates);
+        var best = candidates.OrderBy(c => c.Priority).Select(c => c.Raw).FirstOrDefault();
+        var playerKey = best is null ? null : keyOf(best);
+        if (playerKey is not null)
+        {
+            obj["playerKey"] = playerKey;
+        }
+        return playerKey;
+    }
+
+    /// <summary>The text with every e-mail and IP address in it replaced.</summary>
+    public static string Scrub(string text)
+    {
+        if (text.Contains('@', StringComparison.Ordinal))
+        {
+            text = Email().Replace(text, RedactedEmail);
+        }
+        if (text.Contains('.', StringComparison.Ordinal))
+        {
+            text = IPv4().Replace(text, RedactedIp);
+        }
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            text = IPv6().Replace(text, m => m.Value.Any(char.IsAsciiHexDigit) && IPAddress.TryParse(m.Value, out _) ? RedactedIp : m.Value);
+        }
+        return text;
+    }
+
+    /// <summary>What is kept of input that is not an event object: its size and a keyed hash, never its bytes.</summary>
+    public static string Withheld(int bytes, string hmac) =>
+        $"{{\"withheld\":true,\"bytes\":{bytes},\"hmac\":\"{hmac}\"}}";
+
+    private static void Walk(JsonObject obj, string prefix, List<(int, string)> candidates)
+    {
+        foreach (var (name, value) in obj.ToArray())
+        {
+            var normalized = Normalize(name);
+            var kind = prefix.Length > 0 ? Classify(prefix + normalized) : Kind.None;
+            if (kind == Kind.None)
+            {
+                kind = Classify(normalized);
+            }
+            var key = Scrub(name);
+            if (key != name)
+            {
+                obj.Remove(name);
+                while (obj.ContainsKey(key))
+                {
+                    key += "_";
+                }
+                obj[key] = value;
+            }
+            if (value is null)
+            {
+                continue;
+            }
+            if (kind == Kind.None)
+            {
+                if (Visit(value, candidates) is var visited && !ReferenceEquals(visited, value))
+                {
+                    obj[key] = visited;
+                }
+                continue;
+            }
+            if (value is JsonObject inner && kind == Kind.Keyable && People.Contains(normalized))
+            {
+                // "user": {"id": …, "level": 3}: the children are judged as user.id, user.level.
+                Walk(inner, normalized, candidates);
+                continue;
+            }
+            if (kind != Kind.Personal)
+            {
+                foreach (var raw in Scalars(value))
+                {
+                    candidates.Add((kind == Kind.Email ? 2 : 1, raw));
+                }
+            }
+            obj[key] = Redacted;
+        }
+    }
+
+    /// <returns>The node itself, changed in place, or a new value to put in its place.</returns>
+    private static JsonNode Visit(JsonNode node, List<(int, string)> candidates)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                Walk(obj, "", candidates);
+                return obj;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is { } item && Visit(item, candidates) is var visited && !ReferenceEquals(visited, item))
+                    {
+                        array[i] = visited;
+                    }
+                }
+                return array;
+            default:
+                if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+                {
+                    var text = value.GetValue<string>();
+                    var scrubbed = Scrub(text);
+                    return scrubbed == text ? node : JsonValue.Create(scrubbed);
+                }
+                return node;
+        }
+    }
+
+    private static Kind Classify(string name)
+    {
+        if (name.EndsWith("email", StringComparison.Ordinal) || name.EndsWith("emailaddress", StringComparison.Ordinal)
+            || name.EndsWith("emails", StringComparison.Ordinal) || name is "mail" or "mbox")
+        {
+            return Kind.Email;
+        }
+        if (KeyableNames.Contains(name))
+        {
+            return Kind.Keyable;
+        }
+        if (PersonalNames.Contains(name) || name.EndsWith("ipaddress", StringComparison.Ordinal) || name.EndsWith("ipaddr", StringComparison.Ordinal))
+        {
+            return Kind.Personal;
+        }
+        foreach (var person in People)
+        {
+            if (name.StartsWith(person, StringComparison.Ordinal))
+            {
+                var suffix = name[person.Length..];
+                if (IdSuffixes.Contains(suffix))
+                {
+                    return Kind.Keyable;
+                }
+                if (PersonalSuffixes.Contains(suffix))
+                {
+                    return Kind.Personal;
+                }
+            }
+        }
+        return Kind.None;
+    }
+
+    /// <summary>Lower case, letters and digits only: <c>Player_ID</c>, <c>player-id</c> and <c>user.id</c> become <c>playerid</c>, <c>userid</c>.</summary>
+    private static string Normalize(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                builder.Append(char.ToLowerInvariant(c));
+            }
+        }
+        return builder.ToString();
+    }
+
+    private static IEnumerable<string> Scalars(JsonNode node) => node switch
+    {
+        JsonArray array => array.Where(i => i is not null).SelectMany(i => Scalars(i!)),
+        JsonObject => [],
+        _ => ScalarText(node) is { } text ? [text] : [],
+    };
+
+    private static string? ScalarText(JsonNode node)
+    {
+        if (node is not JsonValue value)
+        {
+            return null;
+        }
+        var text = value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.Number => value.ToJsonString(),
+            _ => null,
+        };
+        return string.IsNullOrWhiteSpace(text) ? null : text;
+    }
+}
