@@ -27,11 +27,12 @@ internal static class JsonHazards
                         return new EventError(path, "invalid_string",
                             $"a key {Where(path)}holds a lone or inverted UTF-16 surrogate escape (such as \\uDFAA); send valid Unicode");
                     }
-                    var child = path.Length == 0 ? name : $"{path}.{name}";
                     if (name.Contains('\0', StringComparison.Ordinal))
                     {
-                        return new EventError(child, "invalid_string", "a key holds the character U+0000, which cannot be stored");
+                        // The key itself cannot be part of the answer's path: no store keeps U+0000.
+                        return new EventError(path, "invalid_string", $"a key {Where(path)}holds the character U+0000, which cannot be stored");
                     }
+                    var child = path.Length == 0 ? name : $"{path}.{name}";
                     names ??= new HashSet<string>(StringComparer.Ordinal);
                     if (!names.Add(name))
                     {

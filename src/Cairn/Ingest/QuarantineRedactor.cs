@@ -96,8 +96,10 @@ internal static partial class QuarantineRedactor
     }
 
     /// <summary>The text with every e-mail and IP address in it replaced.</summary>
+    /// <remarks>U+0000 becomes U+FFFD as well: PostgreSQL keeps no U+0000 in text or jsonb.</remarks>
     public static string Scrub(string text)
     {
+        text = text.Replace('\0', '\uFFFD');
         if (text.Contains('@', StringComparison.Ordinal))
         {
             text = Email().Replace(text, RedactedEmail);
