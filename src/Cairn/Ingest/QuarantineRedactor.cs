@@ -20,14 +20,21 @@ internal static partial class QuarantineRedactor
     private const string RedactedEmail = "[redacted-email]";
     private const string RedactedIp = "[redacted-ip]";
 
-    private static readonly HashSet<string> People = new(StringComparer.Ordinal)
+    /// <summary>Who may be the player: their ids are candidates for the row's playerKey.</summary>
+    private static readonly HashSet<string> Players = new(StringComparer.Ordinal)
     {
-        "player", "user", "student", "learner", "pupil", "child", "person", "account", "member", "teacher", "parent", "guardian", "customer", "actor",
+        "player", "user", "student", "learner", "pupil", "child", "person", "account", "member", "actor",
+    };
+
+    /// <summary>Other people an event may name: everything of theirs is redacted, none of it becomes the playerKey.</summary>
+    private static readonly HashSet<string> OtherPeople = new(StringComparer.Ordinal)
+    {
+        "teacher", "parent", "guardian", "customer",
     };
 
     private static readonly HashSet<string> IdSuffixes = new(StringComparer.Ordinal)
     {
-        "", "id", "ids", "uuid", "guid", "login", "handle", "number", "no", "code", "ref",
+        "id", "ids", "uuid", "guid", "login", "handle", "number", "no", "code", "ref",
     };
 
     private static readonly HashSet<string> PersonalSuffixes = new(StringComparer.Ordinal)
@@ -49,12 +56,14 @@ internal static partial class QuarantineRedactor
         "dob", "dateofbirth", "birthdate", "birthday", "streetaddress", "homeaddress", "postaladdress",
     };
 
+    /// <summary>How a field is treated, by its name; the ranks above Personal order the candidates for the playerKey.</summary>
     private enum Kind
     {
-        None,
-        Personal,
-        Keyable,
-        Email,
+        None = -1,
+        Personal = 0,
+        Id = 1,
+        Email = 2,
+        Login = 3,
     }
 
     [GeneratedRegex(@"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+", RegexOptions.CultureInvariant)]
@@ -85,7 +94,7 @@ internal static partial class QuarantineRedactor
                 }
             }
         }
-        Walk(obj, "", candidates);
+        Walk(obj, "", 1, candidates);
         var best = candidates.OrderBy(c => c.Priority).Select(c => c.Raw).FirstOrDefault();
         var playerKey = best is null ? null : keyOf(best);
         if (playerKey is not null)
@@ -119,7 +128,7 @@ internal static partial class QuarantineRedactor
     public static string Withheld(int bytes, string hmac) =>
         $"{{\"withheld\":true,\"bytes\":{bytes},\"hmac\":\"{hmac}\"}}";
 
-    private static void Walk(JsonObject obj, string prefix, List<(int, string)> candidates)
+    private static void Walk(JsonObject obj, string prefix, int depth, List<(int Priority, string Raw)> candidates)
     {
         foreach (var (name, value) in obj.ToArray())
         {
@@ -145,23 +154,24 @@ internal static partial class QuarantineRedactor
             }
             if (kind == Kind.None)
             {
-                if (Visit(value, candidates) is var visited && !ReferenceEquals(visited, value))
+                if (Visit(value, depth + 1, candidates) is var visited && !ReferenceEquals(visited, value))
                 {
                     obj[key] = visited;
                 }
                 continue;
             }
-            if (value is JsonObject inner && kind == Kind.Keyable && People.Contains(normalized))
+            if (value is JsonObject inner && (Players.Contains(normalized) || OtherPeople.Contains(normalized)))
             {
                 // "user": {"id": …, "level": 3}: the children are judged as user.id, user.level.
-                Walk(inner, normalized, candidates);
+                Walk(inner, normalized, depth + 1, candidates);
                 continue;
             }
             if (kind != Kind.Personal)
             {
+                // A closer match first, then the shallower field: a top-level PlayerId beats data.user.id and an e-mail.
                 foreach (var raw in Scalars(value))
                 {
-                    candidates.Add((kind == Kind.Email ? 2 : 1, raw));
+                    candidates.Add(((int)kind * 1000 + depth, raw));
                 }
             }
             obj[key] = Redacted;
@@ -169,17 +179,17 @@ internal static partial class QuarantineRedactor
     }
 
     /// <returns>The node itself, changed in place, or a new value to put in its place.</returns>
-    private static JsonNode Visit(JsonNode node, List<(int, string)> candidates)
+    private static JsonNode Visit(JsonNode node, int depth, List<(int Priority, string Raw)> candidates)
     {
         switch (node)
         {
             case JsonObject obj:
-                Walk(obj, "", candidates);
+                Walk(obj, "", depth, candidates);
                 return obj;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (array[i] is { } item && Visit(item, candidates) is var visited && !ReferenceEquals(visited, item))
+                    if (array[i] is { } item && Visit(item, depth, candidates) is var visited && !ReferenceEquals(visited, item))
                     {
                         array[i] = visited;
                     }
@@ -203,27 +213,39 @@ internal static partial class QuarantineRedactor
         {
             return Kind.Email;
         }
-        if (KeyableNames.Contains(name))
+        if (KeyableNames.Contains(name) || Players.Contains(name))
         {
-            return Kind.Keyable;
+            return Kind.Login;
+        }
+        if (OtherPeople.Contains(name))
+        {
+            return Kind.Personal;
         }
         if (PersonalNames.Contains(name) || name.EndsWith("ipaddress", StringComparison.Ordinal) || name.EndsWith("ipaddr", StringComparison.Ordinal))
         {
             return Kind.Personal;
         }
-        foreach (var person in People)
+        foreach (var person in Players)
         {
             if (name.StartsWith(person, StringComparison.Ordinal))
             {
                 var suffix = name[person.Length..];
                 if (IdSuffixes.Contains(suffix))
                 {
-                    return Kind.Keyable;
+                    return Kind.Id;
                 }
                 if (PersonalSuffixes.Contains(suffix))
                 {
                     return Kind.Personal;
                 }
+            }
+        }
+        foreach (var person in OtherPeople)
+        {
+            if (name.StartsWith(person, StringComparison.Ordinal)
+                && name[person.Length..] is var suffix && (IdSuffixes.Contains(suffix) || PersonalSuffixes.Contains(suffix)))
+            {
+                return Kind.Personal;
             }
         }
         return Kind.None;
