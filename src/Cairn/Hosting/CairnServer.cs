@@ -32,6 +32,7 @@ internal static class CairnServer
         builder.Services.AddHostedService<CatalogWatcher>();
         builder.Services.AddHostedService<Storage.Postgres.ProgressNotifications>();
         builder.Services.AddHostedService<Privacy.PurgeService>();
+        builder.Services.AddHostedService<QuarantineTrimmer>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

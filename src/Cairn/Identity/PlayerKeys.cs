@@ -50,6 +50,20 @@ internal sealed class PlayerKeys(byte[] pepper, int version)
         return Convert.ToHexStringLower(mac[..16]);
     }
 
+    /// A keyed hash (HMAC-SHA256 with the pepper, 128 bits in hex) of input the quarantine must not keep: it tells two
+    /// copies of the same input apart from others, and cannot be reversed by guessing, as a plain hash of an id could.
+    /// </summary>
+    public string Fingerprint(ReadOnlySpan<byte> input)
+    {
+        var data = new byte[QuarantineDomain.Length + input.Length];
+        QuarantineDomain.CopyTo(data);
+        input.CopyTo(data.AsSpan(QuarantineDomain.Length));
+        return Convert.ToHexStringLower(HMACSHA256.HashData(pepper, data).AsSpan(0, 16));
+    }
+
+    // NUL bytes keep this input apart from every player key's ("orgId:id") and template hash's.
+    private static ReadOnlySpan<byte> QuarantineDomain => "\0quarantine\0"u8;
+
     /// <summary>True when a string has the shape of a playerKey (used to validate path parameters).</summary>
     public static bool LooksLikeKey(string value) =>
         value.Length is > 4 and < 48 && value[0] == 'p' && value.Contains('_', StringComparison.Ordinal)

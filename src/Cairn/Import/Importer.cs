@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cairn.Ingest;
@@ -73,11 +74,12 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
         long line = 0;
         try
         {
-            await foreach (var (node, bytes, at) in ReadRowsAsync(request.File, text, format, mapper, cancellationToken))
+            await foreach (var (node, bytes, at, problem) in ReadRowsAsync(request.File, text, format, mapper, cancellationToken))
             {
                 rows++;
                 line = at;
-                batch.Add(new IncomingEvent(node is JsonObject row ? MapRow(mapper, row, request.File, at, rows) : node, bytes, Raw: null));
+                batch.Add(new IncomingEvent(
+                    problem is null && node is JsonObject row ? MapRow(mapper, row, request.File, at, rows) : node, bytes, Raw: null, problem));
                 if (batch.Count >= request.BatchSize)
                 {
                     await FlushAsync();
@@ -131,8 +133,12 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
         }
     }
 
-    /// <returns>Each row, its size, and the line it starts on (0 in a JSON array, whose items have no line of their own here).</returns>
-    private static async IAsyncEnumerable<(JsonNode? Node, int Bytes, long Line)> ReadRowsAsync(
+    /// <returns>
+    /// Each row, its size, the line it starts on (0 in a JSON array, whose items have no line of their own here), and why it
+    /// cannot be an event when it cannot (a JSONL line that is not JSON, hostile JSON): the pipeline rejects such a row
+    /// with that reason, and the quarantine keeps only its size and a keyed hash.
+    /// </returns>
+    private static async IAsyncEnumerable<(JsonNode? Node, int Bytes, long Line, EventError? Problem)> ReadRowsAsync(
         string file, StreamReader text, string format, RowMapper mapper, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         switch (format)
@@ -146,15 +152,31 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
                     {
                         continue;
                     }
-                    yield return (ParseOrRaw(line, mapper), System.Text.Encoding.UTF8.GetByteCount(line), number);
+                    var (node, problem) = ParseLine(line, mapper);
+                    yield return (node, System.Text.Encoding.UTF8.GetByteCount(line), number, problem);
                 }
                 break;
             case "json":
-                var items = ParseArray(file, await text.ReadToEndAsync(cancellationToken));
-                foreach (var item in items.ToArray())
+                using (var document = ParseFile(file, await text.ReadToEndAsync(cancellationToken)))
                 {
-                    items.Remove(item);
-                    yield return (item is JsonObject o ? mapper.FromObject(o) : item, item?.ToJsonString().Length ?? 4, 0);
+                    var root = document.RootElement;
+                    var items = root.ValueKind switch
+                    {
+                        JsonValueKind.Array => root,
+                        JsonValueKind.Object when root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array => events,
+                        _ => throw ImportException.At(file, 1, 1, "a JSON import must be an array of events or {\"events\": [...]}"),
+                    };
+                    foreach (var item in items.EnumerateArray())
+                    {
+                        var bytes = JsonMarshal.GetRawUtf8Value(item).Length;
+                        if (JsonHazards.Find(item) is { } problem)
+                        {
+                            yield return (JsonValue.Create(item.GetRawText()), bytes, 0, problem);
+                            continue;
+                        }
+                        var node = JsonNode.Parse(item.GetRawText());
+                        yield return (node is JsonObject o ? mapper.FromObject(o) : node, bytes, 0, null);
+                    }
                 }
                 break;
             default:
@@ -172,23 +194,17 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
                         throw ImportException.At(file, reader.RecordLine, 1,
                             $"this row has {record.Count} fields, the header {header.Count}: a delimiter too many, or a field that should be quoted");
                     }
-                    yield return (mapper.FromRecord(header, record), record.Sum(f => f.Length) + record.Count, reader.RecordLine);
+                    yield return (mapper.FromRecord(header, record), record.Sum(f => f.Length) + record.Count, reader.RecordLine, null);
                 }
                 break;
         }
     }
 
-    private static JsonArray ParseArray(string file, string json)
+    private static JsonDocument ParseFile(string file, string json)
     {
-        JsonNode? root;
         try
         {
-            // A property twice would only fail when the item is mapped, as an ArgumentException: refuse it here, with its place.
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
-        }
-        catch (JsonException ex) when (ex.LineNumber is null && JsonDuplicates.Find(json) is { } duplicate)
-        {
-            throw ImportException.At(file, duplicate.Line, duplicate.Column, $"not valid JSON: the property '{duplicate.Name}' appears twice in one object");
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException ex)
         {
@@ -196,24 +212,26 @@ internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
             var reason = ex.Message.Split(" LineNumber:", 2)[0];
             throw ImportException.At(file, (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1, $"not valid JSON: {reason}");
         }
-        return root switch
-        {
-            JsonArray array => array,
-            JsonObject obj when obj["events"] is JsonArray events => events,
-            _ => throw ImportException.At(file, 1, 1, "a JSON import must be an array of events or {\"events\": [...]}"),
-        };
     }
 
-    private static JsonNode? ParseOrRaw(string line, RowMapper mapper)
+    /// <summary>One JSONL line: an event object, other JSON (rejected as not an event), or a line that is not JSON at all.</summary>
+    private static (JsonNode? Node, EventError? Problem) ParseLine(string line, RowMapper mapper)
     {
         try
         {
-            return JsonNode.Parse(line) is JsonObject obj ? mapper.FromObject(obj) : JsonValue.Create(line);
+            using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
+            if (JsonHazards.Find(document.RootElement) is { } problem)
+            {
+                return (JsonValue.Create(line), problem);
+            }
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            // Not JSON: the pipeline rejects it ("an event must be a JSON object") and quarantines the line.
-            return JsonValue.Create(line);
+            // The pipeline rejects it with this reason; the quarantine keeps only the line's size and a keyed hash.
+            var reason = ex.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0];
+            return (JsonValue.Create(line), new EventError("", "invalid_json", $"the line is not valid JSON: {reason}"));
         }
+        var node = JsonNode.Parse(line);
+        return (node is JsonObject obj ? mapper.FromObject(obj) : node, null);
     }
 }

@@ -150,14 +150,19 @@ internal sealed class EventNormalizer(Func<EventSchemas> schemas, IReadOnlyColle
         }
         try
         {
-            var decoded = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
-            if (decoded is JsonObject)
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                output[field] = decoded;
-                notes.Add($"{field}: decoded a JSON string into an object");
+                errors.Add(new EventError(field, "type", $"'{field}' is a string holding JSON that is not an object"));
                 return;
             }
-            errors.Add(new EventError(field, "type", $"'{field}' is a string holding JSON that is not an object"));
+            if (JsonHazards.Find(document.RootElement) is { } hazard)
+            {
+                errors.Add(hazard with { Path = hazard.Path.Length == 0 ? field : $"{field}.{hazard.Path}" });
+                return;
+            }
+            output[field] = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+            notes.Add($"{field}: decoded a JSON string into an object");
         }
         catch (JsonException)
         {

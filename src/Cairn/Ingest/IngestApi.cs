@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Cairn.Access;
 using Cairn.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -159,10 +158,8 @@ internal static class IngestApi
         }
     }
 
-    private static IncomingEvent ToIncoming(JsonElement element) => new(
-        element.ValueKind == JsonValueKind.Object ? JsonObject.Create(element) : null,
-        JsonMarshal.GetRawUtf8Value(element).Length,
-        element);
+    private static IncomingEvent ToIncoming(JsonElement element) =>
+        IncomingEvent.FromElement(element, JsonMarshal.GetRawUtf8Value(element).Length);
 
     private static bool IsJson(string? contentType)
     {

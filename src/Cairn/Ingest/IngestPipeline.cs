@@ -47,9 +47,13 @@ internal sealed class IngestPipeline(
             {
                 errors.Add(new EventError("", "too_large", $"the event is {incoming.RawBytes} bytes; the limit is {maxEventBytes}"));
             }
+            else if (incoming.Problem is { } problem)
+            {
+                errors.Add(problem);
+            }
             else if (incoming.Node is not JsonObject obj)
             {
-                errors.Add(new EventError("", "type", "an event must be a JSON object"));
+                errors.Add(new EventError("", "type", $"an event must be a JSON object (got {KindOf(incoming)})"));
             }
             else
             {
@@ -68,7 +72,9 @@ internal sealed class IngestPipeline(
                 // An opted-out player's invalid event is answered too, and not quarantined either.
                 if (playerKey is null || optOuts?.Contains(playerKey) != true)
                 {
-                    rejected.Add(new RejectedRecord(scope.OrgId, scope.Game, eventId, playerKey, raw, JsonSerializer.Serialize(errors, ReasonsJson)));
+                    var reasons = errors.Select(e => new EventError(QuarantineRedactor.Scrub(e.Path), e.Code, QuarantineRedactor.Scrub(e.Message)));
+                    var quarantinedId = eventId is null ? null : QuarantineRedactor.Scrub(eventId);
+                    rejected.Add(new RejectedRecord(scope.OrgId, scope.Game, quarantinedId, playerKey, raw, JsonSerializer.Serialize(reasons, ReasonsJson)));
                 }
                 results[i] = new EventResult(i, eventId, EventResult.Rejected, errors, notesByIndex[i]);
                 continue;
@@ -116,47 +122,46 @@ internal sealed class IngestPipeline(
         return results!;
     }
 
-    /// <summary>The raw payload for quarantine, with any raw player identity replaced by its playerKey.</summary>
+    /// <summary>
+    /// What the quarantine keeps of a rejected event, and its playerKey: the event with every identity redacted
+    /// (<see cref="QuarantineRedactor"/>); of input that is not an event object, or too large, only its size (and a keyed hash).
+    /// </summary>
     /// <remarks>Without the raw JSON (an import row), the event as normalized so far is kept instead.</remarks>
     private (string Raw, string? PlayerKey) Redact(IngestScope scope, IncomingEvent incoming, JsonObject? canonical)
     {
-        var text = incoming.Raw is { } element
-            ? element.GetRawText()
-            : (canonical ?? incoming.Node)?.ToJsonString() ?? "null";
         if (incoming.RawBytes > maxEventBytes)
         {
             // Too large to keep whole, and cutting it could keep half an identity: keep only the shape.
             return ($"{{\"truncated\":true,\"bytes\":{incoming.RawBytes}}}", null);
         }
-        JsonNode? node;
-        try
+        if (incoming.Problem is not null || (canonical ?? incoming.Node) is not JsonObject)
         {
-            node = JsonNode.Parse(text);
+            return (QuarantineRedactor.Withheld(incoming.RawBytes, playerKeys.Fingerprint(RawBytesOf(incoming))), null);
         }
-        catch (JsonException)
+        var text = incoming.Raw is { } element ? element.GetRawText() : (canonical ?? incoming.Node)!.ToJsonString();
+        if (JsonNode.Parse(text) is not JsonObject obj)
         {
-            return (text, null);
+            return (QuarantineRedactor.Withheld(incoming.RawBytes, playerKeys.Fingerprint(RawBytesOf(incoming))), null);
         }
-        if (node is not JsonObject obj)
-        {
-            return (text, null);
-        }
-        string? playerKey = null;
-        foreach (var field in EventNormalizer.IdentityFields)
-        {
-            if (obj[field] is { } value)
-            {
-                obj.Remove(field);
-                if (value is JsonValue v && v.TryGetValue<string>(out var raw) && raw.Trim().Length > 0)
-                {
-                    playerKey ??= playerKeys.Compute(scope.OrgId, raw);
-                }
-            }
-        }
-        if (playerKey is not null)
-        {
-            obj["playerKey"] = playerKey;
-        }
+        var playerKey = QuarantineRedactor.Redact(obj, raw => playerKeys.Compute(scope.OrgId, raw));
         return (obj.ToJsonString(), playerKey);
     }
+
+    private static byte[] RawBytesOf(IncomingEvent incoming) => incoming switch
+    {
+        { Raw: { } element } => System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).ToArray(),
+        { Node: JsonValue value } when value.GetValueKind() == JsonValueKind.String => System.Text.Encoding.UTF8.GetBytes(value.GetValue<string>()),
+        { Node: { } node } => System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()),
+        _ => [],
+    };
+
+    private static string KindOf(IncomingEvent incoming) =>
+        (incoming.Raw?.ValueKind ?? incoming.Node?.GetValueKind() ?? JsonValueKind.Null) switch
+        {
+            JsonValueKind.Array => "an array",
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            _ => "null",
+        };
 }

@@ -133,6 +133,12 @@ internal interface IEventStore : IAsyncDisposable
     /// <summary>Deletes the events a retention rule says are too old. Returns how many.</summary>
     Task<long> PurgeAsync(PurgeRule rule, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Trims the quarantine: deletes rejected events received before <paramref name="receivedBefore"/>, then the oldest
+    /// beyond the caps of each org and game and of each org (<see cref="StorageOptions"/>). Returns the rows deleted.
+    /// </summary>
+    Task<long> TrimRejectedAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken);
+
     /// <summary>Events in (timestamp, seq) order, read as they are written out: constant memory, whatever the size.</summary>
     IAsyncEnumerable<StoredEvent> ExportEventsAsync(ExportFilter filter, CancellationToken cancellationToken);
 

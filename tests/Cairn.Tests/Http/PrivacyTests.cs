@@ -99,4 +99,46 @@ public abstract class PrivacyTests : IAsyncLifetime
 
         Assert.Equal(["players.raw_id"], cells);
     }
+
+    [SkippableFact]
+    public async Task Issue_7_quarantine_redacts_identities_of_any_spelling_and_erasure_finds_every_row()
+    {
+        var key = await Server.PlayerKeyAsync(RawPlayer);
+        JsonObject Bad(string field, JsonNode value) => new() { ["eventId"] = Events.NewId(), ["eventType"] = "x", ["timestamp"] = "soon", [field] = value };
+        var spelled = new[]
+        {
+            Bad("playerID", RawPlayer), Bad("PlayerId", RawPlayer.ToUpperInvariant()), Bad("player-id", RawPlayer), Bad("user.id", RawPlayer),
+            Bad("user", new JsonObject { ["id"] = RawPlayer, ["level"] = 3 }), Bad("email", RawPlayer),
+        };
+        var personal = Bad("studentName", "Wilhelmina Quorn");
+        personal["data"] = new JsonObject
+        {
+            ["note"] = $"write to {RawPlayer} from 203.0.113.9",
+            ["first_name"] = "Wilhelmina",
+            ["clientIP"] = "2001:db8::77",
+            ["peers"] = new JsonArray("wil@school.example", "10.1.2.3"),
+        };
+        var asString = JsonValue.Create(Events.Canonical(Events.NewId(), RawPlayer).ToJsonString());
+        var body = new JsonArray([.. spelled.Select(e => (JsonNode)e), personal, asString]).ToJsonString();
+
+        using var response = await Server.IngestAsync(body);
+
+        var results = response.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.All(results, r => Assert.Equal("rejected", r.GetProperty("status").GetString()));
+        Assert.Equal("an event must be a JSON object (got a string)", results[^1].GetProperty("errors")[0].GetProperty("message").GetString());
+        // No needle is spelled with hex digits only: hashes and keys in the rows must not match one by chance.
+        var needles = new[] { RawPlayer, "Wilhelmina", "Quorn", "wil@school", "203.0.113.9", "2001:db8::77", "10.1.2.3" };
+        var leaks = Server.Sql.AllCells().Where(c => c.Table == "rejected_events" && needles.Any(n => c.Text.Contains(n, StringComparison.OrdinalIgnoreCase))).ToList();
+        Assert.Empty(leaks);
+        Assert.Equal(spelled.Length, Server.Sql.Scalar($"SELECT COUNT(*) FROM rejected_events WHERE player_key = '{key}';"));
+        var withheld = JsonNode.Parse(Assert.Single(Server.Sql.Column("SELECT raw FROM rejected_events WHERE raw LIKE '%withheld%';")))!;
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(asString.ToJsonString()), withheld["bytes"]!.GetValue<int>());
+        Assert.Matches("^[0-9a-f]{32}$", withheld["hmac"]!.GetValue<string>());
+
+        using var erase = await Server.SendAsync(HttpMethod.Delete, $"/v1/players/{Uri.EscapeDataString(RawPlayer)}?org={TestServer.Org}", TestServer.AdminToken, null);
+
+        Assert.True(erase.IsSuccessStatusCode, await erase.Content.ReadAsStringAsync());
+        Assert.Equal(0, Server.Sql.Scalar($"SELECT COUNT(*) FROM rejected_events WHERE player_key = '{key}';"));
+        Assert.Equal(2, Server.Sql.Scalar("SELECT COUNT(*) FROM rejected_events;"));
+    }
 }

@@ -47,9 +47,33 @@ public sealed class ImporterTests : IAsyncLifetime
         Assert.Equal(ids.Count, summary.Accepted);
         Assert.Equal(1, summary.Rejected);
         Assert.Equal(ids.Count, Count("SELECT COUNT(*) FROM events;"));
-        var raw = Assert.Single(Database.Column(_fixture.DatabasePath, "SELECT raw FROM rejected_events;"));
-        Assert.Contains("broken", raw, StringComparison.Ordinal);
+        var raw = JsonNode.Parse(Assert.Single(Database.Column(_fixture.DatabasePath, "SELECT raw FROM rejected_events;")))!;
+        Assert.True(raw["withheld"]!.GetValue<bool>());
         Assert.Equal(0, Count("SELECT COUNT(*) FROM events WHERE data LIKE '%remote_addr%' OR data LIKE '%192.0.2.44%';"));
+    }
+
+    [Fact]
+    public async Task Issue_7_jsonl_line_that_is_not_json_is_quarantined_as_size_and_hash_with_a_not_json_reason()
+    {
+        const string raw = "not.json.player@school.example";
+        var broken = $$"""{"eventId": "e1", "playerId": "{{raw}}", "eventType": """;
+        var asString = JsonSerializer.Serialize(Event(Events.NewId(), raw));
+        var duplicate = $$$"""{"eventId": "e2", "playerId": "{{{raw}}}", "eventType": "x", "data": {"a": 1, "a": 2} }""";
+        var file = await WriteAsync("hostile.jsonl", string.Join('\n', broken, asString, duplicate, Event(Events.NewId())) + "\n");
+
+        var summary = await _fixture.ImportAsync(file, new ImportMapping { Game = "g" });
+
+        Assert.Equal(1, summary.Accepted);
+        Assert.Equal(3, summary.Rejected);
+        Assert.Equal(1, summary.RejectedByReason["invalid_json"]);
+        Assert.Equal(1, summary.RejectedByReason["type"]);
+        Assert.Equal(1, summary.RejectedByReason["data.a: duplicate_key"]);
+        var rows = Database.Column(_fixture.DatabasePath, "SELECT raw || ' ' || reasons FROM rejected_events ORDER BY id;");
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.DoesNotContain(raw, r, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("the line is not valid JSON", rows[0], StringComparison.Ordinal);
+        Assert.Contains("an event must be a JSON object (got a string)", rows[1], StringComparison.Ordinal);
+        Assert.Contains($"\"bytes\":{System.Text.Encoding.UTF8.GetByteCount(broken)}", rows[0], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,13 +14,15 @@ public sealed class PostgresStoreCompliance(PostgresServer server) : StoreCompli
     private readonly TempDirectory _root = new();
     private readonly List<PostgresDatabase> _databases = [];
 
-    private protected override async Task<IEventStore> CreateStoreAsync()
+    private protected override async Task<IEventStore> CreateStoreAsync(Action<StorageOptions>? configure = null)
     {
         var database = await server.CreateDatabaseAsync();
         _databases.Add(database);
         try
         {
-            return CairnConfiguration.CreateStore(new StorageOptions { Store = database.ConnectionString, DataDirectory = _root.Path });
+            var options = new StorageOptions { Store = database.ConnectionString, DataDirectory = _root.Path };
+            configure?.Invoke(options);
+            return CairnConfiguration.CreateStore(options);
         }
         catch (InvalidOperationException ex)
         {

@@ -11,8 +11,12 @@ public sealed class SqliteStoreCompliance : StoreCompliance
     private readonly TempDirectory _root = new();
     private int _stores;
 
-    private protected override Task<IEventStore> CreateStoreAsync() =>
-        Task.FromResult<IEventStore>(new SqliteStore(Options.Create(new StorageOptions { DataDirectory = _root.Combine($"store-{++_stores}") })));
+    private protected override Task<IEventStore> CreateStoreAsync(Action<StorageOptions>? configure = null)
+    {
+        var options = new StorageOptions { DataDirectory = _root.Combine($"store-{++_stores}") };
+        configure?.Invoke(options);
+        return Task.FromResult<IEventStore>(new SqliteStore(Options.Create(options)));
+    }
 
     protected override Task CleanUpAsync()
     {

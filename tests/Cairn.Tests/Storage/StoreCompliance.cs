@@ -31,8 +31,8 @@ public abstract class StoreCompliance : IAsyncLifetime
 
     private DateTimeOffset Now => Clock.GetUtcNow();
 
-    /// <summary>A new, empty store that is not migrated yet. A fact may ask for more than one.</summary>
-    private protected abstract Task<IEventStore> CreateStoreAsync();
+    /// <summary>A new, empty store that is not migrated yet, with its options changed by <paramref name="configure"/>. A fact may ask for more than one.</summary>
+    private protected abstract Task<IEventStore> CreateStoreAsync(Action<StorageOptions>? configure = null);
 
     /// <summary>Releases what <see cref="CreateStoreAsync"/> made (directories, databases), after its stores are disposed; may run twice.</summary>
     protected abstract Task CleanUpAsync();
@@ -61,16 +61,16 @@ public abstract class StoreCompliance : IAsyncLifetime
         await CleanUpAsync();
     }
 
-    private async Task<IEventStore> NewStoreAsync()
+    private async Task<IEventStore> NewStoreAsync(Action<StorageOptions>? configure = null)
     {
-        var store = await CreateStoreAsync();
+        var store = await CreateStoreAsync(configure);
         _stores.Add(store);
         return store;
     }
 
-    private async Task<IEventStore> MigratedStoreAsync()
+    private async Task<IEventStore> MigratedStoreAsync(Action<StorageOptions>? configure = null)
     {
-        var store = await NewStoreAsync();
+        var store = await NewStoreAsync(configure);
         await store.MigrateAsync(None);
         return store;
     }
@@ -343,6 +343,47 @@ public abstract class StoreCompliance : IAsyncLifetime
     }
 
     // ---- quarantine, counts, directory, keys
+
+    [SkippableFact]
+    public async Task Issue_7_quarantine_cap_holds_per_org_and_game_so_one_flood_evicts_only_its_own_rows()
+    {
+        var store = await MigratedStoreAsync(o =>
+        {
+            o.MaxRejectedEvents = 5;
+            o.MaxRejectedEventsPerOrg = 8;
+        });
+        await store.WriteAsync([new WriteBatch([], [Rejected("quiet-1"), Rejected("quiet-2"), Rejected("quiet-3")], [])], None);
+
+        // More writes than the write path waits between trims, each adding to the flooding org's two games.
+        for (var i = 0; i < 120; i++)
+        {
+            await store.WriteAsync([new WriteBatch([], [Rejected($"flood-x-{i}", OtherOrg), Rejected($"flood-y-{i}", OtherOrg, OtherGame)], [])], None);
+        }
+        var trimmedInline = (await store.ListRejectedAsync(OtherOrg, 1000, null, None)).Items.Count;
+        var deleted = await store.TrimRejectedAsync(Now.AddDays(-30), None);
+
+        var quiet = (await store.ListRejectedAsync(Org, 100, null, None)).Items;
+        Assert.Equal(["quiet-3", "quiet-2", "quiet-1"], quiet.Select(r => r.EventId));
+        Assert.True(trimmedInline < 240, $"the write path trimmed nothing ({trimmedInline} rows)");
+        var flood = (await store.ListRejectedAsync(OtherOrg, 100, null, None)).Items;
+        Assert.Equal(8, flood.Count);
+        Assert.True(deleted > 0);
+        Assert.Equal(["flood-x-119", "flood-x-118", "flood-x-117", "flood-x-116"], flood.Where(r => r.Game == Game).Select(r => r.EventId));
+        Assert.Equal(["flood-y-119", "flood-y-118", "flood-y-117", "flood-y-116"], flood.Where(r => r.Game == OtherGame).Select(r => r.EventId));
+    }
+
+    [SkippableFact]
+    public async Task Issue_7_quarantine_trim_deletes_rejected_events_older_than_the_max_age()
+    {
+        await _store.WriteAsync([new WriteBatch([], [Rejected("old-1"), Rejected("old-2", OtherOrg)], [])], None);
+
+        var keptWhenYounger = await _store.TrimRejectedAsync(DateTimeOffset.UtcNow.AddHours(-1), None);
+        var afterAgeLimit = await _store.TrimRejectedAsync(DateTimeOffset.UtcNow.AddMinutes(1), None);
+
+        Assert.Equal(0, keptWhenYounger);
+        Assert.Equal(2, afterAgeLimit);
+        Assert.Empty((await _store.ListRejectedAsync(null, 10, null, None)).Items);
+    }
 
     [SkippableFact]
     public async Task Rejected_events_page_newest_first_and_filter_by_org()
@@ -965,8 +1006,8 @@ public abstract class StoreCompliance : IAsyncLifetime
 
     private static WriteBatch Batch(params EventRecord[] events) => new(events, [], []);
 
-    private static RejectedRecord Rejected(string eventId, string org = Org) =>
-        new(org, Game, eventId, null, $$"""{"eventId":"{{eventId}}"}""", """[{"path":"type","code":"required","message":"missing"}]""");
+    private static RejectedRecord Rejected(string eventId, string org = Org, string game = Game) =>
+        new(org, game, eventId, null, $$"""{"eventId":"{{eventId}}"}""", """[{"path":"type","code":"required","message":"missing"}]""");
 
     private ProgressRow Row(
         string player, string point, string status = "green", double? score = 42, string version = "v1", string org = Org, string game = Game,

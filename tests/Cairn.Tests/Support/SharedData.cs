@@ -31,6 +31,26 @@ internal static class SharedData
         return path!;
     }
 
+    /// <summary>
+    /// The JSONTestSuite parsing cases (<c>shared/data/json-test-suite/test_parsing</c>, found by walking up), or a
+    /// skip locally / a failure in CI when they are missing.
+    /// </summary>
+    public static string RequireJsonTestSuite()
+    {
+        var path = FindUp(dir =>
+        {
+            var candidate = Path.Combine(dir, "shared", "data", "json-test-suite", "test_parsing");
+            return Directory.Exists(candidate) ? candidate : null;
+        });
+        if (path is null)
+        {
+            const string reason = "shared/data/json-test-suite/test_parsing was not found above the test directory";
+            Assert.False(InCi, reason + " (required in CI)");
+            Skip.If(true, reason);
+        }
+        return path!;
+    }
+
     private static string? FindUp(Func<string, string?> probe)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

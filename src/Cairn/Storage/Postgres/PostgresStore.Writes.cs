@@ -128,11 +128,104 @@ internal sealed partial class PostgresStore
         command.Parameters.Add(TextArray(rejected.Select(r => r.RawJson.Length > max ? r.RawJson[..max] : r.RawJson)));
         command.Parameters.Add(TextArray(rejected.Select(r => r.ReasonsJson)));
         await command.ExecuteNonQueryAsync(cancellationToken);
-        // Keep the quarantine bounded: trim the oldest rows beyond the cap (cheap on the primary key).
-        await using var trim = new NpgsqlCommand(
-            "DELETE FROM rejected_events WHERE id <= (SELECT MAX(id) FROM rejected_events) - $1;", connection, tx);
-        trim.Parameters.AddWithValue((long)_options.MaxRejectedEvents);
-        await trim.ExecuteNonQueryAsync(cancellationToken);
+
+        // Keep the quarantine bounded, each org and game on its own: one org's flood evicts only its own rows. Every
+        // TrimEveryWrites writes with rejected events, and by one writer at a time (the others skip, not wait).
+        List<(string OrgId, string Game)> groups;
+        lock (_rejectedSinceTrim)
+        {
+            _rejectedSinceTrim.UnionWith(rejected.Select(r => (r.OrgId, r.Game)));
+            if (++_rejectedWritesSinceTrim < TrimEveryWrites)
+            {
+                return;
+            }
+            _rejectedWritesSinceTrim = 0;
+            groups = [.. _rejectedSinceTrim];
+            _rejectedSinceTrim.Clear();
+        }
+        await using (var claim = new NpgsqlCommand($"SELECT pg_try_advisory_xact_lock({TrimLock});", connection, tx))
+        {
+            if (await claim.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return;
+            }
+        }
+        foreach (var (org, game) in groups)
+        {
+            await TrimRejectedOfGameAsync(connection, tx, org, game, cancellationToken);
+        }
+        foreach (var org in groups.Select(g => g.OrgId).Distinct(StringComparer.Ordinal))
+        {
+            await TrimRejectedOfOrgAsync(connection, tx, org, cancellationToken);
+        }
+    }
+
+    private const int TrimEveryWrites = 100;
+
+    /// <summary>The advisory lock a quarantine trim holds for its transaction.</summary>
+    private const long TrimLock = 0x43616972_6e517472;
+
+    private readonly HashSet<(string OrgId, string Game)> _rejectedSinceTrim = [];
+    private int _rejectedWritesSinceTrim;
+
+    public Task<long> TrimRejectedAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken) =>
+        InTransactionAsync(async (connection, tx) =>
+        {
+            await using (var claim = Command(connection, tx, $"SELECT pg_advisory_xact_lock({TrimLock});"))
+            {
+                await claim.ExecuteNonQueryAsync(cancellationToken);
+            }
+            long deleted;
+            await using (var old = Command(connection, tx, "DELETE FROM rejected_events WHERE received_at < $1;", receivedBefore))
+            {
+                deleted = await old.ExecuteNonQueryAsync(cancellationToken);
+            }
+            var games = new List<(string, string)>();
+            await using (var over = Command(connection, tx, "SELECT org_id, game FROM rejected_events GROUP BY org_id, game HAVING COUNT(*) > $1;", (long)_options.MaxRejectedEvents))
+            await using (var reader = await over.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    games.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+            foreach (var (org, game) in games)
+            {
+                deleted += await TrimRejectedOfGameAsync(connection, tx, org, game, cancellationToken);
+            }
+            var orgs = new List<string>();
+            await using (var over = Command(connection, tx, "SELECT org_id FROM rejected_events GROUP BY org_id HAVING COUNT(*) > $1;", (long)_options.MaxRejectedEventsPerOrg))
+            await using (var reader = await over.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    orgs.Add(reader.GetString(0));
+                }
+            }
+            foreach (var org in orgs)
+            {
+                deleted += await TrimRejectedOfOrgAsync(connection, tx, org, cancellationToken);
+            }
+            return deleted;
+        }, cancellationToken);
+
+    // The newest rows up to the cap stay; the index on (org_id, id) finds the cut without a full scan.
+    private async Task<long> TrimRejectedOfGameAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string org, string game, CancellationToken cancellationToken)
+    {
+        await using var trim = Command(connection, tx, """
+            DELETE FROM rejected_events WHERE org_id = $1 AND game = $2 AND id <= (
+                SELECT id FROM rejected_events WHERE org_id = $1 AND game = $2 ORDER BY id DESC OFFSET $3 LIMIT 1);
+            """, org, game, (long)_options.MaxRejectedEvents);
+        return await trim.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<long> TrimRejectedOfOrgAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string org, CancellationToken cancellationToken)
+    {
+        await using var trim = Command(connection, tx, """
+            DELETE FROM rejected_events WHERE org_id = $1 AND id <= (
+                SELECT id FROM rejected_events WHERE org_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1);
+            """, org, (long)_options.MaxRejectedEventsPerOrg);
+        return await trim.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task InsertPlayersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<DirectoryEntry> entries, DateTime now, CancellationToken cancellationToken)

@@ -6,6 +6,9 @@ internal sealed partial class SqliteStore
 {
     private const int TrimEveryWrites = 100;
 
+    /// <summary>The (org, game) pairs whose quarantine grew since the last trim in the write path.</summary>
+    private readonly HashSet<(string OrgId, string Game)> _rejectedSinceTrim = [];
+
     /// <summary>
     /// Tuning of the writer connection (durability is the synchronous pragma's alone). Every batch touches the
     /// (player_key, ts) index at random places: a 64 MiB page cache keeps it in memory instead of the default 2 MiB,
@@ -70,6 +73,7 @@ internal sealed partial class SqliteStore
             foreach (var rejected in batch.Rejected)
             {
                 commands.InsertRejected(rejected, receivedAt, _options.MaxRejectedPayloadBytes);
+                _rejectedSinceTrim.Add((rejected.OrgId, rejected.Game));
             }
             foreach (var entry in batch.Directory)
             {
@@ -82,7 +86,16 @@ internal sealed partial class SqliteStore
         if (++_writesSinceTrim >= TrimEveryWrites)
         {
             _writesSinceTrim = 0;
-            commands.TrimRejected(_options.MaxRejectedEvents);
+            // Each org and game is capped on its own: one org's flood of invalid events evicts only its own rows.
+            foreach (var (org, game) in _rejectedSinceTrim)
+            {
+                commands.TrimRejectedOfGame(org, game, _options.MaxRejectedEvents);
+            }
+            foreach (var org in _rejectedSinceTrim.Select(g => g.OrgId).Distinct(StringComparer.Ordinal))
+            {
+                commands.TrimRejectedOfOrg(org, _options.MaxRejectedEventsPerOrg);
+            }
+            _rejectedSinceTrim.Clear();
         }
         tx.Commit();
         // Remember players only once their row is durable, so a rolled-back write cannot hide one.
@@ -92,6 +105,50 @@ internal sealed partial class SqliteStore
         }
         _knownPlayers.UnionWith(newPlayers);
         return results;
+    }
+
+    // The newest `keep` rows of the org (and game) stay; the index on (org_id, id) finds the cut without a full scan.
+    private const string TrimRejectedOfGameSql = """
+        DELETE FROM rejected_events WHERE org_id = $1 AND game = $2 AND id <= (
+            SELECT id FROM rejected_events WHERE org_id = $1 AND game = $2 ORDER BY id DESC LIMIT 1 OFFSET $3);
+        """;
+
+    private const string TrimRejectedOfOrgSql = """
+        DELETE FROM rejected_events WHERE org_id = $1 AND id <= (
+            SELECT id FROM rejected_events WHERE org_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2);
+        """;
+
+    public Task<long> TrimRejectedAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync((connection, tx) =>
+        {
+            var commands = _commands!;
+            commands.Enlist(tx);
+            long deleted;
+            using (var old = Command(connection, tx, "DELETE FROM rejected_events WHERE received_at < $cutoff;", ("$cutoff", TimeCodec.ToMicros(receivedBefore))))
+            {
+                deleted = old.ExecuteNonQuery();
+            }
+            foreach (var (org, game) in OverCap(connection, tx, "SELECT org_id, game FROM rejected_events GROUP BY org_id, game HAVING COUNT(*) > $cap;", _options.MaxRejectedEvents))
+            {
+                deleted += commands.TrimRejectedOfGame(org, game!, _options.MaxRejectedEvents);
+            }
+            foreach (var (org, _) in OverCap(connection, tx, "SELECT org_id, NULL FROM rejected_events GROUP BY org_id HAVING COUNT(*) > $cap;", _options.MaxRejectedEventsPerOrg))
+            {
+                deleted += commands.TrimRejectedOfOrg(org, _options.MaxRejectedEventsPerOrg);
+            }
+            return deleted;
+        }, cancellationToken);
+
+    private static List<(string OrgId, string? Game)> OverCap(SqliteConnection connection, SqliteTransaction tx, string sql, int cap)
+    {
+        using var command = Command(connection, tx, sql, ("$cap", cap));
+        using var reader = command.ExecuteReader();
+        var groups = new List<(string, string?)>();
+        while (reader.Read())
+        {
+            groups.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+        return groups;
     }
 
     private WriteCommands WriterCommands()
@@ -118,7 +175,8 @@ internal sealed partial class SqliteStore
         private readonly SqliteCommand _insertEvent;
         private readonly SqliteCommand _insertRejected;
         private readonly SqliteCommand _insertPlayer;
-        private readonly SqliteCommand _trimRejected;
+        private readonly SqliteCommand _trimRejectedOfGame;
+        private readonly SqliteCommand _trimRejectedOfOrg;
         private readonly SqliteCommand _upsertJob;
         private readonly SqliteParameter[] _j;
         private readonly SqliteParameter[] _e;
@@ -151,9 +209,8 @@ internal sealed partial class SqliteStore
                     trigger_event_id = excluded.trigger_event_id,
                     run_after = MIN(run_after, excluded.run_after);
                 """, 6);
-            (_trimRejected, _) = Prepare(connection, """
-                DELETE FROM rejected_events WHERE id <= (SELECT MAX(id) FROM rejected_events) - $1;
-                """, 1);
+            (_trimRejectedOfGame, _) = Prepare(connection, TrimRejectedOfGameSql, 3);
+            (_trimRejectedOfOrg, _) = Prepare(connection, TrimRejectedOfOrgSql, 2);
         }
 
         private static (SqliteCommand, SqliteParameter[]) Prepare(SqliteConnection connection, string sql, int count)
@@ -173,7 +230,8 @@ internal sealed partial class SqliteStore
             _insertEvent.Transaction = tx;
             _insertRejected.Transaction = tx;
             _insertPlayer.Transaction = tx;
-            _trimRejected.Transaction = tx;
+            _trimRejectedOfGame.Transaction = tx;
+            _trimRejectedOfOrg.Transaction = tx;
             _upsertJob.Transaction = tx;
         }
 
@@ -230,10 +288,19 @@ internal sealed partial class SqliteStore
             return true;
         }
 
-        public void TrimRejected(int keep)
+        public long TrimRejectedOfGame(string org, string game, int keep)
         {
-            _trimRejected.Parameters[0].Value = keep;
-            _trimRejected.ExecuteNonQuery();
+            _trimRejectedOfGame.Parameters[0].Value = org;
+            _trimRejectedOfGame.Parameters[1].Value = game;
+            _trimRejectedOfGame.Parameters[2].Value = keep;
+            return _trimRejectedOfGame.ExecuteNonQuery();
+        }
+
+        public long TrimRejectedOfOrg(string org, int keep)
+        {
+            _trimRejectedOfOrg.Parameters[0].Value = org;
+            _trimRejectedOfOrg.Parameters[1].Value = keep;
+            return _trimRejectedOfOrg.ExecuteNonQuery();
         }
 
         public void Dispose()
@@ -241,7 +308,8 @@ internal sealed partial class SqliteStore
             _insertEvent.Dispose();
             _insertRejected.Dispose();
             _insertPlayer.Dispose();
-            _trimRejected.Dispose();
+            _trimRejectedOfGame.Dispose();
+            _trimRejectedOfOrg.Dispose();
             _upsertJob.Dispose();
         }
     }

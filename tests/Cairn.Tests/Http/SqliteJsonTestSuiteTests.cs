@@ -1,0 +1,10 @@
+using Cairn.Tests.Support;
+
+namespace Cairn.Tests.Http;
+
+/// <summary>The <see cref="JsonTestSuiteTests"/> facts on the embedded SQLite store.</summary>
+public sealed class SqliteJsonTestSuiteTests : JsonTestSuiteTests
+{
+    private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides) =>
+        TestServer.StartAsync(overrides);
+}
