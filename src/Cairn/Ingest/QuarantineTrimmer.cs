@@ -7,10 +7,14 @@ namespace Cairn.Ingest;
 /// The background trim of the quarantine inside <c>cairn serve</c>: at start-up, then every
 /// <see cref="StorageOptions.RejectedTrimPeriodMinutes"/>, rejected events older than
 /// <see cref="StorageOptions.MaxRejectedAgeDays"/> and those beyond the per-org and per-game caps are deleted.
-/// A failed trim is logged and tried again a minute later; it never stops the service.
+/// A failed trim is logged, reported by <c>/health/ready</c>, and tried again a minute later; it never stops the service.
 /// </summary>
-internal sealed class QuarantineTrimmer(IEventStore store, IOptions<StorageOptions> options, TimeProvider time, ILogger<QuarantineTrimmer> logger) : BackgroundService
+internal sealed class QuarantineTrimmer(
+    IEventStore store, IOptions<StorageOptions> options, TimeProvider time, Hosting.BackgroundHealth health, ILogger<QuarantineTrimmer> logger)
+    : BackgroundService
 {
+    public const string ComponentName = "quarantine-trim";
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,9 +37,11 @@ internal sealed class QuarantineTrimmer(IEventStore store, IOptions<StorageOptio
                     {
                         Log.QuarantineTrimmed(logger, deleted, settings.MaxRejectedAgeDays);
                     }
+                    health.Succeeded(ComponentName);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    health.Failed(ComponentName, ex);
                     Log.QuarantineTrimFailed(logger, ex);
                     next = RetryDelay < period ? RetryDelay : period;
                 }
