@@ -7,4 +7,16 @@ internal sealed class AccessOptions
 
     /// <summary>The admin token (or CAIRN_ADMIN_TOKEN). A development start without one generates and prints one.</summary>
     public string? AdminToken { get; set; }
+
+    /// <summary>Shortest admin token a <c>--production</c> start accepts: 22 random characters hold 128 bits.</summary>
+    public const int MinProductionAdminTokenLength = 22;
+
+    /// <summary>Failed sign-ins and unknown bearer tokens one client address may send before it must back off. 0 = no throttling.</summary>
+    public int FailuresBeforeBackoff { get; set; } = 10;
+
+    /// <summary>Longest back-off, in seconds; each failure past the free ones doubles it, from 1 second up to this.</summary>
+    public int MaxBackoffSeconds { get; set; } = 60;
+
+    /// <summary>Minutes without a failure after which an address's failures are forgotten.</summary>
+    public int FailureMemoryMinutes { get; set; } = 15;
 }
