@@ -14,7 +14,10 @@ internal sealed class AccessOptions
     /// <summary>Failed sign-ins and unknown bearer tokens one client address may send before it must back off. 0 = no throttling.</summary>
     public int FailuresBeforeBackoff { get; set; } = 10;
 
-    /// <summary>Longest back-off, in seconds; each failure past the free ones doubles it, from 1 second up to this.</summary>
+    /// <summary>The first back-off, in seconds, once an address has used up its free failures.</summary>
+    public int BackoffSeconds { get; set; } = 1;
+
+    /// <summary>Longest back-off, in seconds: each further failure doubles the wait, up to this.</summary>
     public int MaxBackoffSeconds { get; set; } = 60;
 
     /// <summary>Minutes without a failure after which an address's failures are forgotten.</summary>

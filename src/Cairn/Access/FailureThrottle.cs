@@ -6,8 +6,9 @@ namespace Cairn.Access;
 
 /// <summary>
 /// Slows down guessing: after <see cref="AccessOptions.FailuresBeforeBackoff"/> failed sign-ins or unknown bearer tokens from
-/// one client address, that address must wait before it may present a credential again (429 with Retry-After, the
-/// credential unchecked), and each further failure doubles the wait up to <see cref="AccessOptions.MaxBackoffSeconds"/>.
+/// one client address, that address must wait <see cref="AccessOptions.BackoffSeconds"/> before it may present a credential
+/// again (429 with Retry-After, the credential unchecked), and each further failure doubles the wait up to
+/// <see cref="AccessOptions.MaxBackoffSeconds"/>.
 /// Requests without a credential are never held back. The address is the one forwarded headers resolved (a trusted proxy's client).
 /// </summary>
 internal sealed class FailureThrottle(IOptions<AccessOptions> options, TimeProvider time)
@@ -70,8 +71,11 @@ internal sealed class FailureThrottle(IOptions<AccessOptions> options, TimeProvi
     private Entry Next(int failuresBefore, DateTimeOffset now)
     {
         var failures = failuresBefore + 1;
+        // The failure that uses up the free ones starts the first wait; each one after it (once let through) doubles it.
         var over = failures - _options.FailuresBeforeBackoff;
-        var wait = over <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(Math.Pow(2, Math.Min(over - 1, 30)), Math.Max(1, _options.MaxBackoffSeconds)));
+        var wait = over < 0
+            ? TimeSpan.Zero
+            : TimeSpan.FromSeconds(Math.Min(_options.BackoffSeconds * Math.Pow(2, Math.Min(over, 30)), Math.Max(_options.BackoffSeconds, _options.MaxBackoffSeconds)));
         return new Entry(failures, now, now + wait);
     }
 

@@ -131,7 +131,7 @@ internal static class CairnServer
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
             .Validate(o => o.PepperVersion is > 0 and < 1000, "Identity:PepperVersion must be 1..999.").ValidateOnStart();
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName)
-            .Validate(o => o.FailuresBeforeBackoff >= 0 && o.MaxBackoffSeconds > 0 && o.FailureMemoryMinutes > 0,
+            .Validate(o => o.FailuresBeforeBackoff >= 0 && o.BackoffSeconds > 0 && o.MaxBackoffSeconds > 0 && o.FailureMemoryMinutes > 0,
                 "Access throttling settings must be positive (FailuresBeforeBackoff may be 0: no throttling).")
             .ValidateOnStart();
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName)
