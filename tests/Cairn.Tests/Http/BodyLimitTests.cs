@@ -54,7 +54,7 @@ public sealed class BodyLimitTests
         }
         var before = server.ResidentBytes();
 
-        HttpStatusCode status;
+        HttpStatusCode? status = null;
         try
         {
             using var response = await server.Http.SendAsync(Post("/v1/groups", new LargeJson(64L * 1024 * 1024), token: null));
@@ -62,12 +62,11 @@ public sealed class BodyLimitTests
         }
         catch (HttpRequestException)
         {
-            // The server may answer and close before the client has sent the whole body; it answered 401 (below).
-            status = HttpStatusCode.Unauthorized;
+            // The server answered and closed the connection before the client had sent the whole body.
         }
         var growth = server.ResidentBytes() - before;
 
-        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.True(status is null or HttpStatusCode.Unauthorized, $"status {status}");
         Assert.True(growth < 16L * 1024 * 1024, $"the server grew by {growth / (1024 * 1024)} MB for a body it should never read");
     }
 
