@@ -25,7 +25,7 @@ internal static class CairnServer
         CairnConfiguration.Apply(builder.Configuration, settings.DataDirectory, settings.Store, settings.Overrides);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         var http = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>() ?? new HttpOptions();
-        var forwarded = ForwardedHeaders(http);
+        var forwarded = ForwardedHeadersFrom(http);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = http.MaxBodyBytes);
 
         var startup = AddCairnCore(builder.Services, builder.Configuration, settings.CatalogsDirectory, settings.Production, withWorkers: true);
@@ -84,7 +84,7 @@ internal static class CairnServer
     /// <summary>
     /// Forwarded headers (client address, https) are believed only from the configured proxies; none configured, none believed.
     /// </summary>
-    private static ForwardedHeadersOptions? ForwardedHeaders(HttpOptions http)
+    private static ForwardedHeadersOptions? ForwardedHeadersFrom(HttpOptions http)
     {
         if (http.TrustedProxies.Count == 0)
         {
@@ -92,7 +92,7 @@ internal static class CairnServer
         }
         var options = new ForwardedHeadersOptions
         {
-            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
             // Walk back through every trusted proxy in a chain, stopping at the first address that is not one.
             ForwardLimit = null,
         };
