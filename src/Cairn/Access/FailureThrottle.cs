@@ -11,7 +11,7 @@ namespace Cairn.Access;
 /// <see cref="AccessOptions.MaxBackoffSeconds"/>.
 /// Requests without a credential are never held back. The address is the one forwarded headers resolved (a trusted proxy's client).
 /// </summary>
-internal sealed class FailureThrottle(IOptions<AccessOptions> options, TimeProvider time)
+internal sealed class FailureThrottle(IOptions<AccessOptions> options, TimeProvider time, ILogger<FailureThrottle> logger)
 {
     private sealed record Entry(int Failures, DateTimeOffset LastFailure, DateTimeOffset BlockedUntil);
 
@@ -61,9 +61,14 @@ internal sealed class FailureThrottle(IOptions<AccessOptions> options, TimeProvi
         {
             Prune(now);
         }
-        _entries.AddOrUpdate(Normalize(address),
+        var entry = _entries.AddOrUpdate(Normalize(address),
             _ => Next(0, now),
             (_, entry) => Next(now - entry.LastFailure > Memory ? 0 : entry.Failures, now));
+        if (entry.BlockedUntil > now)
+        {
+            // The address is not logged: it is personal data, and the count says enough to notice an attack.
+            Log.ClientBackedOff(logger, entry.Failures, (entry.BlockedUntil - now).TotalSeconds);
+        }
     }
 
     private TimeSpan Memory => TimeSpan.FromMinutes(Math.Max(1, _options.FailureMemoryMinutes));

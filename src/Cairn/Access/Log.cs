@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(5002, LogLevel.Error, "Retention purge failed; it runs again at the next period")]
     public static partial void PurgeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5010, LogLevel.Warning, "A client address has sent {Failures} failed sign-ins or unknown tokens; its credentials are refused for {Seconds} s")]
+    public static partial void ClientBackedOff(ILogger logger, int failures, double seconds);
 }
