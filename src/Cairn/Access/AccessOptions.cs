@@ -10,4 +10,19 @@ internal sealed class AccessOptions
 
     /// <summary>How often each process reloads the opted-out players from the store (changes made by other processes).</summary>
     public int OptOutRefreshSeconds { get; set; } = 10;
+
+    /// <summary>Shortest admin token a <c>--production</c> start accepts: 22 random characters hold 128 bits.</summary>
+    public const int MinProductionAdminTokenLength = 22;
+
+    /// <summary>Failed sign-ins and unknown bearer tokens one client address may send before it must back off. 0 = no throttling.</summary>
+    public int FailuresBeforeBackoff { get; set; } = 10;
+
+    /// <summary>The first back-off, in seconds, once an address has used up its free failures.</summary>
+    public int BackoffSeconds { get; set; } = 1;
+
+    /// <summary>Longest back-off, in seconds: each further failure doubles the wait, up to this.</summary>
+    public int MaxBackoffSeconds { get; set; } = 60;
+
+    /// <summary>Minutes without a failure after which an address's failures are forgotten.</summary>
+    public int FailureMemoryMinutes { get; set; } = 15;
 }

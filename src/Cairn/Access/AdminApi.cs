@@ -11,7 +11,7 @@ internal static partial class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/admin").AddEndpointFilter(Authentication.RequireAdminAsync);
+        var group = app.MapGroup("/v1/admin").RequireAdmin();
         group.MapPost("/keys", CreateKeyAsync);
         group.MapGet("/keys", ListKeysAsync);
         group.MapDelete("/keys/{id}", RevokeKeyAsync);

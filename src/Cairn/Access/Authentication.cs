@@ -3,7 +3,13 @@ namespace Cairn.Access;
 /// <summary>Reads the bearer token of a request and says who sent it.</summary>
 internal static class Authentication
 {
-    public static async ValueTask<Caller?> CallerAsync(HttpContext http, ApiKeys keys)
+    /// <summary>Who sent the request; an unknown bearer token counts as a failure for the client's address (<see cref="FailureThrottle"/>).</summary>
+    public static ValueTask<Caller?> CallerAsync(HttpContext http, ApiKeys keys) => IdentifyAsync(http, keys, countFailure: true);
+
+    /// <summary>The same, without counting a failure: for re-checking a caller who was already let in (a live stream).</summary>
+    public static ValueTask<Caller?> RecheckAsync(HttpContext http, ApiKeys keys) => IdentifyAsync(http, keys, countFailure: false);
+
+    private static async ValueTask<Caller?> IdentifyAsync(HttpContext http, ApiKeys keys, bool countFailure)
     {
         var header = http.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
@@ -16,41 +22,61 @@ internal static class Authentication
                 : null;
         }
         var token = header[scheme.Length..].Trim();
-        return token.Length == 0 ? null : await keys.IdentifyAsync(token, http.RequestAborted);
+        var caller = token.Length == 0 ? null : await keys.IdentifyAsync(token, http.RequestAborted);
+        if (caller is null && token.Length > 0 && countFailure)
+        {
+            http.RequestServices.GetService<FailureThrottle>()?.Failed(http.Connection.RemoteIpAddress);
+        }
+        return caller;
     }
 
     private const string CallerItem = "cairn.caller";
 
-    /// <summary>The caller an endpoint filter authenticated for this request.</summary>
+    /// <summary>The caller <see cref="AuthenticateFirstAsync"/> authenticated for this request.</summary>
     public static Caller Current(HttpContext http) =>
-        http.Items[CallerItem] as Caller ?? throw new InvalidOperationException("No authentication filter ran for this endpoint.");
+        http.Items[CallerItem] as Caller ?? throw new InvalidOperationException("The endpoint has no CallerRequirement, so nobody authenticated its caller.");
 
-    /// <summary>Endpoint filter: only admins pass (401 without a valid token, 403 with another kind).</summary>
-    public static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Only admins may call these endpoints (401 without a valid token, 403 with another kind).</summary>
+    public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Admin);
+
+    /// <summary>Admins and read tokens may call these endpoints; an ingest key gets 403.</summary>
+    public static TBuilder RequireReader<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Reader);
+
+    /// <summary>
+    /// Middleware: authenticates the caller of an endpoint with a <see cref="CallerRequirement"/> before anything reads
+    /// the request body. Endpoint filters would run only after minimal-API binding had read and parsed the body, so an
+    /// anonymous client could make the server buffer whatever it sent.
+    /// </summary>
+    public static async Task AuthenticateFirstAsync(HttpContext http, RequestDelegate next)
     {
-        var http = context.HttpContext;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<CallerRequirement>() is not { } requirement)
+        {
+            await next(http);
+            return;
+        }
         var caller = await CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
         http.Items[CallerItem] = caller;
-        return caller switch
+        IResult? refusal = requirement == CallerRequirement.Admin
+            ? caller switch
+            {
+                null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <admin token>'."),
+                Caller.Admin => null,
+                Caller.IngestKey => Problems.Forbidden("This call needs the admin token; an ingest key can only send events."),
+                _ => Problems.Forbidden("This call needs the admin role."),
+            }
+            : caller switch
+            {
+                null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <token>' (a read token or the admin token)."),
+                Caller.IngestKey => Problems.Forbidden("An ingest key can only send events; reading needs a read token."),
+                _ => null,
+            };
+        if (refusal is not null)
         {
-            null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <admin token>'."),
-            Caller.Admin => await next(context),
-            Caller.IngestKey => Problems.Forbidden("This call needs the admin token; an ingest key can only send events."),
-            _ => Problems.Forbidden("This call needs the admin role."),
-        };
-    }
-
-    /// <summary>Endpoint filter: admins and read tokens pass; each handler then checks the scope of what it returns.</summary>
-    public static async ValueTask<object?> RequireReaderAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var caller = await CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
-        http.Items[CallerItem] = caller;
-        return caller switch
-        {
-            null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <token>' (a read token or the admin token)."),
-            Caller.IngestKey => Problems.Forbidden("An ingest key can only send events; reading needs a read token."),
-            _ => await next(context),
-        };
+            await refusal.ExecuteAsync(http);
+            return;
+        }
+        await next(http);
     }
 }

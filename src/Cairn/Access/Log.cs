@@ -8,4 +8,6 @@ internal static partial class Log
     [LoggerMessage(5001, LogLevel.Information, "Retention purge: {Deleted} events deleted ({Level}, older than {Cutoff:yyyy-MM-dd}, {Scope})")]
     public static partial void Purged(ILogger logger, long deleted, string level, DateTimeOffset cutoff, string scope);
 
+    [LoggerMessage(5010, LogLevel.Warning, "A client address has sent {Failures} failed sign-ins or unknown tokens; its credentials are refused for {Seconds} s")]
+    public static partial void ClientBackedOff(ILogger logger, int failures, double seconds);
 }

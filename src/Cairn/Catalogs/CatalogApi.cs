@@ -14,7 +14,7 @@ internal static class CatalogApi
 
     public static RouteGroupBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/admin/catalogs").AddEndpointFilter(Authentication.RequireAdminAsync);
+        var group = app.MapGroup("/v1/admin/catalogs").RequireAdmin();
         group.MapGet("/", List);
         group.MapPost("/reload", Reload);
         return group;

@@ -24,7 +24,7 @@ internal static class MatrixApi
 
     public static RouteGroupBuilder MapMatrixApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/groups/{groupId}").AddEndpointFilter(Authentication.RequireReaderAsync);
+        var group = app.MapGroup("/v1/groups/{groupId}").RequireReader();
         group.MapGet("/progress", GetProgressAsync);
         group.MapGet("/progress/stream", StreamAsync);
         group.MapGet("/players/{playerKey}/points/{pointId}", DrillDownAsync);
@@ -80,11 +80,13 @@ internal static class MatrixApi
 
     /// <summary>
     /// Server-Sent Events, one <c>cell</c> event per changed cell, with the change's sequence number as its id, so a
-    /// client that reconnects with <c>Last-Event-ID</c> (or <c>?since=</c> a matrix cursor) misses nothing.
+    /// client that reconnects with <c>Last-Event-ID</c> (or <c>?since=</c> a matrix cursor) misses nothing. On every
+    /// wake-up the stream checks again that its token (or browser session) still works and still covers the group; when
+    /// not, it sends an <c>end</c> event and closes. A token holds at most <see cref="LiveStreams.MaxPerToken"/> streams.
     /// </summary>
     private static async Task StreamAsync(
         HttpContext http, string groupId, string? org, string? since, IEventStore store, Scopes scopes, MatrixReader reader, ProgressFeed feed,
-        IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        LiveStreams streams, ApiKeys keys, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var (group, problem) = await ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
         if (group is null)
@@ -114,19 +116,42 @@ internal static class MatrixApi
         {
             last = await store.GetLatestChangeAsync(cancellationToken);
         }
+        using var lease = streams.TryOpen(Authentication.Current(http));
+        if (lease is null)
+        {
+            await Problems.TooManyRequests(http, 30, string.Create(CultureInfo.InvariantCulture,
+                $"This token already holds {streams.MaxPerToken} live streams (Dashboard:MaxStreamsPerToken); close one first.")).ExecuteAsync(http);
+            return;
+        }
 
         http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         var body = http.Response.Body;
         await WriteAsync(body, "retry: 2000\n\n", cancellationToken);
         await http.Response.Body.FlushAsync(cancellationToken);
         var lastWrite = DateTimeOffset.UtcNow;
+        var lastGroupCheck = DateTimeOffset.UtcNow;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 var wait = feed.WaitAsync(Poll, cancellationToken);
+                // The caller comes from the same caches a request uses (revocation and sign-out here apply at once, elsewhere
+                // within their cache time); the group, for its teachers, is read again at most once per poll.
+                var caller = await Authentication.RecheckAsync(http, keys);
+                var current = group;
+                if (DateTimeOffset.UtcNow - lastGroupCheck >= Poll)
+                {
+                    current = await store.GetGroupAsync(group.OrgId, groupId, cancellationToken);
+                    lastGroupCheck = DateTimeOffset.UtcNow;
+                }
+                if (current is null || caller is null or Caller.IngestKey || !Scopes.CoversGroup(caller, current))
+                {
+                    await WriteAsync(body, "event: end\ndata: {\"reason\":\"The token or session no longer covers this group.\"}\n\n", cancellationToken);
+                    await body.FlushAsync(cancellationToken);
+                    return;
+                }
+                group = current;
                 var (changes, next) = await reader.ChangesAsync(group, last, 500, cancellationToken);
                 foreach (var (seq, cell) in changes)
                 {

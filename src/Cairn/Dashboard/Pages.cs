@@ -24,8 +24,9 @@ internal static class Pages
         app.MapGet("/", () => Results.Redirect("/groups"));
         app.MapGet("/static/{name}", Asset);
         app.MapGet("/signin", (HttpContext http, string? returnUrl) => SignInPage(http, returnUrl, error: null));
-        app.MapPost("/signin", SignInAsync).DisableAntiforgery();
-        app.MapPost("/signout", SignOut).DisableAntiforgery();
+        // A sign-in form is tiny; nobody is authenticated before it is read, so it may not be large.
+        app.MapPost("/signin", SignInAsync).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(FormBodyBytes));
+        app.MapPost("/signout", SignOut).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(FormBodyBytes));
         app.MapGet("/groups", GroupsPageAsync);
         app.MapGet("/groups/{groupId}", MatrixPageAsync);
         app.MapGet("/groups/{groupId}/players/{playerKey}/points/{pointId}", DrillDownPageAsync);
@@ -44,6 +45,9 @@ internal static class Pages
     }
 
     private const string SignInCsrfCookie = "cairn_signin";
+
+    /// <summary>Largest sign-in or sign-out form body (a token and two hidden fields).</summary>
+    public const int FormBodyBytes = 16 * 1024;
 
     /// <summary>The sign-in form carries a one-off token that must match a SameSite=Strict cookie (no login CSRF).</summary>
     private static IResult SignInPage(HttpContext http, string? returnUrl, string? error)
@@ -66,15 +70,23 @@ internal static class Pages
             """, csrf: null, status: error is null ? StatusCodes.Status200OK : StatusCodes.Status401Unauthorized);
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, ApiKeys keys, Sessions sessions)
+    private static async Task<IResult> SignInAsync(HttpContext http, ApiKeys keys, Sessions sessions, FailureThrottle throttle)
     {
         if (!http.Request.HasFormContentType)
         {
             return Results.BadRequest();
         }
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        // Nothing is read from a post that does not come from our form (it sets this cookie).
+        if (http.Request.Cookies[SignInCsrfCookie] is not { Length: > 0 } expected)
+        {
+            return SignInPage(http, null, "The form expired; sign in again.");
+        }
+        if (await ReadFormAsync(http) is not { } form)
+        {
+            return Results.BadRequest();
+        }
         var returnUrl = LocalOnly(form["returnUrl"].ToString());
-        if (http.Request.Cookies[SignInCsrfCookie] is not { Length: > 0 } expected || !FixedEquals(expected, form["_csrf"].ToString()))
+        if (!FixedEquals(expected, form["_csrf"].ToString()))
         {
             return SignInPage(http, returnUrl, "The form expired; sign in again.");
         }
@@ -82,6 +94,7 @@ internal static class Pages
         var caller = token.Length is > 0 and < 200 ? await keys.IdentifyAsync(token, http.RequestAborted) : null;
         if (caller is null or Caller.IngestKey)
         {
+            throttle.Failed(http.Connection.RemoteIpAddress);
             return SignInPage(http, returnUrl, "That token is not valid here.");
         }
         http.Response.Cookies.Delete(SignInCsrfCookie, new CookieOptions { Path = "/signin" });
@@ -89,6 +102,7 @@ internal static class Pages
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
+            // Https as the client saw it: behind a trusted proxy (Http:TrustedProxies) that is its X-Forwarded-Proto.
             Secure = http.Request.IsHttps,
             Path = "/",
             MaxAge = Sessions.Lifetime,
@@ -96,14 +110,27 @@ internal static class Pages
         return Results.Redirect(caller is Caller.Reader { Role: Roles.Student } ? "/me" : returnUrl);
     }
 
+    /// <summary>The posted form, or null when it is not a well-formed one.</summary>
+    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http)
+    {
+        try
+        {
+            return await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Sign-out changes state, so it needs the session's anti-forgery token too.</summary>
     private static async Task<IResult> SignOut(HttpContext http, Sessions sessions)
     {
         if (http.Request.Cookies[Sessions.CookieName] is { } session)
         {
-            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
-            if (await sessions.CsrfTokenAsync(session, http.RequestAborted) is not { } expected || form is null
-                || !FixedEquals(expected, form["_csrf"].ToString()))
+            // The session is checked before the body is read.
+            if (await sessions.CsrfTokenAsync(session, http.RequestAborted) is not { } expected || !http.Request.HasFormContentType
+                || await ReadFormAsync(http) is not { } form || !FixedEquals(expected, form["_csrf"].ToString()))
             {
                 return Results.BadRequest();
             }
@@ -116,9 +143,26 @@ internal static class Pages
     private static bool FixedEquals(string a, string b) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
-    /// <summary>Only a path on this site may be a redirect target (no open redirect).</summary>
-    private static string LocalOnly(string? url) =>
-        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal) ? url : "/groups";
+    /// <summary>
+    /// Only a path on this site may be a redirect target (no open redirect): a relative URL with no scheme and no authority,
+    /// and no control character, space or backslash, which browsers strip or read as '/' (so "/\t/evil.example" would
+    /// become "//evil.example"). Anything else goes to the group list.
+    /// </summary>
+    internal static string LocalOnly(string? url)
+    {
+        const string fallback = "/groups";
+        if (url is not { Length: > 0 and <= 2048 } || url[0] != '/' || (url.Length > 1 && url[1] == '/')
+            || url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\')
+            || !Uri.TryCreate(url, UriKind.Relative, out _))
+        {
+            return fallback;
+        }
+        // Resolved against a stand-in origin, the URL must stay on it.
+        var origin = new Uri("http://cairn.invalid/");
+        return Uri.TryCreate(origin, url, out var resolved) && resolved.Scheme == origin.Scheme && resolved.Authority == origin.Authority
+            ? url
+            : fallback;
+    }
 
     /// <summary>The signed-in caller and the session's anti-forgery token, or a redirect to sign in.</summary>
     private static async Task<(Caller? Caller, string Csrf, IResult? Redirect)> SignedInAsync(HttpContext http)
@@ -277,7 +321,7 @@ internal static class Pages
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"/groups/{Uri.EscapeDataString(groupId)}?org={Uri.EscapeDataString(group!.OrgId)}\">← back to the class</a></p>");
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"card\"><h1>{Html.E(d.DisplayName)} · {Html.E(d.Point.Id)}</h1><p class=\"sub\">{Html.E(d.Point.Title)}</p><dl class=\"facts\">");
-        html.Append(CultureInfo.InvariantCulture, $"<dt>Status</dt><dd><span class=\"cell {d.Status}\" style=\"display:inline-block;width:1.6rem;text-align:center\">{Symbol(d.Status)}</span> {(d.Status == "white" ? "not yet" : d.Status)}</dd>");
+        html.Append(CultureInfo.InvariantCulture, $"<dt>Status</dt><dd><span class=\"cell badge {d.Status}\">{Symbol(d.Status)}</span> {(d.Status == "white" ? "not yet" : d.Status)}</dd>");
         if (d.DurationSeconds is { } duration)
         {
             html.Append(CultureInfo.InvariantCulture, $"<dt>Time taken</dt><dd>{TimeSpan.FromSeconds(Math.Round(duration)):c}</dd>");
@@ -339,7 +383,7 @@ internal static class Pages
                 var row = rows.FirstOrDefault(r => r.Game == game && r.PointId == point.Id);
                 var status = row?.Status ?? "white";
                 html.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td>{Html.E(point.Id)} {Html.E(point.Title)}</td><td><span class=\"cell {status}\" style=\"display:inline-block;width:1.6rem;text-align:center\">{Symbol(status)}</span> {(status == "white" ? "not yet" : status)}</td><td>{row?.CompletedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}</td></tr>");
+                    $"<tr><td>{Html.E(point.Id)} {Html.E(point.Title)}</td><td><span class=\"cell badge {status}\">{Symbol(status)}</span> {(status == "white" ? "not yet" : status)}</td><td>{row?.CompletedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}</td></tr>");
             }
             html.Append("</table></div>");
         }

@@ -26,11 +26,13 @@ internal static class GroupsApi
 
     public static RouteGroupBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/groups").AddEndpointFilter(Authentication.RequireReaderAsync);
+        var group = app.MapGroup("/v1/groups").RequireReader();
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
         group.MapGet("/{groupId}", GetAsync);
-        group.MapPut("/{groupId}/members", ReplaceMembersAsync);
+        // A roster is larger than other bodies (Http:MaxRosterBodyBytes); the caller is authenticated before it is read.
+        group.MapPut("/{groupId}/members", ReplaceMembersAsync).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(
+            app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.HttpOptions>>().Value.MaxRosterBodyBytes));
         group.MapGet("/{groupId}/members", GetMembersAsync);
         return group;
     }

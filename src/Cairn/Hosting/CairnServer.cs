@@ -10,6 +10,7 @@ using Cairn.Players;
 using Cairn.Privacy;
 using Cairn.Progress;
 using Cairn.Storage;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace Cairn.Hosting;
@@ -23,11 +24,19 @@ internal static class CairnServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         CairnConfiguration.Apply(builder.Configuration, settings.DataDirectory, settings.Store, settings.Overrides);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null); // Ingest enforces its own limit.
+        var http = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>() ?? new HttpOptions();
+        var forwarded = ForwardedHeadersFrom(http);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = http.MaxBodyBytes);
 
         var startup = AddCairnCore(builder.Services, builder.Configuration, settings.CatalogsDirectory, settings.Production, withWorkers: true);
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddSingleton<IngestRateLimits>();
+        builder.Services.AddSingleton<FailureThrottle>();
+        builder.Services.AddSingleton<LiveStreams>();
+        builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName)
+            .Validate(o => o.MaxBodyBytes > 0 && o.MaxRosterBodyBytes > 0, "Http body limits must be positive.").ValidateOnStart();
+        builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName)
+            .Validate(o => o.MaxStreamsPerToken > 0, "Dashboard:MaxStreamsPerToken must be positive.").ValidateOnStart();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         builder.Services.AddHostedService<CatalogWatcher>();
         builder.Services.AddHostedService<Storage.Postgres.ProgressNotifications>();
@@ -41,14 +50,24 @@ internal static class CairnServer
         });
 
         var app = builder.Build();
+        if (forwarded is not null)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
+        app.Use(SecurityHeaders.ApplyAsync);
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A malformed request (bad framing, aborted body) is the client's error, never a 500.
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        // Who the caller is, before any body is read; then the endpoint's body limit.
+        app.Use(app.Services.GetRequiredService<FailureThrottle>().GuardAsync);
+        app.Use(Authentication.AuthenticateFirstAsync);
+        app.Use(BodyLimits.EnforceAsync);
         app.MapHealthApi();
-        app.MapIngestApi();
+        // Ingest checks its own limit (Ingest:MaxBodyBytes, also after gzip) once it has authenticated the key.
+        app.MapIngestApi().WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         app.MapPlayersApi();
         app.MapProgressApi();
         app.MapAdminApi();
@@ -61,6 +80,41 @@ internal static class CairnServer
 
         startup.Report(app.Services, console);
         return app;
+    }
+
+    /// <summary>
+    /// Forwarded headers (client address, https) are believed only from the configured proxies; none configured, none believed.
+    /// </summary>
+    private static ForwardedHeadersOptions? ForwardedHeadersFrom(HttpOptions http)
+    {
+        if (http.TrustedProxies.Count == 0)
+        {
+            return null;
+        }
+        var options = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+            // Walk back through every trusted proxy in a chain, stopping at the first address that is not one.
+            ForwardLimit = null,
+        };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var entry in http.TrustedProxies)
+        {
+            if (System.Net.IPNetwork.TryParse(entry, out var network) && entry.Contains('/', StringComparison.Ordinal))
+            {
+                options.KnownIPNetworks.Add(network);
+            }
+            else if (System.Net.IPAddress.TryParse(entry, out var address))
+            {
+                options.KnownProxies.Add(address);
+            }
+            else
+            {
+                throw new InvalidOperationException($"Http:TrustedProxies: '{entry}' is neither an IP address nor a network like 10.0.0.0/8.");
+            }
+        }
+        return options;
     }
 
     /// <summary>
@@ -78,7 +132,8 @@ internal static class CairnServer
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
             .Validate(o => o.PepperVersion is > 0 and < 1000, "Identity:PepperVersion must be 1..999.").ValidateOnStart();
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName)
-            .Validate(o => o.OptOutRefreshSeconds > 0, "Access:OptOutRefreshSeconds must be positive.")
+            .Validate(o => o.OptOutRefreshSeconds > 0 && o.FailuresBeforeBackoff >= 0 && o.BackoffSeconds > 0 && o.MaxBackoffSeconds > 0 && o.FailureMemoryMinutes > 0,
+                "Access:OptOutRefreshSeconds and the throttling settings must be positive (FailuresBeforeBackoff may be 0: no throttling).")
             .ValidateOnStart();
         // Background components report their failures to BackgroundHealth and retry (ResilientService); should one
         // still throw, it must not stop the host: ingest and reads go on, and /health/ready says what is failing.
@@ -104,6 +159,11 @@ internal static class CairnServer
                 throw new InvalidOperationException("A production start needs an admin token: set CAIRN_ADMIN_TOKEN.");
             }
             adminToken = generatedToken = SecretHash.NewSecret("cat_");
+        }
+        else if (production && adminToken.Trim().Length < AccessOptions.MinProductionAdminTokenLength)
+        {
+            throw new InvalidOperationException(
+                $"CAIRN_ADMIN_TOKEN is too short for a production start: use at least {AccessOptions.MinProductionAdminTokenLength} random characters (128 bits), e.g. 'openssl rand -base64 24'.");
         }
 
         services.AddSingleton(TimeProvider.System);

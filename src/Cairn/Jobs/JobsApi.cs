@@ -15,7 +15,7 @@ internal static class JobsApi
 
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/admin/jobs").AddEndpointFilter(Authentication.RequireAdminAsync);
+        var group = app.MapGroup("/v1/admin/jobs").RequireAdmin();
         group.MapGet("/", (IEventStore store, CancellationToken ct) => store.CountJobsAsync(ct));
         group.MapGet("/dead", async (IEventStore store, CancellationToken ct) => TypedResults.Ok(new DeadJobs(await store.ListDeadJobsAsync(1000, ct))));
         group.MapPost("/dead/retry", RetryAsync);

@@ -14,7 +14,7 @@ internal static class PlayersApi
 
     public static RouteGroupBuilder MapPlayersApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/players").AddEndpointFilter(Authentication.RequireReaderAsync);
+        var group = app.MapGroup("/v1/players").RequireReader();
         group.MapGet("/{playerKey}/events", GetTimelineAsync);
         return group;
     }

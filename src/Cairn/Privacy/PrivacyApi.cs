@@ -22,7 +22,7 @@ internal static class PrivacyApi
 
     public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").AddEndpointFilter(Authentication.RequireReaderAsync);
+        var group = app.MapGroup("/v1").RequireReader();
         group.MapPut("/players/consent", SetConsentAsync);
         group.MapDelete("/players/{playerId}", (HttpContext http, string playerId, string? org, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys,
             Audit audit, CancellationToken ct) => EraseAsync(http, new EraseRequest(org, playerId), store, keyring, optOuts, keys, audit, ct));

@@ -15,7 +15,7 @@ internal static class ProgressApi
 
     public static RouteGroupBuilder MapProgressApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/players").AddEndpointFilter(Authentication.RequireReaderAsync);
+        var group = app.MapGroup("/v1/players").RequireReader();
         group.MapGet("/{playerKey}/progress", GetProgressAsync);
         return group;
     }

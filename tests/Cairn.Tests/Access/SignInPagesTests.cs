@@ -168,4 +168,76 @@ public sealed partial class SignInPagesTests(AccessWorld world) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, write.StatusCode);
     }
+
+    [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
+    private static partial Regex ReturnUrlField();
+
+    [Theory]
+    [InlineData("/%09/evil.example/login")]
+    [InlineData("/%0A/evil.example/login")]
+    [InlineData("/%0D%0ALocation:%20https://evil.example/")]
+    [InlineData("/%5Cevil.example/")]
+    [InlineData("//evil.example/")]
+    [InlineData("/%20/evil.example/")]
+    [InlineData("https://evil.example/")]
+    [InlineData("javascript:alert(1)")]
+    public async Task Issue_7_a_return_url_that_could_leave_the_site_goes_to_the_class_list(string returnUrl)
+    {
+        using var browser = NewBrowser();
+
+        using var form = await browser.Http.GetAsync("/signin?returnUrl=" + returnUrl);
+        var field = WebUtility.HtmlDecode(ReturnUrlField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value);
+        using var signIn = await browser.Http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["returnUrl"] = Uri.UnescapeDataString(returnUrl), ["_csrf"] = await CsrfOfAsync(form), ["token"] = world.Tokens["teacher-t1"],
+        }));
+
+        Assert.Equal("/groups", field);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/groups", signIn.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Issue_7_a_return_url_on_the_site_is_kept()
+    {
+        using var browser = NewBrowser();
+
+        using var form = await browser.Http.GetAsync("/signin?returnUrl=" + Uri.EscapeDataString("/groups/g1?x=1"));
+        using var signIn = await browser.Http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["returnUrl"] = "/groups/g1?x=1", ["_csrf"] = await CsrfOfAsync(form), ["token"] = world.Tokens["teacher-t1"],
+        }));
+
+        Assert.Equal("/groups/g1?x=1", signIn.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Issue_7_pages_and_api_answers_are_not_cached_framed_or_sniffed()
+    {
+        using var browser = NewBrowser();
+        using (await SignInAsync(browser, world.Tokens["teacher-t1"]))
+        {
+        }
+
+        using var signInPage = await browser.Http.GetAsync("/signin");
+        using var matrixPage = await browser.Http.GetAsync("/groups/g1");
+        using var api = await world.Server.SendAsync(HttpMethod.Get, "/v1/groups/g1/progress", world.Tokens["teacher-t1"], null);
+        using var refused = await world.Server.SendAsync(HttpMethod.Get, "/v1/groups/g1/progress", "", null);
+        using var asset = await browser.Http.GetAsync("/static/cairn.css");
+
+        foreach (var response in new[] { signInPage, matrixPage, api, refused })
+        {
+            var what = response.RequestMessage!.RequestUri!.PathAndQuery + " " + (int)response.StatusCode;
+            Assert.True(response.Headers.CacheControl?.NoStore == true, what + ": Cache-Control " + response.Headers.CacheControl);
+            Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
+            Assert.Equal(["DENY"], response.Headers.GetValues("X-Frame-Options"));
+            Assert.Equal(["no-referrer"], response.Headers.GetValues("Referrer-Policy"));
+            var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+            Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.OK, matrixPage.StatusCode);
+        Assert.DoesNotContain("style=", await matrixPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(asset.Headers.CacheControl?.NoStore ?? false);
+    }
 }

@@ -44,11 +44,58 @@ public abstract class StreamTests
             }
         }
 
+        /// <summary>Whether the server sends an <c>end</c> event and closes the stream within the time.</summary>
+        public async Task<bool> EndsAsync(double seconds = 10)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+            var sawEnd = false;
+            try
+            {
+                while (await _reader.ReadLineAsync(timeout.Token) is { } line)
+                {
+                    sawEnd |= line == "event: end";
+                }
+                return sawEnd;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
         public void Dispose()
         {
             _reader.Dispose();
             response.Dispose();
         }
+    }
+
+    /// <summary>Opens the stream with a bearer token (or none, for a client whose cookies sign it in), answering any status.</summary>
+    private static async Task<HttpResponseMessage> RequestStreamAsync(HttpClient http, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/groups/{DashboardServer.GroupId}/progress/stream");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
+    private static async Task<SseReader> OpenAsync(HttpClient http, string? token)
+    {
+        var response = await RequestStreamAsync(http, token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new SseReader(response);
+    }
+
+    /// <summary>A read token for the class's teacher; returns its id (to revoke it) and secret.</summary>
+    private static async Task<(string Id, string Key)> TeacherTokenAsync(DashboardServer d, string teacher = "t-1")
+    {
+        using var response = await d.Server.SendAsync(HttpMethod.Post, "/v1/admin/keys", TestServer.AdminToken,
+            JsonSerializer.Serialize(new { org = TestServer.Org, role = "teacher", teachers = new[] { teacher } }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var body = await TestServer.ReadJsonAsync(response);
+        return (body.RootElement.GetProperty("id").GetString()!, body.RootElement.GetProperty("key").GetString()!);
     }
 
     private static async Task<SseReader> OpenAsync(DashboardServer d, string? lastEventId = null, string? since = null)
@@ -136,5 +183,89 @@ public abstract class StreamTests
         using var response = await d.Server.GetAsAdminAsync("/v1/groups/none/progress/stream");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Issue_7_an_open_stream_ends_when_its_token_is_revoked()
+    {
+        await using var d = await DashboardServer.StartAsync(StartServerAsync);
+        var (id, key) = await TeacherTokenAsync(d);
+        using var stream = await OpenAsync(d.Server.Http, key);
+
+        using var revoke = await d.Server.SendAsync(HttpMethod.Delete, $"/v1/admin/keys/{id}", TestServer.AdminToken, null);
+
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.True(await stream.EndsAsync(), "the stream of a revoked token kept going");
+    }
+
+    [SkippableFact]
+    public async Task Issue_7_an_open_stream_ends_when_its_teacher_is_removed_from_the_class()
+    {
+        await using var d = await DashboardServer.StartAsync(StartServerAsync);
+        var (_, key) = await TeacherTokenAsync(d);
+        using var stream = await OpenAsync(d.Server.Http, key);
+
+        var moved = JsonSerializer.Serialize(new { id = DashboardServer.GroupId, org = TestServer.Org, name = "Class 7B", game = DashboardServer.Game, teachers = new[] { "t-2" } });
+        using var update = await d.Server.SendAsync(HttpMethod.Post, "/v1/groups", TestServer.AdminToken, moved);
+
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        Assert.True(await stream.EndsAsync(), "the stream of a teacher no longer in the class kept going");
+    }
+
+    [SkippableFact]
+    public async Task Issue_7_an_open_stream_ends_when_its_browser_session_signs_out()
+    {
+        await using var d = await DashboardServer.StartAsync(StartServerAsync);
+        var (_, key) = await TeacherTokenAsync(d);
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = d.Server.Http.BaseAddress };
+        using (var form = await browser.GetAsync("/signin"))
+        using (var signIn = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["returnUrl"] = "/groups", ["_csrf"] = await CsrfAsync(form), ["token"] = key,
+        })))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+        using var page = await browser.GetAsync("/groups");
+        var csrf = await CsrfAsync(page);
+        using var stream = await OpenAsync(browser, token: null);
+
+        using var signOut = await browser.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = csrf }));
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.True(await stream.EndsAsync(), "the stream of a signed-out session kept going");
+    }
+
+    private static async Task<string> CsrfAsync(HttpResponseMessage page)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(await page.Content.ReadAsStringAsync(), "name=\"_csrf\" value=\"([^\"]+)\"");
+        Assert.True(match.Success, "the page has no _csrf field");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    [SkippableFact]
+    public async Task Issue_7_a_token_holds_at_most_the_configured_number_of_streams()
+    {
+        await using var d = await DashboardServer.StartAsync(StartServerAsync, new Dictionary<string, string?> { ["Dashboard:MaxStreamsPerToken"] = "2" });
+        var (_, key) = await TeacherTokenAsync(d);
+        var (_, other) = await TeacherTokenAsync(d);
+        var first = await OpenAsync(d.Server.Http, key);
+        using var second = await OpenAsync(d.Server.Http, key);
+
+        using var third = await RequestStreamAsync(d.Server.Http, key);
+        using var ofAnotherToken = await OpenAsync(d.Server.Http, other);
+        first.Dispose();
+        var statusAfterClosing = HttpStatusCode.TooManyRequests;
+        for (var i = 0; i < 100 && statusAfterClosing == HttpStatusCode.TooManyRequests; i++)
+        {
+            using var again = await RequestStreamAsync(d.Server.Http, key);
+            statusAfterClosing = again.StatusCode;
+            await Task.Delay(i == 0 ? 0 : 100);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Contains("MaxStreamsPerToken", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, statusAfterClosing);
     }
 }

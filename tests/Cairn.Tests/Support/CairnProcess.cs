@@ -21,6 +21,19 @@ internal sealed partial class CairnProcess : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The server's resident memory now, from /proc (Linux).</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        throw new InvalidOperationException("no VmRSS in /proc status");
+    }
+
     /// <summary>What the process printed so far (stdout and stderr).</summary>
     public string Output
     {

@@ -56,5 +56,7 @@
   source.onopen = function () { setLive(true, "live"); };
   source.onerror = function () { setLive(false, "reconnecting"); };
   source.addEventListener("cell", function (e) { apply(JSON.parse(e.data)); });
+  // The server ends the stream when the session or token no longer covers this class: do not reconnect.
+  source.addEventListener("end", function () { source.close(); setLive(false, "ended: sign in again"); });
   updateUnitCounts();
 })();
