@@ -28,11 +28,13 @@ internal static class CairnServer
         var startup = AddCairnCore(builder.Services, builder.Configuration, settings.CatalogsDirectory, settings.Production, withWorkers: true);
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddSingleton<IngestRateLimits>();
+        builder.Services.AddSingleton<IngestBudget>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         builder.Services.AddHostedService<CatalogWatcher>();
         builder.Services.AddHostedService<Storage.Postgres.ProgressNotifications>();
         builder.Services.AddHostedService<Privacy.PurgeService>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StoreFailureHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
@@ -73,6 +75,8 @@ internal static class CairnServer
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName)
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxEventBytes > 0 && o.QueueCapacity > 0 && o.MaxJsonDepth is > 2 and <= 256,
                 "Ingest limits must be positive (MaxJsonDepth 3..256).")
+            .Validate(o => o.MaxBytesInFlight > o.MaxBodyBytes && o.MaxEventsInFlight >= o.MaxEventsPerBatch,
+                "Ingest:MaxBytesInFlight must be larger than Ingest:MaxBodyBytes, and Ingest:MaxEventsInFlight at least Ingest:MaxEventsPerBatch, or a largest batch could never be admitted.")
             .ValidateOnStart();
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
             .Validate(o => o.PepperVersion is > 0 and < 1000, "Identity:PepperVersion must be 1..999.").ValidateOnStart();

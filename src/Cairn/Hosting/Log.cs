@@ -11,4 +11,7 @@ internal static partial class Log
 
     [LoggerMessage(103, LogLevel.Warning, "No admin token configured (CAIRN_ADMIN_TOKEN): generated one for this run and printed it on the console")]
     public static partial void AdminTokenGenerated(ILogger logger);
+
+    [LoggerMessage(104, LogLevel.Warning, "{Method} {Endpoint} answered 503: the store is unavailable ({Reason})")]
+    public static partial void StoreUnavailable(ILogger logger, string method, string endpoint, string reason);
 }

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Ingest;
+
+/// <summary>
+/// Admission control for ingest: how many requests, how many bytes of request body and how many events the server
+/// holds at once, from the first byte of a body read to the answer. A request reserves its body before it is
+/// buffered (all of an announced length at once; as the buffer grows when the length is unknown or the body is
+/// gzip) and its events once they are counted; past any bound it is refused with 503 + Retry-After. A request that
+/// holds its reservations is processed to the end: nothing later in the pipeline refuses it for load.
+/// </summary>
+internal sealed class IngestBudget(IOptions<IngestOptions> options)
+{
+    private readonly int _maxRequests = options.Value.QueueCapacity;
+    private readonly long _maxBytes = options.Value.MaxBytesInFlight;
+    private readonly long _maxEvents = options.Value.MaxEventsInFlight;
+    private long _requests;
+    private long _bytes;
+    private long _events;
+
+    /// <summary>Requests, body bytes and events held now (for tests and diagnostics).</summary>
+    public (long Requests, long Bytes, long Events) InFlight => (Interlocked.Read(ref _requests), Interlocked.Read(ref _bytes), Interlocked.Read(ref _events));
+
+    /// <summary>A lease for one request, or null when <see cref="IngestOptions.QueueCapacity"/> requests are in flight.</summary>
+    public Lease? TryEnter() => TryAdd(ref _requests, 1, _maxRequests) ? new Lease(this) : null;
+
+    private static bool TryAdd(ref long counter, long amount, long max)
+    {
+        while (true)
+        {
+            var current = Interlocked.Read(ref counter);
+            if (current + amount > max)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref counter, current + amount, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>What one request holds; disposing it (at the end of the request) gives everything back.</summary>
+    internal sealed class Lease(IngestBudget budget) : IDisposable
+    {
+        private long _bytes;
+        private long _events;
+        private bool _disposed;
+
+        /// <summary>Reserves <paramref name="bytes"/> more of body; false (nothing reserved) past <see cref="IngestOptions.MaxBytesInFlight"/>.</summary>
+        public bool TryReserveBytes(long bytes)
+        {
+            if (!TryAdd(ref budget._bytes, bytes, budget._maxBytes))
+            {
+                return false;
+            }
+            _bytes += bytes;
+            return true;
+        }
+
+        /// <summary>Reserves <paramref name="events"/> events; false (nothing reserved) past <see cref="IngestOptions.MaxEventsInFlight"/>.</summary>
+        public bool TryReserveEvents(int events)
+        {
+            if (!TryAdd(ref budget._events, events, budget._maxEvents))
+            {
+                return false;
+            }
+            _events += events;
+            return true;
+        }
+
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            Interlocked.Add(ref budget._bytes, -_bytes);
+            Interlocked.Add(ref budget._events, -_events);
+            Interlocked.Decrement(ref budget._requests);
+        }
+    }
+}
