@@ -75,8 +75,7 @@ internal static class CairnServer
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName)
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxEventBytes > 0 && o.QueueCapacity > 0 && o.MaxJsonDepth is > 2 and <= 256,
                 "Ingest limits must be positive (MaxJsonDepth 3..256).")
-            .Validate(o => o.MaxBytesInFlight > o.MaxBodyBytes && o.MaxEventsInFlight >= o.MaxEventsPerBatch,
-                "Ingest:MaxBytesInFlight must be larger than Ingest:MaxBodyBytes, and Ingest:MaxEventsInFlight at least Ingest:MaxEventsPerBatch, or a largest batch could never be admitted.")
+            .Validate(o => o.MaxBytesInFlight > 0 && o.MaxEventsInFlight > 0, "Ingest:MaxBytesInFlight and Ingest:MaxEventsInFlight must be positive.")
             .ValidateOnStart();
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
             .Validate(o => o.PepperVersion is > 0 and < 1000, "Identity:PepperVersion must be 1..999.").ValidateOnStart();

@@ -7,7 +7,8 @@ namespace Cairn.Ingest;
 /// holds at once, from the first byte of a body read to the answer. A request reserves its body before it is
 /// buffered (all of an announced length at once; as the buffer grows when the length is unknown or the body is
 /// gzip) and its events once they are counted; past any bound it is refused with 503 + Retry-After. A request that
-/// holds its reservations is processed to the end: nothing later in the pipeline refuses it for load.
+/// holds its reservations is processed to the end: nothing later in the pipeline refuses it for load. A request that
+/// is the only one holding bytes (or events) is never refused them, so a batch at the request limits always gets in.
 /// </summary>
 internal sealed class IngestBudget(IOptions<IngestOptions> options)
 {
@@ -22,14 +23,15 @@ internal sealed class IngestBudget(IOptions<IngestOptions> options)
     public (long Requests, long Bytes, long Events) InFlight => (Interlocked.Read(ref _requests), Interlocked.Read(ref _bytes), Interlocked.Read(ref _events));
 
     /// <summary>A lease for one request, or null when <see cref="IngestOptions.QueueCapacity"/> requests are in flight.</summary>
-    public Lease? TryEnter() => TryAdd(ref _requests, 1, _maxRequests) ? new Lease(this) : null;
+    public Lease? TryEnter() => TryAdd(ref _requests, 1, _maxRequests, own: -1) ? new Lease(this) : null;
 
-    private static bool TryAdd(ref long counter, long amount, long max)
+    /// <param name="own">What the caller holds already: when that is everything held, the bound does not apply.</param>
+    private static bool TryAdd(ref long counter, long amount, long max, long own)
     {
         while (true)
         {
             var current = Interlocked.Read(ref counter);
-            if (current + amount > max)
+            if (current + amount > max && current != own)
             {
                 return false;
             }
@@ -50,7 +52,7 @@ internal sealed class IngestBudget(IOptions<IngestOptions> options)
         /// <summary>Reserves <paramref name="bytes"/> more of body; false (nothing reserved) past <see cref="IngestOptions.MaxBytesInFlight"/>.</summary>
         public bool TryReserveBytes(long bytes)
         {
-            if (!TryAdd(ref budget._bytes, bytes, budget._maxBytes))
+            if (!TryAdd(ref budget._bytes, bytes, budget._maxBytes, _bytes))
             {
                 return false;
             }
@@ -61,7 +63,7 @@ internal sealed class IngestBudget(IOptions<IngestOptions> options)
         /// <summary>Reserves <paramref name="events"/> events; false (nothing reserved) past <see cref="IngestOptions.MaxEventsInFlight"/>.</summary>
         public bool TryReserveEvents(int events)
         {
-            if (!TryAdd(ref budget._events, events, budget._maxEvents))
+            if (!TryAdd(ref budget._events, events, budget._maxEvents, _events))
             {
                 return false;
             }

@@ -22,12 +22,13 @@ internal sealed class IngestOptions
 
     /// <summary>
     /// Bytes of request body (after decompression) held at once by the requests in flight; a request that would pass
-    /// it is answered 503 with Retry-After before its body is buffered. At least <see cref="MaxBodyBytes"/>.
+    /// it is answered 503 with Retry-After before its body is buffered. A request's working memory is many times its
+    /// body (about 15 to 20 times for typical events), hence a low default.
     /// </summary>
-    public long MaxBytesInFlight { get; set; } = 32L * 1024 * 1024;
+    public long MaxBytesInFlight { get; set; } = 8L * 1024 * 1024;
 
-    /// <summary>Events held at once by the requests in flight; past it the answer is 503 with Retry-After. At least <see cref="MaxEventsPerBatch"/>.</summary>
-    public int MaxEventsInFlight { get; set; } = 100_000;
+    /// <summary>Events held at once by the requests in flight; past it the answer is 503 with Retry-After.</summary>
+    public int MaxEventsInFlight { get; set; } = 20_000;
 
     /// <summary>Most events the group-commit writer puts in one transaction.</summary>
     public int MaxEventsPerCommit { get; set; } = 20_000;
