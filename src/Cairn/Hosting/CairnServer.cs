@@ -24,6 +24,9 @@ internal static class CairnServer
         CairnConfiguration.Apply(builder.Configuration, settings.DataDirectory, settings.Store, settings.Overrides);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null); // Ingest enforces its own limit.
+        // What the socket transport buffers per connection ahead of the handler (1 MiB by default, pinned, from a pool
+        // that keeps its peak): many connections sending large bodies would otherwise hold that much each, outside the budget.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(sockets => sockets.MaxReadBufferSize = 64 * 1024);
 
         var startup = AddCairnCore(builder.Services, builder.Configuration, settings.CatalogsDirectory, settings.Production, withWorkers: true);
         builder.Services.AddSingleton<GroupCommitWriter>();

@@ -204,9 +204,10 @@ internal static class IngestApi
     private sealed class BudgetExceededException : Exception;
 
     /// <remarks>
-    /// Every buffer is reserved in <paramref name="lease"/> before it is allocated: a plain body of announced length
-    /// all at once, before any of it is read; otherwise (unknown length, or gzip, whose size shows only as it inflates)
-    /// each growth of the buffer. Past the budget it throws <see cref="BudgetExceededException"/>, with the rest unread.
+    /// The buffer is the lease's (pooled, given back at the end of the request), and reserved in it before it is
+    /// taken: a plain body of announced length all at once, before any of it is read; otherwise (unknown length, or
+    /// gzip, whose size shows only as it inflates) each growth of the buffer. Past the budget it throws
+    /// <see cref="BudgetExceededException"/>, with the rest unread.
     /// </remarks>
     private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(
         Stream body, bool gzip, long? contentLength, int limit, IngestBudget.Lease lease, CancellationToken cancellationToken)
@@ -216,31 +217,30 @@ internal static class IngestApi
         // A plain body of announced length is read into one buffer of that size (+1 to see the end), not grown by
         // doubling: a batch of a few hundred KB would otherwise be copied four or five times. The limit still holds.
         var initial = !gzip && contentLength is { } announced && announced > 0 && announced <= limit ? (int)announced + 1 : Math.Min(16 * 1024, limit + 1);
-        if (!lease.TryReserveBytes(initial))
+        if (!lease.TryGrowBody(initial, 0))
         {
             throw new BudgetExceededException();
         }
-        var buffer = new byte[initial];
+        var capacity = initial;
         var length = 0;
         while (true)
         {
-            if (length == buffer.Length)
+            if (length == capacity)
             {
-                if (buffer.Length > limit)
+                if (capacity > limit)
                 {
                     throw new BodyTooLargeException();
                 }
-                var grown = Math.Min(buffer.Length * 2, limit + 1);
-                if (!lease.TryReserveBytes(grown - buffer.Length))
+                capacity = Math.Min(capacity * 2, limit + 1);
+                if (!lease.TryGrowBody(capacity, length))
                 {
                     throw new BudgetExceededException();
                 }
-                Array.Resize(ref buffer, grown);
             }
-            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            var read = await stream.ReadAsync(lease.Body.AsMemory(length, capacity - length), cancellationToken);
             if (read == 0)
             {
-                return (buffer, length);
+                return (lease.Body, length);
             }
             length += read;
             if (length > limit)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Options;
 
 namespace Cairn.Ingest;
@@ -42,15 +43,44 @@ internal sealed class IngestBudget(IOptions<IngestOptions> options)
         }
     }
 
-    /// <summary>What one request holds; disposing it (at the end of the request) gives everything back.</summary>
+    /// <summary>What one request holds, its body buffer included; disposing it (at the end of the request) gives everything back.</summary>
     internal sealed class Lease(IngestBudget budget) : IDisposable
     {
         private long _bytes;
         private long _events;
         private bool _disposed;
 
+        /// <summary>The body buffer (from the shared pool: large bodies would otherwise each be a new large-object allocation).</summary>
+        public byte[] Body { get; private set; } = [];
+
+        /// <summary>
+        /// Reserves the growth to <paramref name="size"/> bytes of body and makes <see cref="Body"/> at least that large,
+        /// keeping its first <paramref name="keep"/> bytes; false (nothing changed) past <see cref="IngestOptions.MaxBytesInFlight"/>.
+        /// </summary>
+        public bool TryGrowBody(int size, int keep)
+        {
+            if (!TryReserveBytes(size - _bytes))
+            {
+                return false;
+            }
+            var grown = ArrayPool<byte>.Shared.Rent(size);
+            Body.AsSpan(0, keep).CopyTo(grown);
+            ReturnBody();
+            Body = grown;
+            return true;
+        }
+
+        private void ReturnBody()
+        {
+            if (Body.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Body);
+            }
+            Body = [];
+        }
+
         /// <summary>Reserves <paramref name="bytes"/> more of body; false (nothing reserved) past <see cref="IngestOptions.MaxBytesInFlight"/>.</summary>
-        public bool TryReserveBytes(long bytes)
+        private bool TryReserveBytes(long bytes)
         {
             if (!TryAdd(ref budget._bytes, bytes, budget._maxBytes, _bytes))
             {
@@ -78,6 +108,8 @@ internal sealed class IngestBudget(IOptions<IngestOptions> options)
                 return;
             }
             _disposed = true;
+            // The request is over: its JSON document is disposed and nothing it handed on refers to the body.
+            ReturnBody();
             Interlocked.Add(ref budget._bytes, -_bytes);
             Interlocked.Add(ref budget._events, -_events);
             Interlocked.Decrement(ref budget._requests);
