@@ -28,7 +28,7 @@ internal sealed class IngestOptions
     public long MaxBytesInFlight { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>Events held at once by the requests in flight; past it the answer is 503 with Retry-After.</summary>
-    public int MaxEventsInFlight { get; set; } = 20_000;
+    public int MaxEventsInFlight { get; set; } = 10_000;
 
     /// <summary>Most events the group-commit writer puts in one transaction.</summary>
     public int MaxEventsPerCommit { get; set; } = 20_000;
