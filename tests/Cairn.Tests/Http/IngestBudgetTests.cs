@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cairn.Tests.Http;
 
 /// <summary>
-/// The ingest budget (Ingest:MaxBytesInFlight): a request past it is answered 503 + Retry-After before its body is
+/// The ingest budget (Ingest:MaxBytesInFlight, Ingest:MaxEventsInFlight): a request past it is answered 503 + Retry-After before its body is
 /// buffered, an admitted one is processed to the end, and every acknowledged event is stored. A small bound makes
 /// one batch of the tests fill it; one request whose body is held half-sent keeps its share reserved meanwhile.
 /// </summary>
@@ -136,6 +136,42 @@ public abstract class IngestBudgetTests : IAsyncLifetime
             }
         }
         Assert.Equal(EventsPerBatch * (batches.Length + 1), Stored(batches.Append(first).SelectMany(Ids)));
+        await AssertBudgetReleasedAsync();
+    }
+
+    [SkippableFact]
+    public async Task Issue_7_a_batch_past_the_event_budget_is_refused_with_503_while_an_admitted_one_waits_for_the_writer()
+    {
+        await _server.RestartAsync(new Dictionary<string, string?>
+        {
+            ["Ingest:MaxBytesInFlight"] = (8 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ingest:MaxEventsInFlight"] = "200",
+        });
+        var admitted = NewBatch();
+        var refused = NewBatch();
+        Task<HttpResponseMessage> waiting;
+        HttpResponseMessage answer;
+        string answerBody;
+        using (_server.Sql.HoldWrites())
+        {
+            waiting = _server.PostEventsAsync(Events.Array(admitted));
+            for (var i = 0; i < 400 && Budget.InFlight.Events == 0; i++)
+            {
+                await Task.Delay(25);
+            }
+            Assert.Equal(EventsPerBatch, Budget.InFlight.Events);
+            answer = await _server.PostEventsAsync(Events.Array(refused));
+            answerBody = await answer.Content.ReadAsStringAsync();
+        }
+        using var done = await waiting;
+
+        AssertRefusedForLoad(answer, answerBody);
+        answer.Dispose();
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal(EventsPerBatch, Stored(Ids(admitted)));
+        Assert.Equal(0, Stored(Ids(refused)));
+        using var retried = await _server.IngestAsync(Events.Array(refused));
+        Assert.Equal(EventsPerBatch, Stored(Ids(refused)));
         await AssertBudgetReleasedAsync();
     }
 
