@@ -23,7 +23,7 @@ internal sealed class IngestOptions
     /// <summary>
     /// Bytes of request body (after decompression) held at once by the requests in flight; a request that would pass
     /// it is answered 503 with Retry-After before its body is buffered. A request's working memory is many times its
-    /// body (about 15 to 20 times for typical events), hence a low default.
+    /// body, hence a low default.
     /// </summary>
     public long MaxBytesInFlight { get; set; } = 8L * 1024 * 1024;
 
