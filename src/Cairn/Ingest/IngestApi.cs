@@ -24,6 +24,7 @@ internal static class IngestApi
         ApiKeys keys,
         IngestPipeline pipeline,
         GroupCommitWriter writer,
+        IngestBudget budget,
         IOptions<IngestOptions> options,
         ILogger<GroupCommitWriter> logger)
     {
@@ -62,15 +63,27 @@ internal static class IngestApi
             return Problems.TooLarge($"The body is {http.Request.ContentLength} bytes; the limit is {limits.MaxBodyBytes}. Send smaller batches.");
         }
 
+        // Admission: the request holds its share of the in-flight budget until its answer is written.
+        var lease = budget.TryEnter();
+        if (lease is null)
+        {
+            return Saturated(http, logger, "requests");
+        }
+        http.Response.RegisterForDispose(lease);
+
         byte[] body;
         int length;
         try
         {
-            (body, length) = await ReadBodyAsync(http.Request.Body, encoding == "gzip", http.Request.ContentLength, limits.MaxBodyBytes, http.RequestAborted);
+            (body, length) = await ReadBodyAsync(http.Request.Body, encoding == "gzip", http.Request.ContentLength, limits.MaxBodyBytes, lease, http.RequestAborted);
         }
         catch (BodyTooLargeException)
         {
             return Problems.TooLarge($"The body is larger than {limits.MaxBodyBytes} bytes (after decompression). Send smaller batches.");
+        }
+        catch (BudgetExceededException)
+        {
+            return Saturated(http, logger, "bytes");
         }
         catch (InvalidDataException)
         {
@@ -123,6 +136,10 @@ internal static class IngestApi
             {
                 return Problems.TooLarge($"The batch holds {count} events; the limit is {limits.MaxEventsPerBatch}. Split it.");
             }
+            if (!lease.TryReserveEvents(count))
+            {
+                return Saturated(http, logger, "events");
+            }
             var incoming = new List<IncomingEvent>(count);
             if (list.ValueKind == JsonValueKind.Array)
             {
@@ -158,6 +175,12 @@ internal static class IngestApi
         }
     }
 
+    private static ProblemHttpResult Saturated(HttpContext http, ILogger logger, string bound)
+    {
+        Log.BudgetFull(logger, bound);
+        return Problems.Unavailable(http, 1, "The server holds as much ingest work as it may at once; retry this batch (same event ids) after the Retry-After delay.");
+    }
+
     private static IncomingEvent ToIncoming(JsonElement element) =>
         IncomingEvent.FromElement(element, JsonMarshal.GetRawUtf8Value(element).Length);
 
@@ -181,29 +204,46 @@ internal static class IngestApi
 
     private sealed class BodyTooLargeException : Exception;
 
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, bool gzip, long? contentLength, int limit, CancellationToken cancellationToken)
+    private sealed class BudgetExceededException : Exception;
+
+    /// <remarks>
+    /// The buffer is the lease's (pooled, given back at the end of the request), and reserved in it before it is
+    /// taken: a plain body of announced length all at once, before any of it is read; otherwise (unknown length, or
+    /// gzip, whose size shows only as it inflates) each growth of the buffer. Past the budget it throws
+    /// <see cref="BudgetExceededException"/>, with the rest unread.
+    /// </remarks>
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(
+        Stream body, bool gzip, long? contentLength, int limit, IngestBudget.Lease lease, CancellationToken cancellationToken)
     {
         await using var source = gzip ? new GZipStream(body, CompressionMode.Decompress, leaveOpen: true) : null;
         var stream = (Stream?)source ?? body;
         // A plain body of announced length is read into one buffer of that size (+1 to see the end), not grown by
         // doubling: a batch of a few hundred KB would otherwise be copied four or five times. The limit still holds.
-        var initial = !gzip && contentLength is { } announced && announced > 0 && announced <= limit ? (int)announced + 1 : 16 * 1024;
-        var buffer = new byte[initial];
+        var initial = !gzip && contentLength is { } announced && announced > 0 && announced <= limit ? (int)announced + 1 : Math.Min(16 * 1024, limit + 1);
+        if (!lease.TryGrowBody(initial, 0))
+        {
+            throw new BudgetExceededException();
+        }
+        var capacity = initial;
         var length = 0;
         while (true)
         {
-            if (length == buffer.Length)
+            if (length == capacity)
             {
-                if (buffer.Length > limit)
+                if (capacity > limit)
                 {
                     throw new BodyTooLargeException();
                 }
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, limit + 1));
+                capacity = Math.Min(capacity * 2, limit + 1);
+                if (!lease.TryGrowBody(capacity, length))
+                {
+                    throw new BudgetExceededException();
+                }
             }
-            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            var read = await stream.ReadAsync(lease.Body.AsMemory(length, capacity - length), cancellationToken);
             if (read == 0)
             {
-                return (buffer, length);
+                return (lease.Body, length);
             }
             length += read;
             if (length > limit)

@@ -17,8 +17,18 @@ internal sealed class IngestOptions
     /// <summary>Deepest JSON nesting accepted in a request.</summary>
     public int MaxJsonDepth { get; set; } = 32;
 
-    /// <summary>Requests waiting for the writer; past this the server answers 503 with Retry-After.</summary>
+    /// <summary>Requests in flight at once (being read, checked or waiting for the writer); past this the answer is 503 with Retry-After.</summary>
     public int QueueCapacity { get; set; } = 1_024;
+
+    /// <summary>
+    /// Bytes of request body (after decompression) held at once by the requests in flight; a request that would pass
+    /// it is answered 503 with Retry-After before its body is buffered. A request's working memory is many times its
+    /// body, hence a low default.
+    /// </summary>
+    public long MaxBytesInFlight { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>Events held at once by the requests in flight; past it the answer is 503 with Retry-After.</summary>
+    public int MaxEventsInFlight { get; set; } = 10_000;
 
     /// <summary>Most events the group-commit writer puts in one transaction.</summary>
     public int MaxEventsPerCommit { get; set; } = 20_000;

@@ -15,6 +15,9 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Debug, "Batch from org {OrgId}, game {Game}: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected")]
     public static partial void BatchDone(ILogger logger, string orgId, string game, int accepted, int duplicates, int rejected);
 
+    [LoggerMessage(1004, LogLevel.Warning, "Ingest refused a request: the {Bound} in flight are at their bound")]
+    public static partial void BudgetFull(ILogger logger, string bound);
+
     [LoggerMessage(1020, LogLevel.Information, "Quarantine trim: {Deleted} rejected events deleted (older than {Days} days or beyond the per-org and per-game caps)")]
     public static partial void QuarantineTrimmed(ILogger logger, long deleted, int days);
 

@@ -92,6 +92,98 @@ public sealed class PostgresServer : IAsyncLifetime
         return new PostgresDatabase(name, connectionString, server.AdminConnectionString);
     }
 
+    /// <summary>
+    /// A cluster of its own for a test that stops and starts the server (an outage), so no other test meets it; with
+    /// its own database. A skip locally / a failure in CI without the PostgreSQL binaries.
+    /// </summary>
+    public static async Task<DedicatedPostgres> StartDedicatedAsync()
+    {
+        var reason = FindBinaries() is null ? "no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)" : null;
+        Cluster? cluster = null;
+        if (reason is null)
+        {
+            try
+            {
+                cluster = await Cluster.StartAsync(FindBinaries()!);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or System.ComponentModel.Win32Exception or NpgsqlException
+                or TimeoutException or OperationCanceledException)
+            {
+                reason = $"a dedicated PostgreSQL cluster did not start: {ex.Message}";
+            }
+        }
+        if (cluster is null)
+        {
+            Assert.False(SharedData.InCi, reason + " (required in CI)");
+            Skip.If(true, reason);
+        }
+        await using (var admin = new NpgsqlConnection(cluster!.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE DATABASE cairn;", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new DedicatedPostgres(cluster);
+    }
+
+    /// <summary>A cluster only one test uses: stop it the hard way and start it again; deleted on dispose.</summary>
+    public sealed class DedicatedPostgres : IAsyncDisposable
+    {
+        private readonly Cluster _cluster;
+
+        internal DedicatedPostgres(Cluster cluster)
+        {
+            _cluster = cluster;
+            ConnectionString = new NpgsqlConnectionStringBuilder(cluster.AdminConnectionString) { Database = "cairn" }.ConnectionString;
+        }
+
+        /// <summary>The database <c>cairn</c> on this cluster (what <c>Storage:Store</c> takes).</summary>
+        public string ConnectionString { get; }
+
+        /// <summary><c>pg_ctl stop -m immediate</c>: every session is cut off at once, then connections are refused.</summary>
+        public Task StopImmediatelyAsync() => _cluster.StopImmediatelyAsync();
+
+        /// <summary>Starts the stopped cluster again on the same port and data.</summary>
+        public Task StartAgainAsync() => _cluster.StartAgainAsync();
+
+        /// <summary>
+        /// Ends, as <c>pg_terminate_backend</c> does, the session of the Cairn server that waits on <paramref name="table"/>:
+        /// the table is locked here, <paramref name="request"/> starts (and its query waits on the lock), then its session
+        /// is terminated mid-query (SQLSTATE 57P01). Returns what the request then returned.
+        /// </summary>
+        public async Task<T> TerminateMidQueryAsync<T>(string table, Func<Task<T>> request)
+        {
+            var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, ApplicationName = "cairn-test" }.ConnectionString;
+            await using var holder = new NpgsqlConnection(admin);
+            await holder.OpenAsync();
+            await using var tx = await holder.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE;", holder, tx))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+            var answer = request();
+            await using var killer = new NpgsqlConnection(admin);
+            await killer.OpenAsync();
+            await using var terminate = new NpgsqlCommand("""
+                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE datname = 'cairn' AND application_name = 'cairn' AND wait_event_type = 'Lock';
+                """, killer);
+            for (var i = 0; i < 200 && Convert.ToInt64(await terminate.ExecuteScalarAsync(), CultureInfo.InvariantCulture) == 0 && !answer.IsCompleted; i++)
+            {
+                await Task.Delay(25);
+            }
+            var result = await answer;
+            await tx.RollbackAsync();
+            return result;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            NpgsqlConnection.ClearAllPools();
+            await _cluster.StopAsync();
+        }
+    }
+
     /// <summary>What the run found: an admin connection string (and the cluster this run started), or why there is no server.</summary>
     private sealed record Server(string AdminConnectionString, string? Unavailable, Cluster? Cluster = null)
     {
@@ -238,7 +330,7 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>A cluster in a temp directory of its own: data, socket and log.</summary>
-    private sealed class Cluster
+    internal sealed class Cluster
     {
         private const string ClusterUser = "postgres";
         private readonly string _bin;
@@ -301,6 +393,18 @@ public sealed class PostgresServer : IAsyncLifetime
             {
                 await cluster.StopAsync();
                 throw;
+            }
+        }
+
+        public Task StopImmediatelyAsync() =>
+            RunAsync(Path.Combine(_bin, "pg_ctl"), ["stop", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "60"]);
+
+        public async Task StartAgainAsync()
+        {
+            await RunAsync(Path.Combine(_bin, "pg_ctl"), ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60"]);
+            if (await ProbeAsync(AdminConnectionString, TimeSpan.FromSeconds(30)) is { } error)
+            {
+                throw new TimeoutException($"the cluster does not accept connections again: {error}; {LogTail()}");
             }
         }
 

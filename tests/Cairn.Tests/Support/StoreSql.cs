@@ -29,6 +29,34 @@ internal sealed class StoreSql(string sqlitePath, string? postgresConnectionStri
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Holds a lock that makes the store's writer wait (on SQLite the database's write lock, on PostgreSQL a lock on
+    /// <c>event_ids</c> that every event insert needs) until the returned handle is disposed.
+    /// </summary>
+    public IDisposable HoldWrites()
+    {
+        System.Data.Common.DbConnection connection = postgresConnectionString is null ? Database.Open(sqlitePath) : OpenPostgres();
+        var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = postgresConnectionString is null
+            // A write in the open transaction takes SQLite's write lock; the writer then waits on its busy timeout.
+            ? "CREATE TABLE IF NOT EXISTS test_write_lock (x INTEGER); INSERT INTO test_write_lock VALUES (1);"
+            : "LOCK TABLE event_ids IN SHARE ROW EXCLUSIVE MODE;";
+        command.ExecuteNonQuery();
+        return new Held(connection, transaction);
+    }
+
+    private sealed class Held(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction) : IDisposable
+    {
+        public void Dispose()
+        {
+            transaction.Rollback();
+            transaction.Dispose();
+            connection.Dispose();
+        }
+    }
+
     public void Execute(string sql)
     {
         if (postgresConnectionString is null)

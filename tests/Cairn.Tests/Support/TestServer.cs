@@ -45,6 +45,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The running server's services (to look at its state, e.g. what the ingest budget holds).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The server is not running.");
+
     /// <summary>An ingest key for <see cref="Org"/> and <see cref="Game"/>.</summary>
     public string IngestKey { get; private set; } = null!;
 
