@@ -7,7 +7,8 @@ namespace Cairn.Progress;
 
 /// <summary>
 /// Computes one (player, point) from that player's history, exactly as ARCHITECTURE §4 says. A pure function
-/// of the events (sorted by timestamp, then eventId), so arrival order, duplicates and replays cannot change it.
+/// of the events, sorted by timestamp and then by arrival (the store's sequence), so duplicates and replays cannot change
+/// it, and the order events arrive in decides only between events of the same timestamp.
 /// </summary>
 internal static class ProgressCalculator
 {
@@ -23,7 +24,7 @@ internal static class ProgressCalculator
     public static ProgressExplanation Explain(
         GameCatalog catalog, PointDefinition point, string orgId, string playerKey, IEnumerable<HistoryEvent> history, DateTimeOffset now)
     {
-        var events = history.OrderBy(e => e.Timestamp).ThenBy(e => e.EventId, StringComparer.Ordinal).ToList();
+        var events = history.OrderBy(e => e.Timestamp).ThenBy(e => e.Seq).ToList();
 
         // Only what happened after the last reset that covers this point counts.
         var from = 0;

@@ -62,7 +62,7 @@ internal interface IEventStore : IAsyncDisposable
 
     // Progress: materialized rows, and the history they are computed from.
 
-    /// <summary>A player's events of the given types, oldest first (by timestamp, then eventId).</summary>
+    /// <summary>A player's events of the given types, oldest first: by timestamp, then by arrival (seq), never by eventId.</summary>
     Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string orgId, string game, string playerKey, IReadOnlyCollection<string> eventTypes, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ProgressRow>> GetPlayerProgressAsync(string playerKey, string? game, CancellationToken cancellationToken);

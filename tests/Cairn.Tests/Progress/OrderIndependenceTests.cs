@@ -7,6 +7,8 @@ namespace Cairn.Tests.Progress;
 /// <summary>
 /// The same events, delivered in any order, in any batches, with duplicates and with jobs run at any moment
 /// in between, end in the same progress rows: the pipeline, the store's outbox and the materializer together.
+/// Delivery order decides only between events of one player at one instant (by arrival); the scenario's one such
+/// pair (c2, c3) concerns two different points, so no order of delivery can change a row.
 /// </summary>
 public sealed class OrderIndependenceTests
 {

@@ -21,7 +21,7 @@ public sealed class ProgressCalculatorTests
 
     private static string Version(string pointId) => Mhs.PointsById[pointId].Version;
 
-    private static HistoryEvent HelpAsked(string id, double seconds) => DialogueHistory(id, seconds, 20, 33);
+    private static HistoryEvent HelpAsked(string id, double seconds, long? seq = null) => DialogueHistory(id, seconds, 20, 33, seq);
 
     [Fact]
     public void Duration_of_exactly_the_maximum_is_green()
@@ -221,30 +221,41 @@ public sealed class ProgressCalculatorTests
     }
 
     [Theory]
-    [InlineData("evt-1", "evt-2", true)]
-    [InlineData("evt-3", "evt-2", false)]
-    public void Events_at_the_same_instant_are_ordered_by_event_id(string resetId, string completionId, bool completed)
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Issue_10_events_at_the_same_instant_are_ordered_by_arrival_not_by_event_id(bool resetArrivedFirst)
     {
-        var reset = History(resetId, 10, "ProgressReset", ResetPoints("U1.C1"));
-        var completion = DialogueHistory(completionId, 10, 31, 29);
+        // As text "evt-10" sorts before "evt-9": only the arrival sequence may decide.
+        var reset = History("evt-9", 10, "ProgressReset", ResetPoints("U1.C1"), seq: resetArrivedFirst ? 1 : 2);
+        var completion = DialogueHistory("evt-10", 10, 31, 29, seq: resetArrivedFirst ? 2 : 1);
 
         var oneWay = Compute("U1.C1", reset, completion);
         var otherWay = Compute("U1.C1", completion, reset);
 
-        Assert.Equal(completed, oneWay is not null);
+        Assert.Equal(resetArrivedFirst, oneWay is not null);
         Assert.Equal(oneWay, otherWay);
     }
 
     [Fact]
-    public void Start_at_the_same_instant_as_the_completion_counts_only_when_its_id_sorts_first()
+    public void Issue_10_a_start_in_the_same_second_as_the_completion_counts_only_when_it_arrived_first()
     {
-        var sortsFirst = Compute("U2.C2", DialogueHistory("e-a", 50, 20, 1), DialogueHistory("e-b", 50, 20, 26));
-        var sortsLast = Compute("U2.C2", DialogueHistory("e-c", 50, 20, 1), DialogueHistory("e-b", 50, 20, 26));
+        var startFirst = Compute("U2.C2", DialogueHistory("x-9", 50, 20, 1, seq: 1), DialogueHistory("x-10", 50, 20, 26, seq: 2));
+        var startLast = Compute("U2.C2", DialogueHistory("x-10", 50, 20, 26, seq: 1), DialogueHistory("x-9", 50, 20, 1, seq: 2));
 
-        Assert.Equal(0, sortsFirst?.DurationSeconds);
-        Assert.Equal("green", sortsFirst?.Status);
-        Assert.Null(sortsLast?.DurationSeconds);
-        Assert.Equal("yellow", sortsLast?.Status);
+        Assert.Equal(0, startFirst?.DurationSeconds);
+        Assert.Equal("green", startFirst?.Status);
+        Assert.Null(startLast?.DurationSeconds);
+        Assert.Equal("yellow", startLast?.Status);
+    }
+
+    [Fact]
+    public void Issue_10_a_count_event_in_the_same_second_as_the_completion_counts_only_when_it_arrived_before_it()
+    {
+        HistoryEvent[] before = [HelpAsked("h-1", 9, seq: 1), HelpAsked("h-9", 10, seq: 2), DialogueHistory("h-10", 10, 20, 75, seq: 3)];
+        HistoryEvent[] after = [HelpAsked("h-1", 9, seq: 1), DialogueHistory("h-10", 10, 20, 75, seq: 2), HelpAsked("h-9", 10, seq: 3)];
+
+        Assert.Equal((2, "yellow"), (Compute("U2.C7", before)?.Count, Compute("U2.C7", before)?.Status));
+        Assert.Equal((1, "green"), (Compute("U2.C7", after)?.Count, Compute("U2.C7", after)?.Status));
     }
 
     [Fact]
@@ -260,10 +271,15 @@ public sealed class ProgressCalculatorTests
             HelpAsked("h2", 6),
             HelpAsked("h3", 6),
             DialogueHistory("done", 7, 20, 75),
+            HelpAsked("h4", 7),
         ];
         var expected = Compute("U2.C7", history);
 
-        var shuffled = Enumerable.Range(0, 20).Select(seed => Compute("U2.C7", [.. history.OrderBy(_ => new Random(seed).Next())])).ToList();
+        var shuffled = Enumerable.Range(0, 20).Select(seed =>
+        {
+            var random = new Random(seed);
+            return Compute("U2.C7", [.. history.OrderBy(_ => random.Next())]);
+        }).ToList();
 
         Assert.NotNull(expected);
         Assert.Equal(2, expected.Count);

@@ -175,4 +175,62 @@ public abstract class ProgressHttpTests : IAsyncLifetime
         Assert.Equal("c1", cell.GetProperty("triggerEventId").GetString());
         Assert.Equal(0, (await GetAsync("/v1/admin/jobs")).GetProperty("dead").GetInt64());
     }
+
+    [SkippableFact]
+    public async Task Issue_10_a_start_and_a_completion_in_the_same_second_are_decided_by_arrival_in_cells_drill_down_and_timeline()
+    {
+        // U2.C2: green within 300 s of the latest start before the completion; a completion with no start before it is yellow.
+        // Every id sorts (as text) against its arrival, so the old eventId rule would give each player the other colour.
+        using (var group = await _server.SendAsync(HttpMethod.Post, "/v1/groups", TestServer.AdminToken,
+            JsonSerializer.Serialize(new { id = "ties", org = TestServer.Org, name = "Ties", game = "mhs", teachers = new[] { "t-1" } })))
+        {
+            Assert.Equal(HttpStatusCode.Created, group.StatusCode);
+        }
+        using (var members = await _server.SendAsync(HttpMethod.Put, "/v1/groups/ties/members", TestServer.AdminToken,
+            JsonSerializer.Serialize(new[] { new { playerId = Player }, new { playerId = "max@school.example" }, new { playerId = "cy@school.example" } })))
+        {
+            Assert.Equal(HttpStatusCode.OK, members.StatusCode);
+        }
+        // Lea: one request, the start first in the array.
+        await SendAsync(DialogueEvent("tie-9", Player, 50, 20, 1), DialogueEvent("tie-10", Player, 50, 20, 26));
+        // Max: the completion in one request, the start in the next, in the same second.
+        await SendAsync(DialogueEvent("tie-2", "max@school.example", 50, 20, 26));
+        await SendAsync(DialogueEvent("tie-1", "max@school.example", 50, 20, 1));
+        // Cy: two sources send the same (timestamp, eventId): the start arrives first.
+        var cyStart = DialogueEvent("same", "cy@school.example", 50, 20, 1);
+        cyStart["source"] = "mhs-unity";
+        var cyDone = DialogueEvent("same", "cy@school.example", 50, 20, 26);
+        cyDone["source"] = "mhs-web";
+        await SendAsync(cyStart, cyDone);
+        await PollAsync("/v1/admin/jobs", j => j.GetProperty("pending").GetInt64() == 0 && j.GetProperty("leased").GetInt64() == 0);
+        var lea = await _server.PlayerKeyAsync(Player);
+        var max = await _server.PlayerKeyAsync("max@school.example");
+        var cy = await _server.PlayerKeyAsync("cy@school.example");
+
+        async Task<(string?, double?, string?)> CellAsync(string playerKey)
+        {
+            var cell = Point(await GetAsync($"/v1/players/{playerKey}/progress?game=mhs"), "U2.C2");
+            double? duration = cell.TryGetProperty("durationSeconds", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : null;
+            return (cell.GetProperty("status").GetString(), duration,
+                cell.GetProperty("triggerEventId").GetString());
+        }
+        async Task<string?> DrilledStartAsync(string playerKey)
+        {
+            var drill = await GetAsync($"/v1/groups/ties/players/{playerKey}/points/U2.C2");
+            return drill.TryGetProperty("start", out var start) && start.ValueKind == JsonValueKind.Object ? start.GetProperty("eventId").GetString() : null;
+        }
+        async Task<string[]> TimelineAsync(string playerKey) =>
+            [.. (await GetAsync($"/v1/players/{playerKey}/events")).GetProperty("events").EnumerateArray().Select(e => e.GetProperty("eventId").GetString()
+                + "/" + e.GetProperty("data").GetProperty("nodeId").GetInt32())];
+
+        Assert.Equal(("green", 0, "tie-10"), await CellAsync(lea));
+        Assert.Equal(("yellow", null, "tie-2"), await CellAsync(max));
+        Assert.Equal(("green", 0, "same"), await CellAsync(cy));
+        Assert.Equal("tie-9", await DrilledStartAsync(lea));
+        Assert.Null(await DrilledStartAsync(max));
+        Assert.Equal("same", await DrilledStartAsync(cy));
+        Assert.Equal(["tie-10/26", "tie-9/1"], await TimelineAsync(lea));
+        Assert.Equal(["tie-1/1", "tie-2/26"], await TimelineAsync(max));
+        Assert.Equal(["same/26", "same/1"], await TimelineAsync(cy));
+    }
 }

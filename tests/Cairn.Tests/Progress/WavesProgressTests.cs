@@ -16,20 +16,20 @@ public sealed class WavesProgressTests
 
     /// <summary>
     /// Per (session, level): completed when a COMPLETE.0 exists; failures are the FAIL.0 events after the latest BEGIN.0
-    /// before the first COMPLETE.0, up to it. Events at the same instant are ordered as the docs say, by eventId, which the
-    /// mapping builds as "hash(session)-index": within a session that is the index compared as text.
+    /// before the first COMPLETE.0, up to it. Events at the same instant are ordered as the docs say, by arrival: the
+    /// importer writes a file's rows in file order, so that is the order of the rows in the file (a stable sort by time).
     /// </summary>
     private static List<Expected> Derive(IEnumerable<Dictionary<string, string>> rows)
     {
         var byLevel = rows
             .DistinctBy(r => (r["session_id"], r["index"]))
             .Where(r => r["event_name"] is "BEGIN.0" or "COMPLETE.0" or "FAIL.0")
-            .Select(r => (Session: r["session_id"], Level: JsonNode.Parse(r["event_data"])!["level"]!.GetValue<int>(), Name: r["event_name"], Time: r["timestamp"], Index: r["index"]))
+            .Select(r => (Session: r["session_id"], Level: JsonNode.Parse(r["event_data"])!["level"]!.GetValue<int>(), Name: r["event_name"], Time: r["timestamp"]))
             .GroupBy(e => (e.Session, e.Level));
         var expected = new List<Expected>();
         foreach (var group in byLevel)
         {
-            var events = group.OrderBy(e => e.Time, StringComparer.Ordinal).ThenBy(e => e.Index, StringComparer.Ordinal).ToList();
+            var events = group.OrderBy(e => e.Time, StringComparer.Ordinal).ToList();
             var complete = events.FindIndex(e => e.Name == "COMPLETE.0");
             if (complete < 0)
             {

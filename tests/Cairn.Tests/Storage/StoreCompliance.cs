@@ -706,14 +706,83 @@ public abstract class StoreCompliance : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task GetHistory_breaks_timestamp_ties_by_event_id_in_ordinal_order()
+    public async Task Issue_10_history_and_timeline_order_events_of_one_instant_by_arrival_never_by_event_id()
     {
-        string[] ids = ["e-9", "e_1", "E-2", "e-10", "e-1", "é-0"];
-        await WriteEventsAsync(ids.Select(id => Event(id, at: T0)).Append(Event("early", at: T0.AddTicks(-10))).ToArray());
+        // Every id below sorts (as text) against its arrival: "x-10" after "x-9", a UUID before a bigger one, and two
+        // sources with the same (timestamp, eventId), which eventId order cannot tell apart at all.
+        var bigger = "f0000000-0000-4000-8000-000000000000";
+        var smaller = "0fffffff-ffff-4fff-8fff-ffffffffffff";
+        (string Id, string Source)[] sent =
+        [
+            ("x-9", "src-1"), ("x-10", "src-1"), (bigger, "src-1"), (smaller, "src-1"),
+            ("same", "src-z"), ("same", "src-a"), ("same", "src-m"), ("é-0", "src-1"), ("E-1", "src-1"), ("e_1", "src-1"),
+        ];
+        // Each event's data holds its place in arrival, so events of equal ids can be told apart in the history.
+        var arrival = sent.Select((e, i) => Event(e.Id, source: e.Source, data: $$"""{"n":{{i}}}""")).ToArray();
+        await WriteEventsAsync(arrival[..2]);
+        await WriteEventsAsync(arrival[2]);
+        await WriteEventsAsync(arrival[3..6]);
+        await WriteEventsAsync(arrival[6..]);
+        await WriteEventsAsync(Event("x-0", at: T0.AddTicks(-10)), Event("x-1", at: T0.AddTicks(10)));
+        string[] oldestFirst = ["x-0/src-1", .. sent.Select(e => e.Id + "/" + e.Source), "x-1/src-1"];
 
         var history = await _store.GetHistoryAsync(Org, Game, Ada, ["LevelDone"], None);
+        var timeline = await TimelineAsync(Ada);
+        var paged = new Dictionary<int, List<string>>();
+        foreach (var limit in new[] { 1, 2, 3, 4 })
+        {
+            paged[limit] = [];
+            string? cursor = null;
+            do
+            {
+                var page = await _store.GetTimelineAsync(new TimelineQuery(Ada, null, null, limit, cursor), None);
+                paged[limit].AddRange(page.Items.Select(e => e.EventId + "/" + e.Source));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && paged[limit].Count <= 2 * oldestFirst.Length);
+        }
 
-        Assert.Equal(["early", .. ids.Order(StringComparer.Ordinal)], history.Select(h => h.EventId));
+        Assert.Equal(oldestFirst.Select(k => k.Split('/')[0]), history.Select(h => h.EventId));
+        Assert.Equal(Enumerable.Range(0, sent.Length), history.Skip(1).SkipLast(1).Select(h => h.Data.GetProperty("n").GetInt32()));
+        var tied = history.Where(h => h.Timestamp == T0).Select(h => h.Seq).ToList();
+        Assert.Equal(tied.Order(), tied);
+        Assert.Equal(oldestFirst.Reverse(), timeline.Select(e => e.EventId + "/" + e.Source));
+        Assert.Equal(history.Select(h => h.Seq).Reverse(), timeline.Select(e => e.Seq));
+        Assert.All(paged.Values, p => Assert.Equal(oldestFirst.Reverse(), p));
+    }
+
+    [SkippableFact]
+    public async Task Issue_10_a_start_and_a_completion_in_the_same_second_are_ordered_by_arrival_for_the_materializer()
+    {
+        // U2.C2 of catalogs/mhs.yaml: green when completed at most 300 s after the latest start before the completion.
+        var catalog = Cairn.Catalogs.CatalogLoader.Load("mhs.yaml", await File.ReadAllTextAsync(Path.Combine(SharedData.RepositoryRoot(), "catalogs", "mhs.yaml")));
+        var point = catalog.PointsById["U2.C2"];
+        const string start = """{"conversationId":20,"nodeId":1}""";
+        const string done = """{"conversationId":20,"nodeId":26}""";
+        EventRecord Dialogue(string id, string player, string data, string source = "src-1") =>
+            Event(id, player, type: "DialogueEvent", game: "mhs", source: source, data: data);
+        // Ada: the start arrives first in one request, with the id that sorts last.
+        await WriteEventsAsync(Dialogue("x-9", Ada, start), Dialogue("x-10", Ada, done));
+        // Ben: the completion arrives first (its own request), the start after it with the id that sorts first.
+        await WriteEventsAsync(Dialogue("y-2", Ben, done));
+        await WriteEventsAsync(Dialogue("y-1", Ben, start));
+        // Cy: two sources give the same (timestamp, eventId): the start from one, then the completion from the other.
+        await WriteEventsAsync(Dialogue("same", Cy, start, source: "src-z"));
+        await WriteEventsAsync(Dialogue("same", Cy, done, source: "src-a"));
+
+        async Task<(string?, double?, string?)> OutcomeAsync(string player)
+        {
+            var history = await _store.GetHistoryAsync(Org, "mhs", player, [.. point.EventTypes], None);
+            var row = Cairn.Progress.ProgressCalculator.Compute(catalog, point, Org, player, history, Now);
+            return (row?.Status, row?.DurationSeconds, row?.TriggerEventId);
+        }
+
+        Assert.Equal(("green", 0, "x-10"), await OutcomeAsync(Ada));
+        Assert.Equal(("yellow", null, "y-2"), await OutcomeAsync(Ben));
+        Assert.Equal(("green", 0, "same"), await OutcomeAsync(Cy));
+        Assert.Equal(["x-9", "x-10"], (await _store.GetHistoryAsync(Org, "mhs", Ada, ["DialogueEvent"], None)).Select(h => h.EventId));
+        Assert.Equal(["y-2", "y-1"], (await _store.GetHistoryAsync(Org, "mhs", Ben, ["DialogueEvent"], None)).Select(h => h.EventId));
+        Assert.Equal([1, 26], (await _store.GetHistoryAsync(Org, "mhs", Cy, ["DialogueEvent"], None)).Select(h => h.Data.GetProperty("nodeId").GetInt32()));
     }
 
     [SkippableFact]

@@ -41,10 +41,15 @@ internal static class GameEvents
     public static JsonObject DialogueEvent(string eventId, string playerId, double seconds, int conversationId, int nodeId) =>
         Event(eventId, playerId, seconds, "DialogueEvent", Dialogue(conversationId, nodeId));
 
-    /// <summary>A stored event as the materializer reads it back.</summary>
-    public static HistoryEvent History(string eventId, double seconds, string eventType, JsonObject data) =>
-        new(eventId, eventType, At(seconds), JsonDocument.Parse(data.ToJsonString()).RootElement.Clone());
+    private static long _arrivals;
 
-    public static HistoryEvent DialogueHistory(string eventId, double seconds, int conversationId, int nodeId) =>
-        History(eventId, seconds, "DialogueEvent", Dialogue(conversationId, nodeId));
+    /// <summary>
+    /// A stored event as the materializer reads it back. Without <paramref name="seq"/> it arrives after every history
+    /// event made before it: the order a test builds them in is the order the store received them.
+    /// </summary>
+    public static HistoryEvent History(string eventId, double seconds, string eventType, JsonObject data, long? seq = null) =>
+        new(eventId, eventType, At(seconds), JsonDocument.Parse(data.ToJsonString()).RootElement.Clone(), seq ?? Interlocked.Increment(ref _arrivals));
+
+    public static HistoryEvent DialogueHistory(string eventId, double seconds, int conversationId, int nodeId, long? seq = null) =>
+        History(eventId, seconds, "DialogueEvent", Dialogue(conversationId, nodeId), seq);
 }

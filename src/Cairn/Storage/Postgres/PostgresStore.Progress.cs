@@ -85,9 +85,9 @@ internal sealed partial class PostgresStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
-            SELECT event_id, event_type, ts, data::text FROM events
+            SELECT event_id, event_type, ts, data::text, seq FROM events
             WHERE player_key = $1 AND event_type = ANY($2) AND org_id = $3 AND game = $4
-            ORDER BY ts, event_id COLLATE "C";
+            ORDER BY ts, seq;
             """, connection);
         command.Parameters.AddWithValue(playerKey);
         command.Parameters.Add(new NpgsqlParameter { Value = eventTypes.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -97,7 +97,7 @@ internal sealed partial class PostgresStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            history.Add(new HistoryEvent(reader.GetString(0), reader.GetString(1), Utc(reader.GetDateTime(2)), ParseJson(reader.GetString(3))));
+            history.Add(new HistoryEvent(reader.GetString(0), reader.GetString(1), Utc(reader.GetDateTime(2)), ParseJson(reader.GetString(3)), reader.GetInt64(4)));
         }
         return history;
     }

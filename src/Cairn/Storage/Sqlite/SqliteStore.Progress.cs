@@ -74,9 +74,9 @@ internal sealed partial class SqliteStore
         using var command = connection.CreateCommand();
         var names = eventTypes.Select((_, i) => "$t" + i).ToList();
         command.CommandText = $"""
-            SELECT event_id, event_type, ts, data FROM events
+            SELECT event_id, event_type, ts, data, seq FROM events
             WHERE player_key = $pk AND event_type IN ({string.Join(", ", names)}) AND org_id = $org AND game = $game
-            ORDER BY ts, event_id;
+            ORDER BY ts, seq;
             """;
         command.Parameters.AddWithValue("$pk", playerKey);
         command.Parameters.AddWithValue("$org", orgId);
@@ -90,7 +90,7 @@ internal sealed partial class SqliteStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            history.Add(new HistoryEvent(reader.GetString(0), reader.GetString(1), TimeCodec.FromMicros(reader.GetInt64(2)), ParseJson(reader.GetString(3))));
+            history.Add(new HistoryEvent(reader.GetString(0), reader.GetString(1), TimeCodec.FromMicros(reader.GetInt64(2)), ParseJson(reader.GetString(3)), reader.GetInt64(4)));
         }
         return history;
     }
