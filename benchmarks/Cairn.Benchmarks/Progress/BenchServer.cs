@@ -41,6 +41,8 @@ internal sealed class BenchServer : IAsyncDisposable
             {
                 ["Access:AdminToken"] = HttpIngestRun.AdminToken,
                 ["Identity:Pepper"] = HttpIngestRun.Pepper,
+                // Every simulated player shares one ingest key: its rate limit (200 requests/s) is not what is measured.
+                ["Ingest:RateLimitPerSecond"] = "0",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             },
