@@ -41,6 +41,8 @@ internal sealed class BenchServer : IAsyncDisposable
             {
                 ["Access:AdminToken"] = HttpIngestRun.AdminToken,
                 ["Identity:Pepper"] = HttpIngestRun.Pepper,
+                // Every simulated player shares one ingest key: its rate limit (200 requests/s) is not what is measured.
+                ["Ingest:RateLimitPerSecond"] = "0",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             },
@@ -78,20 +80,37 @@ internal sealed class BenchServer : IAsyncDisposable
             .ToDictionary(m => m.GetProperty("playerId").GetString()!, m => m.GetProperty("playerKey").GetString()!, StringComparer.Ordinal);
     }
 
-    /// <summary>Posts one batch with an ingest key; returns the Stopwatch timestamp of the acknowledgement.</summary>
+    /// <summary>Requests answered 503 (the ingest budget full) and sent again after their Retry-After.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    private int _refused;
+
+    /// <summary>
+    /// Posts one batch with an ingest key, as a client would: a 503 is retried, same body, after its Retry-After.
+    /// Returns the Stopwatch timestamp of the acknowledgement.
+    /// </summary>
     public async Task<long> PostEventsAsync(string key, byte[] body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await Http.SendAsync(request);
-        var answer = await response.Content.ReadAsByteArrayAsync();
-        var acked = Stopwatch.GetTimestamp();
-        if (!response.IsSuccessStatusCode || answer.AsSpan().IndexOf("\"rejected\":0"u8) < 0)
+        while (true)
         {
-            throw new InvalidOperationException($"Events answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(answer)}");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var response = await Http.SendAsync(request);
+            var answer = await response.Content.ReadAsByteArrayAsync();
+            var acked = Stopwatch.GetTimestamp();
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                Interlocked.Increment(ref _refused);
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                continue;
+            }
+            if (!response.IsSuccessStatusCode || answer.AsSpan().IndexOf("\"rejected\":0"u8) < 0)
+            {
+                throw new InvalidOperationException($"Events answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(answer)}");
+            }
+            return acked;
         }
-        return acked;
     }
 
     /// <summary>

@@ -5,7 +5,8 @@ namespace Cairn.Jobs;
 
 /// <summary>
 /// Claims jobs, runs the handler for each, and records success (with its result), a retry with exponential
-/// backoff and jitter, or a dead letter after <see cref="JobOptions.MaxAttempts"/>.
+/// backoff and jitter, or a dead letter after <see cref="JobOptions.MaxAttempts"/>. The results of one claim are
+/// stored in one transaction, then the live streams are told.
 /// </summary>
 internal sealed class JobRunner(
     IEventStore store, IJobHandler handler, IOptions<JobOptions> options, TimeProvider time, ILogger<JobRunner> logger,
@@ -17,6 +18,7 @@ internal sealed class JobRunner(
     public async Task<int> RunOnceAsync(string workerId, CancellationToken cancellationToken)
     {
         var jobs = await store.ClaimJobsAsync(workerId, _options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds), time.GetUtcNow(), cancellationToken);
+        var completions = new List<JobCompletion>(jobs.Count);
         foreach (var job in jobs)
         {
             ProgressRow? row;
@@ -36,8 +38,9 @@ internal sealed class JobRunner(
                 continue;
             }
             Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
-            await store.CompleteJobAsync(job, workerId, job.PointId, row, time.GetUtcNow(), cancellationToken);
+            completions.Add(new JobCompletion(job, job.PointId, row));
         }
+        await store.CompleteJobsAsync(completions, workerId, time.GetUtcNow(), cancellationToken);
         if (jobs.Count > 0)
         {
             feed?.Notify();

@@ -47,6 +47,14 @@ internal interface IEventStore : IAsyncDisposable
     /// </summary>
     Task<bool> CompleteJobAsync(JobLease job, string workerId, string pointId, ProgressRow? row, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="CompleteJobAsync"/> for several jobs of one worker, in one transaction: each job on its own terms (one
+    /// whose lease the worker lost writes nothing, the others are stored), their changes logged in the order given.
+    /// Returns, in that order, whether each job is gone. On PostgreSQL a job another transaction holds locked (a trigger
+    /// being committed for it) is completed on its own right after, instead of waiting inside the batch's transaction.
+    /// </summary>
+    Task<IReadOnlyList<bool>> CompleteJobsAsync(IReadOnlyList<JobCompletion> completions, string workerId, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Schedules a retry at <paramref name="retryAt"/>, or dead-letters the job when it is null.</summary>
     Task FailJobAsync(JobLease job, string workerId, string error, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancellationToken);
 

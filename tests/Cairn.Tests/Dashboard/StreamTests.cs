@@ -131,6 +131,32 @@ public abstract class StreamTests
     }
 
     [SkippableFact]
+    public async Task Issue_10_cells_arrive_without_the_workers_poll_also_for_triggers_sent_back_to_back()
+    {
+        // A worker poll of a minute: within the bounded waits below, only the ingest commit's signal can have run the jobs.
+        await using var d = await DashboardServer.StartAsync(StartServerAsync, new Dictionary<string, string?> { ["Jobs:PollMilliseconds"] = "60000" });
+        var keys = new Dictionary<string, string>();
+        foreach (var (player, _) in DashboardServer.Students)
+        {
+            keys[await d.Server.PlayerKeyAsync(player)] = player;
+        }
+        using var stream = await OpenAsync(d);
+
+        await d.SendAsync("ada@school.example", 31, 29, minutesAgo: 5); // completes U1.C1
+        var (_, first) = await stream.NextCellAsync(c => c.GetProperty("pointId").GetString() == "U1.C1", seconds: 15);
+        await Task.WhenAll(d.SendAsync("ben@school.example", 31, 29, minutesAgo: 5), d.SendAsync("cleo@school.example", 31, 29, minutesAgo: 5));
+        var arrived = new HashSet<string>();
+        var (_, last) = await stream.NextCellAsync(c => arrived.Add(keys[c.GetProperty("playerKey").GetString()!]) && arrived.Count == 2, seconds: 15);
+
+        using (first)
+        using (last)
+        {
+            Assert.Equal("ada@school.example", keys[first.RootElement.GetProperty("playerKey").GetString()!]);
+            Assert.Equal(["ben@school.example", "cleo@school.example"], arrived.Order());
+        }
+    }
+
+    [SkippableFact]
     public async Task Reconnecting_with_Last_Event_ID_replays_what_was_missed()
     {
         await using var d = await DashboardServer.StartAsync(StartServerAsync);

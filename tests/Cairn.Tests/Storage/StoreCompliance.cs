@@ -558,6 +558,40 @@ public abstract class StoreCompliance : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Issue_10_CompleteJobs_stores_a_claims_results_in_one_call_each_job_on_its_own_terms_changes_in_the_given_order()
+    {
+        var group = await GroupWithAsync(Ada, Ben, Cy);
+        await WriteEventsAsync(Event("e-1", points: ["P1"]));
+        var lostByA = Assert.Single(await ClaimAsync("w-a"));
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        var takenByB = Assert.Single(await ClaimAsync("w-b"));
+        await WriteEventsAsync(Event("e-2", Ben, points: ["P1"]), Event("e-3", Cy, points: ["P1"]));
+        var claimed = await ClaimAsync("w-a");
+        var ben = Assert.Single(claimed, j => j.PlayerKey == Ben);
+        var cy = Assert.Single(claimed, j => j.PlayerKey == Cy);
+        await WriteEventsAsync(Event("e-4", Cy, points: ["P1"]));
+        var before = await _store.GetLatestChangeAsync(None);
+
+        var gone = await _store.CompleteJobsAsync(
+            [new JobCompletion(cy, "P1", Row(Cy, "P1")), new JobCompletion(lostByA, "P1", Row(Ada, "P1")), new JobCompletion(ben, "P1", Row(Ben, "P1"))],
+            "w-a", Now, None);
+
+        Assert.Equal([false, false, true], gone);
+        Assert.Empty(await _store.GetPlayerProgressAsync(Ada, null, None));
+        Assert.Equal([Row(Ben, "P1")], await _store.GetPlayerProgressAsync(Ben, null, None));
+        Assert.Equal([Row(Cy, "P1")], await _store.GetPlayerProgressAsync(Cy, null, None));
+        var changes = await _store.GetGroupChangesAsync(group, before, 100, None);
+        Assert.Equal([(Cy, "P1"), (Ben, "P1")], changes.Select(c => (c.PlayerKey, c.PointId)));
+        Assert.True(changes[0].Seq < changes[1].Seq);
+        Assert.Equal(new JobCounts(1, 1, 0), await _store.CountJobsAsync(None));
+        var rerun = Assert.Single(await ClaimAsync("w-a"));
+        Assert.Equal((cy.Id, cy.Version + 1, "e-4"), (rerun.Id, rerun.Version, rerun.TriggerEventId));
+        Assert.Equal([true], await _store.CompleteJobsAsync([new JobCompletion(takenByB, "P1", Row(Ada, "P1"))], "w-b", Now, None));
+        Assert.Equal([Row(Ada, "P1")], await _store.GetPlayerProgressAsync(Ada, null, None));
+        Assert.Empty(await _store.CompleteJobsAsync([], "w-a", Now, None));
+    }
+
+    [SkippableFact]
     public async Task FailJob_with_a_retry_time_frees_the_job_and_keeps_its_attempts()
     {
         await WriteEventsAsync(Event("e-1", points: ["P1"]));

@@ -62,27 +62,70 @@ internal sealed partial class PostgresStore
         InTransactionAsync(async (connection, tx) =>
         {
             // Lock the job: a worker whose lease ran out and was taken over holds a stale result and writes nothing.
-            long version;
-            await using (var owned = Command(connection, tx, "SELECT version FROM jobs WHERE id = $1 AND lease_owner = $2 FOR UPDATE;", job.Id, workerId))
-            {
-                if (await owned.ExecuteScalarAsync(cancellationToken) is not long current)
-                {
-                    return false;
-                }
-                version = current;
-            }
-            await ApplyProgressAsync(connection, tx, job.OrgId, job.Game, job.PlayerKey, pointId, row, now, cancellationToken);
-            if (version == job.Version)
-            {
-                await using var delete = Command(connection, tx, "DELETE FROM jobs WHERE id = $1;", job.Id);
-                await delete.ExecuteNonQueryAsync(cancellationToken);
-                return true;
-            }
-            // A new trigger arrived while this ran: free the job so the recompute runs again and sees it.
-            await using var release = Command(connection, tx, "UPDATE jobs SET lease_owner = NULL, lease_until = NULL, attempts = 0 WHERE id = $1;", job.Id);
-            await release.ExecuteNonQueryAsync(cancellationToken);
-            return false;
+            await using var owned = Command(connection, tx, "SELECT version FROM jobs WHERE id = $1 AND lease_owner = $2 FOR UPDATE;", job.Id, workerId);
+            return await owned.ExecuteScalarAsync(cancellationToken) is long version
+                && await CompleteLockedJobAsync(connection, tx, job, version, pointId, row, now, cancellationToken);
         }, cancellationToken);
+
+    public async Task<IReadOnlyList<bool>> CompleteJobsAsync(
+        IReadOnlyList<JobCompletion> completions, string workerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (completions.Count == 0)
+        {
+            return [];
+        }
+        var gone = new bool?[completions.Count];
+        await InTransactionAsync(async (connection, tx) =>
+        {
+            // The batch's jobs are locked at once, skipping any another transaction holds: ingest locks the jobs it bumps in no
+            // particular order, so waiting here for one while holding the others could deadlock with it. Those skipped (and any
+            // whose lease was lost) are completed one by one afterwards, each waiting for its lock like CompleteJobAsync.
+            var versions = new Dictionary<long, long>();
+            await using (var owned = Command(connection, tx, "SELECT id, version FROM jobs WHERE id = ANY($1) AND lease_owner = $2 FOR UPDATE SKIP LOCKED;",
+                completions.Select(c => c.Job.Id).ToArray(), workerId))
+            await using (var reader = await owned.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    versions[reader.GetInt64(0)] = reader.GetInt64(1);
+                }
+            }
+            for (var i = 0; i < completions.Count; i++)
+            {
+                var (job, pointId, row) = completions[i];
+                if (versions.TryGetValue(job.Id, out var version))
+                {
+                    gone[i] = await CompleteLockedJobAsync(connection, tx, job, version, pointId, row, now, cancellationToken);
+                }
+            }
+            return 0;
+        }, cancellationToken);
+        var results = new bool[completions.Count];
+        for (var i = 0; i < completions.Count; i++)
+        {
+            var (job, pointId, row) = completions[i];
+            results[i] = gone[i] ?? await CompleteJobAsync(job, workerId, pointId, row, now, cancellationToken);
+        }
+        return results;
+    }
+
+    /// <summary>Stores the result of a job this transaction holds locked (at <paramref name="version"/>); deletes or frees the job.</summary>
+    private static async Task<bool> CompleteLockedJobAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, JobLease job, long version, string pointId, ProgressRow? row, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        await ApplyProgressAsync(connection, tx, job.OrgId, job.Game, job.PlayerKey, pointId, row, now, cancellationToken);
+        if (version == job.Version)
+        {
+            await using var delete = Command(connection, tx, "DELETE FROM jobs WHERE id = $1;", job.Id);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }
+        // A new trigger arrived while this ran: free the job so the recompute runs again and sees it.
+        await using var release = Command(connection, tx, "UPDATE jobs SET lease_owner = NULL, lease_until = NULL, attempts = 0 WHERE id = $1;", job.Id);
+        await release.ExecuteNonQueryAsync(cancellationToken);
+        return false;
+    }
 
     public Task FailJobAsync(JobLease job, string workerId, string error, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancellationToken) =>
         InTransactionAsync(async (connection, tx) =>
