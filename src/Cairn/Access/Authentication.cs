@@ -40,6 +40,19 @@ internal static class Authentication
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Admin);
 
+    /// <summary>Only the admin token, an admin read token or the metrics token may call these endpoints.</summary>
+    public static TBuilder RequireMetricsReader<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Metrics);
+
+    private static bool IsMetricsToken(HttpContext http)
+    {
+        const string scheme = "Bearer ";
+        var header = http.Request.Headers.Authorization.ToString();
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
+            && http.RequestServices.GetService<MetricsToken>() is { } token
+            && token.Matches(header[scheme.Length..].Trim());
+    }
+
     /// <summary>Admins and read tokens may call these endpoints; an ingest key gets 403.</summary>
     public static TBuilder RequireReader<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Reader);
@@ -56,9 +69,14 @@ internal static class Authentication
             await next(http);
             return;
         }
+        if (requirement == CallerRequirement.Metrics && IsMetricsToken(http))
+        {
+            await next(http);
+            return;
+        }
         var caller = await CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
         http.Items[CallerItem] = caller;
-        IResult? refusal = requirement == CallerRequirement.Admin
+        IResult? refusal = requirement == CallerRequirement.Admin || requirement == CallerRequirement.Metrics
             ? caller switch
             {
                 null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <admin token>'."),

@@ -1,0 +1,44 @@
+using Prometheus;
+
+namespace Cairn.Observability;
+
+/// <summary>
+/// The registry <c>/metrics</c> serves: prometheus-net's meter adapter copies this host's <see cref="CairnMetrics.Meter"/>
+/// (and no other meter: several hosts may share a process, as in the tests) into a registry of its own.
+/// </summary>
+/// <remarks>
+/// prometheus-net rather than OpenTelemetry's Prometheus exporter: it is a stable release (the other is a beta), it writes
+/// the 0.0.4 text format by default, and its adapter takes an instrument filter and a registry per host, where
+/// OpenTelemetry's listener picks meters by name across the whole process. OTLP export still goes through OpenTelemetry.
+/// </remarks>
+internal sealed class PrometheusExport : IDisposable
+{
+    private readonly IDisposable _adapter;
+
+    static PrometheusExport()
+    {
+        // The process-wide default registry (its own process and event-counter metrics, and an adapter listening to
+        // every meter) is never served: suppress it before anything touches it.
+        Metrics.SuppressDefaultMetrics();
+    }
+
+    public PrometheusExport(CairnMetrics metrics, JobQueueSample jobs, ServerGauges gauges)
+    {
+        _ = gauges; // Created with the export so that its instruments exist before the adapter starts listening.
+        Registry = Metrics.NewCustomRegistry();
+        // Before each scrape: the store-held figures (job queue), fresh for this scrape.
+        Registry.AddBeforeCollectCallback(jobs.RefreshAsync);
+        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            Registry = Registry,
+            // Without its own factory the adapter would write to the default registry's, whatever Registry says.
+            MetricFactory = Metrics.WithCustomRegistry(Registry),
+            InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter, metrics.Meter),
+            ResolveHistogramBuckets = instrument => CairnMetrics.BucketsOf(instrument.Name) ?? MeterAdapterOptions.DefaultHistogramBuckets,
+        });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void Dispose() => _adapter.Dispose();
+}
