@@ -46,22 +46,22 @@ internal sealed class CairnMetrics
     public CairnMetrics(IMeterFactory factory)
     {
         Meter = factory.Create(MeterName);
-        _received = Meter.CreateCounter<long>("ingest_events_received_total", "{event}", "Events received in ingest batches that were read (every outcome below).");
-        _accepted = Meter.CreateCounter<long>("ingest_events_accepted_total", "{event}", "Events stored (new).");
-        _duplicate = Meter.CreateCounter<long>("ingest_events_duplicate_total", "{event}", "Events answered duplicate: their id was stored already.");
-        _rejected = Meter.CreateCounter<long>("ingest_events_rejected_total", "{event}", "Events rejected (quarantined), by the code of their first error.");
-        _dropped = Meter.CreateCounter<long>("ingest_events_dropped_total", "{event}", "Events answered accepted but stored nowhere (reason opted_out: the player opted out).");
-        _ingestRefused = Meter.CreateCounter<long>("ingest_refused_total", "{request}", "Ingest requests refused for load or outage (503) or rate (429), by reason.");
+        _received = Meter.CreateCounter<long>("ingest_events_received", "{event}", "Events received in ingest batches that were read (every outcome below).");
+        _accepted = Meter.CreateCounter<long>("ingest_events_accepted", "{event}", "Events stored (new).");
+        _duplicate = Meter.CreateCounter<long>("ingest_events_duplicate", "{event}", "Events answered duplicate: their id was stored already.");
+        _rejected = Meter.CreateCounter<long>("ingest_events_rejected", "{event}", "Events rejected (quarantined), by the code of their first error.");
+        _dropped = Meter.CreateCounter<long>("ingest_events_dropped", "{event}", "Events answered accepted but stored nowhere (reason opted_out: the player opted out).");
+        _ingestRefused = Meter.CreateCounter<long>("ingest_refused", "{request}", "Ingest requests refused for load or outage (503) or rate (429), by reason.");
         _requestDuration = Meter.CreateHistogram<double>("http_request_duration_seconds", "s", "HTTP request latency by method, route pattern and status code.");
-        _refusals = Meter.CreateCounter<long>("http_refusals_total", "{response}", "Answers 503 (unavailable) and 429 (too many requests), by route pattern and code.");
+        _refusals = Meter.CreateCounter<long>("http_refusals", "{response}", "Answers 503 (unavailable) and 429 (too many requests), by route pattern and code.");
         _commitDuration = Meter.CreateHistogram<double>("write_commit_duration_seconds", "s", "Time of one group commit (one store transaction), successful or not.");
         _commitEvents = Meter.CreateHistogram<long>("write_commit_events", "{event}", "Events (stored and quarantined) written per group commit.");
         _commitBytes = Meter.CreateHistogram<long>("write_commit_bytes", "By", "Bytes of event JSON, as received (after gzip), written per group commit.");
-        _commitFailures = Meter.CreateCounter<long>("write_commit_failures_total", "{commit}", "Group commits the store refused (their requests were answered 503).");
+        _commitFailures = Meter.CreateCounter<long>("write_commit_failures", "{commit}", "Group commits the store refused (their requests were answered 503).");
         _jobDuration = Meter.CreateHistogram<double>("job_run_duration_seconds", "s", "Time to run one job's handler, by projection and outcome (ok, failed).");
-        _jobFailures = Meter.CreateCounter<long>("job_failures_total", "{job}", "Job runs that failed (retried later, or dead-lettered).");
-        _deadLettered = Meter.CreateCounter<long>("jobs_dead_lettered_total", "{job}", "Jobs moved to the dead-letter table after their last attempt failed.");
-        _catalogReloads = Meter.CreateCounter<long>("catalog_reloads_total", "{reload}", "Catalog (re)loads: ok, or refused (a file was refused; its game kept the version that worked).");
+        _jobFailures = Meter.CreateCounter<long>("job_failures", "{job}", "Job runs that failed (retried later, or dead-lettered).");
+        _deadLettered = Meter.CreateCounter<long>("jobs_dead_lettered", "{job}", "Jobs moved to the dead-letter table after their last attempt failed.");
+        _catalogReloads = Meter.CreateCounter<long>("catalog_reloads", "{reload}", "Catalog (re)loads: ok, or refused (a file was refused; its game kept the version that worked).");
     }
 
     public Meter Meter { get; }

@@ -73,13 +73,13 @@ public sealed class MetricsTests : IAsyncLifetime
         var after = await Scrape.TakeAsync(_server);
 
         double Moved(string name, params string[] labels) => after.Value(name, labels) - before.Value(name, labels);
-        Assert.Equal(4, Moved("cairn_ingest_events_received_total", where));
-        Assert.Equal(1, Moved("cairn_ingest_events_accepted_total", where));
-        Assert.Equal(1, Moved("cairn_ingest_events_duplicate_total", where));
-        Assert.Equal(1, Moved("cairn_ingest_events_rejected_total", where, "reason=\"format\""));
-        Assert.Equal(1, Moved("cairn_ingest_events_dropped_total", where, "reason=\"opted_out\""));
+        Assert.Equal(4, Moved("cairn_ingest_events_received", where));
+        Assert.Equal(1, Moved("cairn_ingest_events_accepted", where));
+        Assert.Equal(1, Moved("cairn_ingest_events_duplicate", where));
+        Assert.Equal(1, Moved("cairn_ingest_events_rejected", where, "reason=\"format\""));
+        Assert.Equal(1, Moved("cairn_ingest_events_dropped", where, "reason=\"opted_out\""));
         using var stats = await TestServer.ReadJsonAsync(await _server.GetAsAdminAsync("/v1/admin/stats"));
-        Assert.Equal(after.Value("cairn_ingest_events_dropped_total", where), stats.RootElement.GetProperty("optedOutEventsByOrg").GetProperty(TestServer.Org).GetDouble());
+        Assert.Equal(after.Value("cairn_ingest_events_dropped", where), stats.RootElement.GetProperty("optedOutEventsByOrg").GetProperty(TestServer.Org).GetDouble());
         Assert.Equal(2, Moved("cairn_write_commit_events_count"));
         Assert.True(Moved("cairn_write_commit_events_sum") >= 3);
         Assert.True(Moved("cairn_write_commit_bytes_sum") > 200);
@@ -128,8 +128,8 @@ public sealed class MetricsTests : IAsyncLifetime
 
         var refused = codes.Count(c => c == HttpStatusCode.TooManyRequests);
         Assert.True(refused > 0, string.Join(",", codes));
-        Assert.Equal(refused, after.Value("cairn_http_refusals_total", "code=\"429\"", "route=\"/v1/events/\"") - before.Value("cairn_http_refusals_total", "code=\"429\""));
-        Assert.Equal(refused, after.Value("cairn_ingest_refused_total", "reason=\"rate_limit\"") - before.Value("cairn_ingest_refused_total", "reason=\"rate_limit\""));
+        Assert.Equal(refused, after.Value("cairn_http_refusals", "code=\"429\"", "route=\"/v1/events/\"") - before.Value("cairn_http_refusals", "code=\"429\""));
+        Assert.Equal(refused, after.Value("cairn_ingest_refused", "reason=\"rate_limit\"") - before.Value("cairn_ingest_refused", "reason=\"rate_limit\""));
     }
 
     [Fact]
@@ -149,8 +149,8 @@ public sealed class MetricsTests : IAsyncLifetime
         }
         var after = await Scrape.TakeAsync(_server);
 
-        Assert.Equal(1, after.Value("cairn_catalog_reloads_total", "outcome=\"refused\"") - before.Value("cairn_catalog_reloads_total", "outcome=\"refused\""));
-        Assert.True(after.Value("cairn_catalog_reloads_total", "outcome=\"ok\"") - before.Value("cairn_catalog_reloads_total", "outcome=\"ok\"") >= 1);
+        Assert.Equal(1, after.Value("cairn_catalog_reloads", "outcome=\"refused\"") - before.Value("cairn_catalog_reloads", "outcome=\"refused\""));
+        Assert.True(after.Value("cairn_catalog_reloads", "outcome=\"ok\"") - before.Value("cairn_catalog_reloads", "outcome=\"ok\"") >= 1);
     }
 
     [Fact]
