@@ -22,12 +22,10 @@ internal sealed class PrometheusExport : IDisposable
         Metrics.SuppressDefaultMetrics();
     }
 
-    public PrometheusExport(CairnMetrics metrics, JobQueueSample jobs, ServerGauges gauges)
+    public PrometheusExport(CairnMetrics metrics, ServerGauges gauges)
     {
         _ = gauges; // Created with the export so that its instruments exist before the adapter starts listening.
         Registry = Metrics.NewCustomRegistry();
-        // Before each scrape: the store-held figures (job queue), fresh for this scrape.
-        Registry.AddBeforeCollectCallback(jobs.RefreshAsync);
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
