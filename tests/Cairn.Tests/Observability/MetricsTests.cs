@@ -154,6 +154,68 @@ public sealed class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Write_queue_gauges_show_the_requests_waiting_for_a_busy_writer()
+    {
+        using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_server.DatabasePath};Pooling=False");
+        blocker.Open();
+        using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            begin.ExecuteNonQuery();
+        }
+        var budget = (Cairn.Ingest.IngestBudget)_server.Services.GetService(typeof(Cairn.Ingest.IngestBudget))!;
+        var first = _server.PostEventsAsync(Events.Array(Events.Canonical(Events.NewId())));
+        for (var i = 0; i < 200 && budget.InFlight.Events == 0; i++)
+        {
+            await Task.Delay(25);
+        }
+        var second = _server.PostEventsAsync(Events.Array(Events.Canonical(Events.NewId()), Events.Canonical(Events.NewId())));
+        var waiting = await Scrape.TakeAsync(_server);
+        for (var i = 0; i < 200 && waiting.Value("cairn_write_queue_depth") == 0; i++)
+        {
+            await Task.Delay(25);
+            waiting = await Scrape.TakeAsync(_server);
+        }
+
+        using (var rollback = blocker.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            rollback.ExecuteNonQuery();
+        }
+        using (var a = await first)
+        using (var b = await second)
+        {
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (a.StatusCode, b.StatusCode));
+        }
+        var drained = await Scrape.TakeAsync(_server);
+
+        Assert.Equal(1, waiting.Value("cairn_write_queue_depth"));
+        Assert.True(waiting.Value("cairn_write_queue_bytes") > 100, waiting.Text);
+        Assert.Equal(0, drained.Value("cairn_write_queue_depth"));
+        Assert.Equal(0, drained.Value("cairn_write_queue_bytes"));
+    }
+
+    [Fact]
+    public async Task A_commit_the_store_refuses_is_counted_and_its_503_too()
+    {
+        var before = await Scrape.TakeAsync(_server);
+        Database.Execute(_server.DatabasePath,
+            "CREATE TRIGGER store_down BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'simulated store failure'); END;");
+
+        using (var down = await _server.PostEventsAsync(Events.Array(Events.Canonical(Events.NewId()))))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        }
+        Database.Execute(_server.DatabasePath, "DROP TRIGGER store_down;");
+        var after = await Scrape.TakeAsync(_server);
+
+        Assert.Equal(1, after.Value("cairn_write_commit_failures") - before.Value("cairn_write_commit_failures"));
+        Assert.Equal(1, after.Value("cairn_write_commit_duration_seconds_count", "outcome=\"failed\"") - before.Value("cairn_write_commit_duration_seconds_count", "outcome=\"failed\""));
+        Assert.Equal(1, after.Value("cairn_ingest_refused", "reason=\"store\"") - before.Value("cairn_ingest_refused", "reason=\"store\""));
+        Assert.Equal(1, after.Value("cairn_http_refusals", "code=\"503\"") - before.Value("cairn_http_refusals", "code=\"503\""));
+    }
+
+    [Fact]
     public async Task Background_failures_are_exported_per_component()
     {
         var health = (Cairn.Hosting.BackgroundHealth)_server.Services.GetService(typeof(Cairn.Hosting.BackgroundHealth))!;
