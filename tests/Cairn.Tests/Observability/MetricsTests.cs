@@ -53,6 +53,44 @@ public sealed class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_answers_the_prometheus_text_format_0_0_4()
+    {
+        using var response = await _server.GetAsAdminAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+    }
+
+    [Fact]
+    public async Task A_server_with_otlp_export_configured_starts_and_still_serves_metrics()
+    {
+        // Nothing listens on port 9 of loopback: the pushes fail quietly, the server goes on.
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Metrics:OtlpEndpoint"] = "http://127.0.0.1:9",
+            ["Metrics:OtlpProtocol"] = "http/protobuf",
+            ["Metrics:OtlpIntervalSeconds"] = "1",
+        });
+
+        (await server.IngestAsync(Events.Array(Events.Canonical(Events.NewId())))).Dispose();
+        var scrape = await Scrape.TakeAsync(server);
+
+        Assert.True(scrape.Value("cairn_ingest_events_accepted") >= 1, scrape.Text);
+    }
+
+    [Fact]
+    public async Task A_bad_otlp_setting_stops_the_start_with_a_clear_message()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Metrics:OtlpEndpoint"] = "http://127.0.0.1:9",
+            ["Metrics:OtlpProtocol"] = "carrier-pigeon",
+        }));
+
+        Assert.Contains("Metrics:OtlpProtocol", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_counters_move_per_outcome_and_dropped_matches_the_admin_figure()
     {
         const string optedOut = "opted.out@school.example";
