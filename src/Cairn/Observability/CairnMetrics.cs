@@ -66,6 +66,24 @@ internal sealed class CairnMetrics
 
     public Meter Meter { get; }
 
+    /// <summary>
+    /// Records 0 on the fixed label sets of the counters alerts watch, so each exists from the first scrape:
+    /// an <c>increase()</c> needs two samples, and a series born at its first failure would hide that failure.
+    /// </summary>
+    public void Initialize()
+    {
+        foreach (var reason in new[] { "requests", "bytes", "events", "queue", "store", "starting", "rate_limit" })
+        {
+            _ingestRefused.Add(0, new KeyValuePair<string, object?>("reason", reason));
+        }
+        _commitFailures.Add(0);
+        var projection = new KeyValuePair<string, object?>("projection", ProgressProjection);
+        _jobFailures.Add(0, projection);
+        _deadLettered.Add(0, projection);
+        _catalogReloads.Add(0, new KeyValuePair<string, object?>("outcome", "ok"));
+        _catalogReloads.Add(0, new KeyValuePair<string, object?>("outcome", "refused"));
+    }
+
     /// <summary>The buckets of a histogram of this meter, by name (the exporters ask).</summary>
     internal static double[]? BucketsOf(string instrument) => instrument switch
     {

@@ -31,9 +31,13 @@ internal sealed class PrometheusExport : IDisposable
             Registry = Registry,
             // Without its own factory the adapter would write to the default registry's, whatever Registry says.
             MetricFactory = Metrics.WithCustomRegistry(Registry),
+            // The adapter forgets a label set after this long without a measurement (its default is minutes, its
+            // longest a day); a forgotten counter comes back from its next increment, not from its total.
+            MetricsExpireAfter = TimeSpan.FromDays(1),
             InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter, metrics.Meter),
             ResolveHistogramBuckets = instrument => CairnMetrics.BucketsOf(instrument.Name) ?? MeterAdapterOptions.DefaultHistogramBuckets,
         });
+        metrics.Initialize();
     }
 
     public CollectorRegistry Registry { get; }
