@@ -79,7 +79,9 @@ internal static class Authentication
         IResult? refusal = requirement == CallerRequirement.Admin || requirement == CallerRequirement.Metrics
             ? caller switch
             {
-                null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <admin token>'."),
+                null => Problems.Unauthorized(http, requirement == CallerRequirement.Metrics
+                    ? "Send 'Authorization: Bearer <metrics token or admin token>'."
+                    : "Send 'Authorization: Bearer <admin token>'."),
                 Caller.Admin => null,
                 Caller.IngestKey => Problems.Forbidden("This call needs the admin token; an ingest key can only send events."),
                 _ => Problems.Forbidden("This call needs the admin role."),
