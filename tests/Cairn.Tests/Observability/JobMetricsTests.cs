@@ -55,6 +55,22 @@ public abstract class JobMetricsTests
     }
 
     [SkippableFact]
+    public async Task Leased_jobs_are_counted_apart_from_queued_ones()
+    {
+        await using var server = await StartAsync();
+        await TriggerAsync(server, "cy@school.example");
+
+        var claimed = await server.Services.GetRequiredService<IEventStore>().ClaimJobsAsync(
+            "test", 10, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None);
+        var scrape = await Scrape.TakeAsync(server);
+
+        Assert.Single(claimed);
+        Assert.Equal(1, scrape.Value("cairn_jobs_leased", Projection));
+        Assert.Equal(0, scrape.Value("cairn_jobs_queued", Projection));
+        Assert.Equal(0, scrape.Value("cairn_jobs_oldest_due_age_seconds", Projection));
+    }
+
+    [SkippableFact]
     public async Task Failed_jobs_and_dead_letters_are_counted_and_the_dead_letter_gauge_moves()
     {
         await using var server = await StartAsync();

@@ -207,6 +207,8 @@ public sealed class MetricsTests : IAsyncLifetime
         {
             await Task.Delay(25);
         }
+        // The first request is counted; give it the moment it takes to reach the writer, so the second one queues behind it.
+        await Task.Delay(200);
         var second = _server.PostEventsAsync(Events.Array(Events.Canonical(Events.NewId()), Events.Canonical(Events.NewId())));
         var waiting = await Scrape.TakeAsync(_server);
         for (var i = 0; i < 200 && waiting.Value("cairn_write_queue_depth") == 0; i++)
@@ -228,9 +230,12 @@ public sealed class MetricsTests : IAsyncLifetime
         var drained = await Scrape.TakeAsync(_server);
 
         Assert.Equal(1, waiting.Value("cairn_write_queue_depth"));
+        Assert.Equal(3, waiting.Value("cairn_ingest_events_in_flight"));
+        Assert.Equal(2, waiting.Value("cairn_ingest_requests_in_flight"));
         Assert.True(waiting.Value("cairn_write_queue_bytes") > 100, waiting.Text);
         Assert.Equal(0, drained.Value("cairn_write_queue_depth"));
         Assert.Equal(0, drained.Value("cairn_write_queue_bytes"));
+        Assert.Equal(0, drained.Value("cairn_ingest_events_in_flight"));
     }
 
     [Fact]
