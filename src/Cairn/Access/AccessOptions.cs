@@ -8,6 +8,12 @@ internal sealed class AccessOptions
     /// <summary>The admin token (or CAIRN_ADMIN_TOKEN). A development start without one generates and prints one.</summary>
     public string? AdminToken { get; set; }
 
+    /// <summary>
+    /// A token that may read <c>GET /metrics</c> and nothing else (or CAIRN_METRICS_TOKEN), for a Prometheus scraper.
+    /// Unset (the default): only the admin token may scrape. Never open without a token.
+    /// </summary>
+    public string? MetricsToken { get; set; }
+
     /// <summary>How often each process reloads the opted-out players from the store (changes made by other processes).</summary>
     public int OptOutRefreshSeconds { get; set; } = 10;
 

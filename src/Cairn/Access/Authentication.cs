@@ -40,6 +40,19 @@ internal static class Authentication
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Admin);
 
+    /// <summary>Only the admin token, an admin read token or the metrics token may call these endpoints.</summary>
+    public static TBuilder RequireMetricsReader<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Metrics);
+
+    private static bool IsMetricsToken(HttpContext http)
+    {
+        const string scheme = "Bearer ";
+        var header = http.Request.Headers.Authorization.ToString();
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
+            && http.RequestServices.GetService<MetricsToken>() is { } token
+            && token.Matches(header[scheme.Length..].Trim());
+    }
+
     /// <summary>Admins and read tokens may call these endpoints; an ingest key gets 403.</summary>
     public static TBuilder RequireReader<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Reader);
@@ -56,12 +69,19 @@ internal static class Authentication
             await next(http);
             return;
         }
+        if (requirement == CallerRequirement.Metrics && IsMetricsToken(http))
+        {
+            await next(http);
+            return;
+        }
         var caller = await CallerAsync(http, http.RequestServices.GetRequiredService<ApiKeys>());
         http.Items[CallerItem] = caller;
-        IResult? refusal = requirement == CallerRequirement.Admin
+        IResult? refusal = requirement == CallerRequirement.Admin || requirement == CallerRequirement.Metrics
             ? caller switch
             {
-                null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <admin token>'."),
+                null => Problems.Unauthorized(http, requirement == CallerRequirement.Metrics
+                    ? "Send 'Authorization: Bearer <metrics token or admin token>'."
+                    : "Send 'Authorization: Bearer <admin token>'."),
                 Caller.Admin => null,
                 Caller.IngestKey => Problems.Forbidden("This call needs the admin token; an ingest key can only send events."),
                 _ => Problems.Forbidden("This call needs the admin role."),

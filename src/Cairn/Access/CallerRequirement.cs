@@ -8,6 +8,9 @@ internal sealed class CallerRequirement
     /// <summary>Admins and read tokens; each handler then checks the scope of what it returns.</summary>
     public static readonly CallerRequirement Reader = new();
 
+    /// <summary>The admin token, or the dedicated metrics token (<see cref="AccessOptions.MetricsToken"/>) where one is set.</summary>
+    public static readonly CallerRequirement Metrics = new();
+
     private CallerRequirement()
     {
     }

@@ -4,7 +4,7 @@ namespace Cairn.Catalogs;
 /// Holds the catalogs of a directory and reloads them. A file that fails to load never replaces the
 /// version that worked: its game keeps the old catalog, and the error is reported.
 /// </summary>
-internal sealed class CatalogRegistry(string directory, ILogger<CatalogRegistry> logger)
+internal sealed class CatalogRegistry(string directory, ILogger<CatalogRegistry> logger, Observability.CairnMetrics? metrics = null)
 {
     private readonly Lock _reloading = new();
     private volatile CatalogSet _current = CatalogSet.Empty;
@@ -49,6 +49,7 @@ internal sealed class CatalogRegistry(string directory, ILogger<CatalogRegistry>
             var next = new CatalogSet(games.Values);
             _current = next;
             Log.CatalogsLoaded(logger, next.Games.Count, next.Games.Values.Sum(g => g.Points.Count), Directory);
+            metrics?.CatalogReload(errors.Count == 0);
             Reloaded?.Invoke(old, next);
             return new CatalogReload([.. next.Games.Keys.Order(StringComparer.Ordinal)], errors);
         }

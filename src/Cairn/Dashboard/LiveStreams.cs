@@ -14,6 +14,9 @@ internal sealed class LiveStreams(IOptions<DashboardOptions> options)
 
     public int MaxPerToken => options.Value.MaxStreamsPerToken;
 
+    /// <summary>Streams open now, all tokens together (a gauge of /metrics).</summary>
+    public int Open => _open.Values.Sum();
+
     /// <summary>A lease to dispose when the stream ends, or null when the token already holds its limit.</summary>
     public IDisposable? TryOpen(Caller caller)
     {

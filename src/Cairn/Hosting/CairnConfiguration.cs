@@ -6,7 +6,7 @@ namespace Cairn.Hosting;
 
 /// <summary>
 /// Configuration shared by every command: built-in defaults, then environment variables
-/// (CAIRN_ADMIN_TOKEN, CAIRN_PEPPER, CAIRN_PEPPER_FILE, CAIRN_STORE, CAIRN_DATA, and CAIRN_Section__Key for any
+/// (CAIRN_ADMIN_TOKEN, CAIRN_METRICS_TOKEN, CAIRN_PEPPER, CAIRN_PEPPER_FILE, CAIRN_STORE, CAIRN_DATA, and CAIRN_Section__Key for any
 /// setting), then the command line.
 /// </summary>
 internal static class CairnConfiguration
@@ -14,6 +14,7 @@ internal static class CairnConfiguration
     private static readonly Dictionary<string, string> NamedVariables = new(StringComparer.Ordinal)
     {
         ["CAIRN_ADMIN_TOKEN"] = $"{AccessOptions.SectionName}:{nameof(AccessOptions.AdminToken)}",
+        ["CAIRN_METRICS_TOKEN"] = $"{AccessOptions.SectionName}:{nameof(AccessOptions.MetricsToken)}",
         ["CAIRN_PEPPER"] = $"{IdentityOptions.SectionName}:{nameof(IdentityOptions.Pepper)}",
         ["CAIRN_PEPPER_FILE"] = $"{IdentityOptions.SectionName}:{nameof(IdentityOptions.PepperFile)}",
         ["CAIRN_STORE"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.Store)}",

@@ -5,6 +5,7 @@ using Cairn.Dashboard;
 using Cairn.Groups;
 using Cairn.Identity;
 using Cairn.Ingest;
+using Cairn.Observability;
 using Cairn.Jobs;
 using Cairn.Players;
 using Cairn.Privacy;
@@ -41,6 +42,9 @@ internal static class CairnServer
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName)
             .Validate(o => o.MaxStreamsPerToken > 0, "Dashboard:MaxStreamsPerToken must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<IngestBudget>();
+        builder.Services.AddSingleton<Observability.JobQueueSample>();
+        builder.Services.AddSingleton<Observability.ServerGauges>();
+        builder.Services.AddSingleton<Observability.PrometheusExport>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         builder.Services.AddHostedService<CatalogWatcher>();
         builder.Services.AddHostedService<Storage.Postgres.ProgressNotifications>();
@@ -55,6 +59,7 @@ internal static class CairnServer
         });
 
         var app = builder.Build();
+        app.Use(Observability.MetricsEndpoint.TimeRequestAsync);
         if (forwarded is not null)
         {
             app.UseForwardedHeaders(forwarded);
@@ -71,6 +76,7 @@ internal static class CairnServer
         app.Use(Authentication.AuthenticateFirstAsync);
         app.Use(BodyLimits.EnforceAsync);
         app.MapHealthApi();
+        app.MapMetricsApi();
         // Ingest checks its own limit (Ingest:MaxBodyBytes, also after gzip) once it has authenticated the key.
         app.MapIngestApi().WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         app.MapPlayersApi();
@@ -179,8 +185,21 @@ internal static class CairnServer
         services.AddSingleton(playerKeys);
         services.AddSingleton(PlayerKeyring.From(identity, playerKeys));
         services.AddSingleton(new AdminToken(adminToken));
+        if (!string.IsNullOrWhiteSpace(access.MetricsToken))
+        {
+            if (production && access.MetricsToken.Trim().Length < AccessOptions.MinProductionAdminTokenLength)
+            {
+                throw new InvalidOperationException(
+                    $"CAIRN_METRICS_TOKEN is too short for a production start: use at least {AccessOptions.MinProductionAdminTokenLength} random characters (128 bits).");
+            }
+            services.AddSingleton(new MetricsToken(access.MetricsToken.Trim()));
+        }
+        services.AddMetrics();
+        services.AddSingleton<Observability.CairnMetrics>();
+        Observability.OtlpExport.AddIfConfigured(services,
+            configuration.GetSection(Observability.MetricsOptions.SectionName).Get<Observability.MetricsOptions>() ?? new Observability.MetricsOptions());
         services.AddSingleton<ApiKeys>();
-        services.AddSingleton(sp => new CatalogRegistry(catalogs, sp.GetRequiredService<ILogger<CatalogRegistry>>()));
+        services.AddSingleton(sp => new CatalogRegistry(catalogs, sp.GetRequiredService<ILogger<CatalogRegistry>>(), sp.GetRequiredService<Observability.CairnMetrics>()));
         services.AddSingleton(sp =>
         {
             var registry = sp.GetRequiredService<CatalogRegistry>();

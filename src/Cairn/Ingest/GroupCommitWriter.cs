@@ -11,7 +11,8 @@ namespace Cairn.Ingest;
 /// and only then completes each request. One fsync is shared by every request in the commit.
 /// </summary>
 internal sealed class GroupCommitWriter(
-    IEventStore store, IOptions<IngestOptions> options, ILogger<GroupCommitWriter> logger, JobSignal? jobSignal = null)
+    IEventStore store, IOptions<IngestOptions> options, ILogger<GroupCommitWriter> logger, JobSignal? jobSignal = null,
+    Observability.CairnMetrics? metrics = null, TimeProvider? time = null)
     : BackgroundService
 {
     private sealed record Request(WriteBatch Batch, TaskCompletionSource<bool[]> Done);
@@ -23,13 +24,20 @@ internal sealed class GroupCommitWriter(
     });
 
     private readonly int _maxEventsPerCommit = options.Value.MaxEventsPerCommit;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private long _queuedBytes;
+
+    /// <summary>Requests waiting for the writer and the bytes of their events (the gauges of /metrics).</summary>
+    public (int Requests, long Bytes) Queued => (_queue.Reader.Count, Interlocked.Read(ref _queuedBytes));
 
     /// <summary>Queues a batch; completes once it is durable. Throws <see cref="WriteQueueFullException"/> at once when saturated.</summary>
     public Task<bool[]> WriteAsync(WriteBatch batch)
     {
         var request = new Request(batch, new TaskCompletionSource<bool[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        Interlocked.Add(ref _queuedBytes, batch.Bytes);
         if (!_queue.Writer.TryWrite(request))
         {
+            Interlocked.Add(ref _queuedBytes, -batch.Bytes);
             throw new WriteQueueFullException();
         }
         return request.Done.Task;
@@ -74,9 +82,17 @@ internal sealed class GroupCommitWriter(
 
     private async Task CommitAsync(List<Request> pending, List<WriteBatch> batches, int events)
     {
+        long bytes = 0;
+        foreach (var batch in batches)
+        {
+            bytes += batch.Bytes;
+        }
+        Interlocked.Add(ref _queuedBytes, -bytes);
+        var started = _time.GetTimestamp();
         try
         {
             var results = await store.WriteAsync(batches, CancellationToken.None);
+            metrics?.Commit(_time.GetElapsedTime(started).TotalSeconds, events, bytes, ok: true);
             var wroteJobs = false;
             for (var i = 0; i < pending.Count; i++)
             {
@@ -95,6 +111,7 @@ internal sealed class GroupCommitWriter(
         }
         catch (Exception ex)
         {
+            metrics?.Commit(_time.GetElapsedTime(started).TotalSeconds, events, bytes, ok: false);
             Log.CommitFailed(logger, pending.Count, ex);
             var failure = ex as StoreUnavailableException ?? new StoreUnavailableException("The store refused the write.", ex);
             foreach (var request in pending)

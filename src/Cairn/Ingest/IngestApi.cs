@@ -26,7 +26,8 @@ internal static class IngestApi
         GroupCommitWriter writer,
         IngestBudget budget,
         IOptions<IngestOptions> options,
-        ILogger<GroupCommitWriter> logger)
+        ILogger<GroupCommitWriter> logger,
+        Observability.CairnMetrics metrics)
     {
         var limits = options.Value;
         var caller = await Authentication.CallerAsync(http, keys);
@@ -40,6 +41,7 @@ internal static class IngestApi
         }
         if (!http.RequestServices.GetRequiredService<IngestRateLimits>().TryAcquire(key.KeyId, out var retryAfter))
         {
+            metrics.IngestRefused("rate_limit");
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem("This ingest key sends faster than its rate limit; retry after the Retry-After delay (same event ids).",
                 statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
@@ -47,6 +49,7 @@ internal static class IngestApi
         if (!http.RequestServices.GetRequiredService<OptOuts>().IsLoaded)
         {
             // Storing now could store events of a player who opted out: wait for the list (see /health/ready).
+            metrics.IngestRefused("starting");
             return Problems.Unavailable(http, 2, "The server is starting (the opted-out players are not loaded yet); retry this batch (same event ids) shortly.");
         }
         if (!IsJson(http.Request.ContentType))
@@ -67,7 +70,7 @@ internal static class IngestApi
         var lease = budget.TryEnter();
         if (lease is null)
         {
-            return Saturated(http, logger, "requests");
+            return Saturated(http, logger, metrics, "requests");
         }
         http.Response.RegisterForDispose(lease);
 
@@ -83,7 +86,7 @@ internal static class IngestApi
         }
         catch (BudgetExceededException)
         {
-            return Saturated(http, logger, "bytes");
+            return Saturated(http, logger, metrics, "bytes");
         }
         catch (InvalidDataException)
         {
@@ -138,7 +141,7 @@ internal static class IngestApi
             }
             if (!lease.TryReserveEvents(count))
             {
-                return Saturated(http, logger, "events");
+                return Saturated(http, logger, metrics, "events");
             }
             var incoming = new List<IncomingEvent>(count);
             if (list.ValueKind == JsonValueKind.Array)
@@ -162,22 +165,27 @@ internal static class IngestApi
             catch (WriteQueueFullException)
             {
                 Log.QueueFull(logger);
+                metrics.IngestRefused("queue");
                 return Problems.Unavailable(http, 1, "The server is saturated; retry this batch (same event ids) shortly.");
             }
             catch (StoreUnavailableException)
             {
+                metrics.IngestRefused("store");
                 return Problems.Unavailable(http, 5, "The store is unavailable; nothing of this batch was stored. Retry it (same event ids).");
             }
             var response = IngestResponse.From(IngestPipeline.Complete(prepared, inserted));
             http.RequestServices.GetRequiredService<IngestCounters>().OptedOut(key.OrgId, response.OptedOut);
+            metrics.IngestOutcome(key.OrgId, key.Game, response.Accepted - response.OptedOut, response.Duplicates, response.OptedOut,
+                response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"));
             Log.BatchDone(logger, key.OrgId, key.Game, response.Accepted, response.Duplicates, response.Rejected);
             return TypedResults.Ok(response);
         }
     }
 
-    private static ProblemHttpResult Saturated(HttpContext http, ILogger logger, string bound)
+    private static ProblemHttpResult Saturated(HttpContext http, ILogger logger, Observability.CairnMetrics metrics, string bound)
     {
         Log.BudgetFull(logger, bound);
+        metrics.IngestRefused(bound);
         return Problems.Unavailable(http, 1, "The server holds as much ingest work as it may at once; retry this batch (same event ids) after the Retry-After delay.");
     }
 

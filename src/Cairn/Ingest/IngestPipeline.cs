@@ -34,10 +34,12 @@ internal sealed class IngestPipeline(
         var seenPlayers = new HashSet<string>(StringComparer.Ordinal);
         // A batch usually comes from one client, so one player: compute each raw id's key once per batch.
         var keysOfBatch = new Dictionary<string, string>(StringComparer.Ordinal);
+        long bytes = 0;
 
         for (var i = 0; i < events.Count; i++)
         {
             var incoming = events[i];
+            bytes += incoming.RawBytes;
             var errors = new List<EventError>();
             var notes = new List<string>();
             ValidatedEvent? valid = null;
@@ -106,7 +108,7 @@ internal sealed class IngestPipeline(
                 key, valid.SessionId, trigger?.EventKey, valid.DataJson, valid.DeviceJson, valid.ContextJson,
                 valid.SchemaVersion, valid.PrivacyLevel, key is null ? null : trigger?.Points));
         }
-        return new PreparedBatch(results, [.. writeIndexes], notesByIndex, new WriteBatch(records, rejected, directory));
+        return new PreparedBatch(results, [.. writeIndexes], notesByIndex, new WriteBatch(records, rejected, directory) { Bytes = bytes });
     }
 
     /// <summary>Fills in accepted / duplicate for the written events, once the write has committed.</summary>

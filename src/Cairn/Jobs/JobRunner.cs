@@ -10,7 +10,7 @@ namespace Cairn.Jobs;
 /// </summary>
 internal sealed class JobRunner(
     IEventStore store, IJobHandler handler, IOptions<JobOptions> options, TimeProvider time, ILogger<JobRunner> logger,
-    Dashboard.ProgressFeed? feed = null)
+    Dashboard.ProgressFeed? feed = null, Observability.CairnMetrics? metrics = null)
 {
     private readonly JobOptions _options = options.Value;
 
@@ -23,6 +23,7 @@ internal sealed class JobRunner(
         {
             ProgressRow? row;
             Log.JobStarted(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
+            var started = time.GetTimestamp();
             try
             {
                 row = await handler.RunAsync(job, cancellationToken);
@@ -31,12 +32,14 @@ internal sealed class JobRunner(
             {
                 var now = time.GetUtcNow();
                 DateTimeOffset? retryAt = job.Attempts >= _options.MaxAttempts ? null : now + Backoff(job.Attempts);
+                metrics?.JobRun(Observability.CairnMetrics.ProgressProjection, time.GetElapsedTime(started).TotalSeconds, ok: false, deadLettered: retryAt is null);
                 Log.JobFailed(logger, job.Id, job.PointId, job.Attempts, retryAt is null, ex.GetType().Name + ": " + ex.Message);
                 // Logged before the store call: until that commits, the lease keeps every other worker off this job.
                 Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
                 await store.FailJobAsync(job, workerId, ex.GetType().Name + ": " + ex.Message, retryAt, now, cancellationToken);
                 continue;
             }
+            metrics?.JobRun(Observability.CairnMetrics.ProgressProjection, time.GetElapsedTime(started).TotalSeconds, ok: true, deadLettered: false);
             Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
             completions.Add(new JobCompletion(job, job.PointId, row));
         }

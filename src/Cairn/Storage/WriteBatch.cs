@@ -4,4 +4,8 @@ namespace Cairn.Storage;
 internal sealed record WriteBatch(
     IReadOnlyList<EventRecord> Events,
     IReadOnlyList<RejectedRecord> Rejected,
-    IReadOnlyList<DirectoryEntry> Directory);
+    IReadOnlyList<DirectoryEntry> Directory)
+{
+    /// <summary>The size of the batch's events as received (their raw JSON, after gzip), for the write metrics.</summary>
+    public long Bytes { get; init; }
+}

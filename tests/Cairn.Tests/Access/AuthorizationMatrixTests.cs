@@ -58,6 +58,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         admin.keys       -       200            403          403              403         403      403     401   403
         admin.rejected   -       200            403          403              403         403      403     401   403
         admin.jobs       -       200            403          403              403         403      403     401   403
+        metrics          -       200            403          403              403         403      403     401   403
         admin.catalogs   -       200            403          403              403         403      403     401   403
         admin.audit      -       200            403          403              403         403      403     401   403
         admin.lookup     -       200            403          403              403         403      403     401   403
@@ -201,6 +202,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "admin.keys" => (HttpMethod.Get, "/v1/admin/keys", null),
             "admin.rejected" => (HttpMethod.Get, "/v1/admin/rejected", null),
             "admin.jobs" => (HttpMethod.Get, "/v1/admin/jobs", null),
+            "metrics" => (HttpMethod.Get, "/metrics", null),
             "admin.catalogs" => (HttpMethod.Get, "/v1/admin/catalogs", null),
             "admin.audit" => (HttpMethod.Get, "/v1/admin/audit", null),
             "admin.stats" => (HttpMethod.Get, "/v1/admin/stats", null),

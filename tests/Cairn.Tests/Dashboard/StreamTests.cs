@@ -113,6 +113,27 @@ public abstract class StreamTests
     }
 
     [SkippableFact]
+    public async Task Metrics_count_the_open_live_streams()
+    {
+        await using var d = await DashboardServer.StartAsync(StartServerAsync);
+        var before = await Observability.Scrape.TakeAsync(d.Server);
+
+        var stream = await OpenAsync(d);
+        var open = await Observability.Scrape.TakeAsync(d.Server);
+        stream.Dispose();
+        var closed = open;
+        for (var i = 0; i < 200 && closed.Value("cairn_live_streams") != 0; i++)
+        {
+            await Task.Delay(25);
+            closed = await Observability.Scrape.TakeAsync(d.Server);
+        }
+
+        Assert.Equal(0, before.Value("cairn_live_streams"));
+        Assert.Equal(1, open.Value("cairn_live_streams"));
+        Assert.Equal(0, closed.Value("cairn_live_streams"));
+    }
+
+    [SkippableFact]
     public async Task A_completing_event_arrives_on_the_stream_as_a_cell_event()
     {
         await using var d = await DashboardServer.StartAsync(StartServerAsync);

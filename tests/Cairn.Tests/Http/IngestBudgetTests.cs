@@ -93,6 +93,32 @@ public abstract class IngestBudgetTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Metrics_show_what_the_budget_holds_and_count_the_503_it_answers()
+    {
+        var release = new TaskCompletionSource();
+        var before = await Observability.Scrape.TakeAsync(_server);
+        var held = await StartHeldPostAsync(NewBatch(), release.Task);
+
+        var holding = await Observability.Scrape.TakeAsync(_server);
+        using (var refused = await _server.PostEventsAsync(Events.Array(NewBatch())))
+        {
+            AssertRefusedForLoad(refused, await refused.Content.ReadAsStringAsync());
+        }
+        release.SetResult();
+        (await held).Dispose();
+        await AssertBudgetReleasedAsync();
+        var after = await Observability.Scrape.TakeAsync(_server);
+
+        Assert.Equal(1, holding.Value("cairn_ingest_requests_in_flight"));
+        Assert.True(holding.Value("cairn_ingest_bytes_in_flight") > 0, holding.Text);
+        Assert.Equal(0, after.Value("cairn_ingest_requests_in_flight"));
+        Assert.Equal(0, after.Value("cairn_ingest_bytes_in_flight"));
+        Assert.Equal(0, after.Value("cairn_ingest_events_in_flight"));
+        Assert.Equal(1, after.Value("cairn_http_refusals", "code=\"503\"", "route=\"/v1/events/\"") - before.Value("cairn_http_refusals", "code=\"503\""));
+        Assert.Equal(1, after.Value("cairn_ingest_refused", "reason=\"bytes\"") - before.Value("cairn_ingest_refused", "reason=\"bytes\""));
+    }
+
+    [SkippableFact]
     public async Task Issue_7_concurrent_large_batches_past_the_byte_budget_get_some_503_and_every_acknowledged_event_is_stored()
     {
         var release = new TaskCompletionSource();

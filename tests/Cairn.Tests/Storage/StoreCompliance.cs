@@ -217,7 +217,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         var job = Assert.Single(await ClaimAsync("w", max: 100));
 
         Assert.Equal((Ada, "P1", 3L, "e-3"), (job.PlayerKey, job.PointId, job.Version, job.TriggerEventId));
-        Assert.Equal(new JobCounts(0, 1, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(0, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
     }
 
     // ---- timeline
@@ -469,7 +469,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Empty(third);
         Assert.Equal(["P1", "P2", "P3"], first.Concat(second).Select(j => j.PointId).Order(StringComparer.Ordinal));
         Assert.All(first.Concat(second), j => Assert.Equal(1, j.Attempts));
-        Assert.Equal(new JobCounts(0, 3, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(0, 3, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
     }
 
     [SkippableFact]
@@ -501,7 +501,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Empty(whileHeld);
         var byB = Assert.Single(afterExpiry);
         Assert.Equal((byA.Id, byA.Version, 2), (byB.Id, byB.Version, byB.Attempts));
-        Assert.Equal(new JobCounts(0, 1, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(0, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
     }
 
     [SkippableFact]
@@ -514,7 +514,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         var done = await _store.CompleteJobAsync(job, "w", "P1", row, Now, None);
 
         Assert.True(done);
-        Assert.Equal(new JobCounts(0, 0, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(0, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
         Assert.Equal([row], await _store.GetPlayerProgressAsync(Ada, null, None));
         Assert.Empty(await ClaimAsync("w"));
     }
@@ -531,11 +531,11 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         Assert.False(done);
         Assert.Equal([row], await _store.GetPlayerProgressAsync(Ada, null, None));
-        Assert.Equal(new JobCounts(1, 0, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(1, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
         var rerun = Assert.Single(await ClaimAsync("w"));
         Assert.Equal((job.Id, 2L, 1, "e-2"), (rerun.Id, rerun.Version, rerun.Attempts, rerun.TriggerEventId));
         Assert.True(await _store.CompleteJobAsync(rerun, "w", "P1", row, Now, None));
-        Assert.Equal(new JobCounts(0, 0, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(0, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
     }
 
     [SkippableFact]
@@ -552,7 +552,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.False(lateA);
         Assert.Empty(await _store.GetPlayerProgressAsync(Ada, null, None));
         Assert.Equal(latest, await _store.GetLatestChangeAsync(None));
-        Assert.Equal(new JobCounts(0, 1, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(0, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
         Assert.True(await _store.CompleteJobAsync(byB, "w-b", "P1", Row(Ada, "P1", updatedAt: Now), Now, None));
         Assert.Single(await _store.GetPlayerProgressAsync(Ada, null, None));
     }
@@ -599,7 +599,7 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         await _store.FailJobAsync(job, "w", "boom", Now.AddSeconds(5), Now, None);
 
-        Assert.Equal(new JobCounts(1, 0, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(1, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
         Assert.Empty(await _store.ListDeadJobsAsync(10, None));
         Clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(2, Assert.Single(await ClaimAsync("w")).Attempts);
@@ -615,7 +615,7 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         await _store.FailJobAsync(second, "w", "boom 2", null, Now.AddTicks(30), None);
 
-        Assert.Equal(new JobCounts(0, 0, 1), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(0, 0, 1), (await _store.CountJobsAsync(None)) with { OldestPending = null });
         var dead = Assert.Single(await _store.ListDeadJobsAsync(10, None));
         Assert.Equal((Org, Game, Ada, "P1", "e-1", 2, "boom 2", Now.AddTicks(30)),
             (dead.OrgId, dead.Game, dead.PlayerKey, dead.PointId, dead.TriggerEventId, dead.Attempts, dead.LastError, dead.FailedAt));
@@ -633,7 +633,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         await _store.FailJobAsync(byA, "w-a", "late", null, Now, None);
         await _store.FailJobAsync(byA, "w-a", "late", Now, Now, None);
 
-        Assert.Equal(new JobCounts(0, 1, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(0, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
         Assert.Empty(await _store.ListDeadJobsAsync(10, None));
     }
 
@@ -665,7 +665,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Equal((1, 0, 2, 0), (one, unknown, rest, nothingLeft));
         Assert.Equal((Ada, "P2", 1, "e-2"), (requeued.PlayerKey, requeued.PointId, requeued.Attempts, requeued.TriggerEventId));
         Assert.Empty(await _store.ListDeadJobsAsync(10, None));
-        Assert.Equal(new JobCounts(2, 1, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(2, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
         Assert.Equal(["P1", "P3"], (await ClaimAsync("w")).Select(j => j.PointId).Order(StringComparer.Ordinal));
     }
 
@@ -680,7 +680,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         var retried = await _store.RetryDeadJobsAsync(null, Now, None);
 
         Assert.Equal(3, retried);
-        Assert.Equal(new JobCounts(2, 0, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(2, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
         var jobs = await ClaimAsync("w");
         Assert.Equal(["P1", "P2"], jobs.Select(j => j.PointId).Order(StringComparer.Ordinal));
         Assert.True(Assert.Single(jobs, j => j.PointId == "P2").Version > 1);
@@ -695,7 +695,24 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         var counts = await _store.CountJobsAsync(None);
 
-        Assert.Equal(new JobCounts(1, 2, 1), counts);
+        Assert.Equal(new JobCounts(1, 2, 1), counts with { OldestPending = null });
+    }
+
+    [SkippableFact]
+    public async Task CountJobs_gives_the_earliest_run_after_of_the_jobs_not_leased_and_none_when_there_are_none()
+    {
+        Assert.Null((await _store.CountJobsAsync(None)).OldestPending);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await WriteEventsAsync(Event("e-1", points: ["P1", "P2"]));
+
+        var pending = (await _store.CountJobsAsync(None)).OldestPending;
+        Assert.Equal(2, (await ClaimAsync("w", max: 2)).Count);
+        var allLeased = (await _store.CountJobsAsync(None)).OldestPending;
+
+        Assert.NotNull(pending);
+        Assert.InRange(pending.Value, before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(TimeSpan.Zero, pending.Value.Offset);
+        Assert.Null(allLeased);
     }
 
     [SkippableFact]

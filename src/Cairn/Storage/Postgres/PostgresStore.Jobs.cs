@@ -191,11 +191,12 @@ internal sealed partial class PostgresStore
         await using var command = new NpgsqlCommand("""
             SELECT (SELECT COUNT(*) FROM jobs WHERE lease_owner IS NULL),
                    (SELECT COUNT(*) FROM jobs WHERE lease_owner IS NOT NULL),
-                   (SELECT COUNT(*) FROM dead_jobs);
+                   (SELECT COUNT(*) FROM dead_jobs),
+                   (SELECT MIN(run_after) FROM jobs WHERE lease_owner IS NULL);
             """, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new JobCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        return new JobCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3)));
     }
 
     public Task<int> EnqueueStaleRecomputesAsync(string game, string pointId, string currentVersion, DateTimeOffset now, CancellationToken cancellationToken) =>

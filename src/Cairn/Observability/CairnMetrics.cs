@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Cairn.Observability;
+
+/// <summary>
+/// Every instrument Cairn records, on one <see cref="Meter"/> named <see cref="MeterName"/> (created by the host's
+/// <see cref="IMeterFactory"/>, so each host in a process has its own). <c>/metrics</c> exports them in the Prometheus
+/// text format (<see cref="MetricsEndpoint"/>); OTLP export is optional (<see cref="MetricsOptions.OtlpEndpoint"/>).
+/// Labels are bounded: org and game (bounded by the keys an admin creates), an error code, a route pattern, a fixed
+/// outcome. Never a playerKey, an event id, a raw identity or a token.
+/// </summary>
+internal sealed class CairnMetrics
+{
+    public const string MeterName = "Cairn";
+
+    /// <summary>Today every job is a progress recompute; the label is there for the projections to come.</summary>
+    public const string ProgressProjection = "progress";
+
+    /// <summary>Latency buckets in seconds: 1 ms to 10 s.</summary>
+    internal static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    /// <summary>Events per commit: 1 to the default Ingest:MaxEventsPerCommit and past it.</summary>
+    internal static readonly double[] EventsBuckets = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+
+    /// <summary>Bytes per commit: 1 KiB to 64 MiB.</summary>
+    internal static readonly double[] BytesBuckets = [1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _accepted;
+    private readonly Counter<long> _duplicate;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _ingestRefused;
+    private readonly Histogram<double> _requestDuration;
+    private readonly Counter<long> _refusals;
+    private readonly Histogram<double> _commitDuration;
+    private readonly Histogram<long> _commitEvents;
+    private readonly Histogram<long> _commitBytes;
+    private readonly Counter<long> _commitFailures;
+    private readonly Histogram<double> _jobDuration;
+    private readonly Counter<long> _jobFailures;
+    private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _catalogReloads;
+
+    public CairnMetrics(IMeterFactory factory)
+    {
+        Meter = factory.Create(MeterName);
+        _received = Meter.CreateCounter<long>("ingest_events_received", "{event}", "Events received in ingest batches that were read (every outcome below).");
+        _accepted = Meter.CreateCounter<long>("ingest_events_accepted", "{event}", "Events stored (new).");
+        _duplicate = Meter.CreateCounter<long>("ingest_events_duplicate", "{event}", "Events answered duplicate: their id was stored already.");
+        _rejected = Meter.CreateCounter<long>("ingest_events_rejected", "{event}", "Events rejected (quarantined), by the code of their first error.");
+        _dropped = Meter.CreateCounter<long>("ingest_events_dropped", "{event}", "Events answered accepted but stored nowhere (reason opted_out: the player opted out).");
+        _ingestRefused = Meter.CreateCounter<long>("ingest_refused", "{request}", "Ingest requests refused for load or outage (503) or rate (429), by reason.");
+        _requestDuration = Meter.CreateHistogram<double>("http_request_duration_seconds", "s", "HTTP request latency by method, route pattern and status code.");
+        _refusals = Meter.CreateCounter<long>("http_refusals", "{response}", "Answers 503 (unavailable) and 429 (too many requests), by route pattern and code.");
+        _commitDuration = Meter.CreateHistogram<double>("write_commit_duration_seconds", "s", "Time of one group commit (one store transaction), successful or not.");
+        _commitEvents = Meter.CreateHistogram<long>("write_commit_events", "{event}", "Events (stored and quarantined) written per group commit.");
+        _commitBytes = Meter.CreateHistogram<long>("write_commit_bytes", "By", "Bytes of event JSON, as received (after gzip), written per group commit.");
+        _commitFailures = Meter.CreateCounter<long>("write_commit_failures", "{commit}", "Group commits the store refused (their requests were answered 503).");
+        _jobDuration = Meter.CreateHistogram<double>("job_run_duration_seconds", "s", "Time to run one job's handler, by projection and outcome (ok, failed).");
+        _jobFailures = Meter.CreateCounter<long>("job_failures", "{job}", "Job runs that failed (retried later, or dead-lettered).");
+        _deadLettered = Meter.CreateCounter<long>("jobs_dead_lettered", "{job}", "Jobs moved to the dead-letter table after their last attempt failed.");
+        _catalogReloads = Meter.CreateCounter<long>("catalog_reloads", "{reload}", "Catalog (re)loads: ok, or refused (a file was refused; its game kept the version that worked).");
+    }
+
+    public Meter Meter { get; }
+
+    /// <summary>
+    /// Records 0 on the fixed label sets of the counters alerts watch, so each exists from the first scrape:
+    /// an <c>increase()</c> needs two samples, and a series born at its first failure would hide that failure.
+    /// </summary>
+    public void Initialize()
+    {
+        foreach (var reason in new[] { "requests", "bytes", "events", "queue", "store", "starting", "rate_limit" })
+        {
+            _ingestRefused.Add(0, new KeyValuePair<string, object?>("reason", reason));
+        }
+        _commitFailures.Add(0);
+        var projection = new KeyValuePair<string, object?>("projection", ProgressProjection);
+        _jobFailures.Add(0, projection);
+        _deadLettered.Add(0, projection);
+        _catalogReloads.Add(0, new KeyValuePair<string, object?>("outcome", "ok"));
+        _catalogReloads.Add(0, new KeyValuePair<string, object?>("outcome", "refused"));
+    }
+
+    /// <summary>The buckets of a histogram of this meter, by name (the exporters ask).</summary>
+    internal static double[]? BucketsOf(string instrument) => instrument switch
+    {
+        "write_commit_events" => EventsBuckets,
+        "write_commit_bytes" => BytesBuckets,
+        _ when instrument.EndsWith("_seconds", StringComparison.Ordinal) => SecondsBuckets,
+        _ => null,
+    };
+
+    public void IngestOutcome(string org, string game, int accepted, int duplicates, int dropped, IEnumerable<string> rejectedCodes)
+    {
+        var where = new TagList { { "org", org }, { "game", game } };
+        var received = accepted + duplicates + dropped;
+        foreach (var code in rejectedCodes)
+        {
+            received++;
+            _rejected.Add(1, new TagList { { "org", org }, { "game", game }, { "reason", ReasonLabel(code) } });
+        }
+        _received.Add(received, where);
+        _accepted.Add(accepted, where);
+        _duplicate.Add(duplicates, where);
+        if (dropped > 0)
+        {
+            _dropped.Add(dropped, new TagList { { "org", org }, { "game", game }, { "reason", "opted_out" } });
+        }
+    }
+
+    /// <summary>An ingest request refused as a whole: requests, bytes, events, queue (the in-flight budget or the writer's queue), store, starting, rate_limit.</summary>
+    public void IngestRefused(string reason) => _ingestRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Request(string method, string route, int status, double seconds)
+    {
+        _requestDuration.Record(seconds, new TagList { { "method", method }, { "route", route }, { "code", StatusLabel(status) } });
+        if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
+        {
+            _refusals.Add(1, new TagList { { "route", route }, { "code", StatusLabel(status) } });
+        }
+    }
+
+    public void Commit(double seconds, int events, long bytes, bool ok)
+    {
+        _commitDuration.Record(seconds, new KeyValuePair<string, object?>("outcome", ok ? "ok" : "failed"));
+        if (ok)
+        {
+            _commitEvents.Record(events);
+            _commitBytes.Record(bytes);
+        }
+        else
+        {
+            _commitFailures.Add(1);
+        }
+    }
+
+    public void JobRun(string projection, double seconds, bool ok, bool deadLettered)
+    {
+        _jobDuration.Record(seconds, new TagList { { "projection", projection }, { "outcome", ok ? "ok" : "failed" } });
+        if (!ok)
+        {
+            _jobFailures.Add(1, new KeyValuePair<string, object?>("projection", projection));
+        }
+        if (deadLettered)
+        {
+            _deadLettered.Add(1, new KeyValuePair<string, object?>("projection", projection));
+        }
+    }
+
+    public void CatalogReload(bool ok) => _catalogReloads.Add(1, new KeyValuePair<string, object?>("outcome", ok ? "ok" : "refused"));
+
+    /// <summary>Error codes are a fixed set of snake_case words; anything else (it should not happen) is "other", so the label stays bounded.</summary>
+    internal static string ReasonLabel(string code) =>
+        code.Length is > 0 and <= 32 && code.All(c => c is (>= 'a' and <= 'z') or '_') ? code : "other";
+
+    private static string StatusLabel(int status) => status switch
+    {
+        200 => "200",
+        429 => "429",
+        503 => "503",
+        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
