@@ -583,7 +583,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         var changes = await _store.GetGroupChangesAsync(group, before, 100, None);
         Assert.Equal([(Cy, "P1"), (Ben, "P1")], changes.Select(c => (c.PlayerKey, c.PointId)));
         Assert.True(changes[0].Seq < changes[1].Seq);
-        Assert.Equal(new JobCounts(1, 1, 0), await _store.CountJobsAsync(None));
+        Assert.Equal(new JobCounts(1, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
         var rerun = Assert.Single(await ClaimAsync("w-a"));
         Assert.Equal((cy.Id, cy.Version + 1, "e-4"), (rerun.Id, rerun.Version, rerun.TriggerEventId));
         Assert.Equal([true], await _store.CompleteJobsAsync([new JobCompletion(takenByB, "P1", Row(Ada, "P1"))], "w-b", Now, None));
