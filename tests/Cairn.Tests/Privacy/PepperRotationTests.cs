@@ -62,6 +62,12 @@ public sealed class PepperRotationTests
         var before = await ProgressAsync(server, adaV1);
         Assert.StartsWith("p1_", adaV1, StringComparison.Ordinal);
 
+        // A quarantined event of Ada under the old version: its redacted payload quotes her key.
+        using (var bad = await server.PostEventsAsync(System.Text.Json.JsonSerializer.Serialize(new { eventId = Events.NewId(), eventType = "DialogueEvent", timestamp = "soon", playerId = Ada }), d.IngestKey))
+        {
+            Assert.Contains("\"rejected\":1", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         await server.RestartAsync(Rotated);
         using var lookup = await server.GetAsAdminAsync($"/v1/admin/players/lookup?org={TestServer.Org}&playerId={Ada}");
         using var found = await TestServer.ReadJsonAsync(lookup);
@@ -98,6 +104,17 @@ public sealed class PepperRotationTests
         {
             Assert.All(KeysIn(server, table), k => Assert.StartsWith("p2_", k, StringComparison.Ordinal));
         }
+        // Every table that holds a playerKey (found from the schema, so a new one cannot be forgotten), and any text that
+        // quotes one (the quarantine's redacted payload, roster audit entries): nothing is left under the old version.
+        var keyTables = Database.Column(server.DatabasePath,
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'player_key';");
+        Assert.Contains("group_members", keyTables);
+        Assert.Contains("rejected_events", keyTables);
+        foreach (var table in keyTables)
+        {
+            Assert.All(KeysIn(server, table), k => Assert.StartsWith("p2_", k, StringComparison.Ordinal));
+        }
+        Assert.DoesNotContain(Database.AllCells(server.DatabasePath), c => c.Text.Contains(adaV1, StringComparison.Ordinal));
         using var timeline = await server.GetAsAdminAsync($"/v1/players/{adaV2}/events");
         using var events = await TestServer.ReadJsonAsync(timeline);
         Assert.Equal(4, events.RootElement.GetProperty("events").GetArrayLength());

@@ -191,6 +191,21 @@ public abstract class StoreCompliance : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Rekey_moves_a_players_quarantined_events_and_the_key_quoted_in_their_payload()
+    {
+        const string NewKey = "p2_ada";
+        await _store.WriteAsync([new WriteBatch(
+            [Event("e-1")],
+            [new RejectedRecord(Org, Game, "bad-1", Ada, $$"""{"eventId":"bad-1","playerKey":"{{Ada}}"}""", """[{"path":"timestamp","code":"required","message":"missing"}]""")],
+            [new DirectoryEntry(Org, Ada, "ada@school.example")])], None);
+
+        await _store.RekeyPlayerAsync(Ada, NewKey, None);
+
+        var rejected = Assert.Single((await _store.ListRejectedAsync(null, 10, null, None)).Items);
+        Assert.Equal((NewKey, $$"""{"eventId":"bad-1","playerKey":"{{NewKey}}"}"""), (rejected.PlayerKey, rejected.Raw));
+    }
+
+    [SkippableFact]
     public async Task Write_queues_jobs_only_for_new_events_with_points_and_a_player()
     {
         await WriteEventsAsync(

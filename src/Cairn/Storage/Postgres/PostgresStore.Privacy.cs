@@ -173,7 +173,7 @@ internal sealed partial class PostgresStore
                 return await command.ExecuteNonQueryAsync(cancellationToken);
             }
             var moved = await Run("UPDATE events SET player_key = $2 WHERE player_key = $1 AND $3 IS NOT NULL;")
-                + await Run("UPDATE rejected_events SET player_key = $2 WHERE player_key = $1 AND $3 IS NOT NULL;")
+                + await Run("UPDATE rejected_events SET player_key = $2, raw = replace(raw, $1, $2) WHERE player_key = $1 AND $3 IS NOT NULL;")
                 + await Run("UPDATE progress_changes SET player_key = $2 WHERE player_key = $1 AND $3 IS NOT NULL;");
             // Rows that exist under both keys: the old one goes, and the new one is recomputed from the merged history.
             await Run("""

@@ -207,7 +207,7 @@ internal sealed partial class SqliteStore
                 return command.ExecuteNonQuery();
             }
             var moved = Run("UPDATE events SET player_key = $new WHERE player_key = $old;")
-                + Run("UPDATE rejected_events SET player_key = $new WHERE player_key = $old;")
+                + Run("UPDATE rejected_events SET player_key = $new, raw = replace(raw, $old, $new) WHERE player_key = $old;")
                 + Run("UPDATE progress_changes SET player_key = $new WHERE player_key = $old;");
             // Rows that exist under both keys: the old one goes, and the new one is recomputed from the merged history.
             Run("""
