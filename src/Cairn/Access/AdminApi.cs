@@ -19,7 +19,7 @@ internal static partial class AdminApi
         group.MapGet("/rejected", ListRejectedAsync);
         group.MapGet("/players/lookup", LookupPlayerFromQueryAsync);
         group.MapPost("/players/lookup", LookupPlayerAsync);
-        group.MapGet("/stats", (Ingest.IngestCounters counters, Hosting.BackgroundHealth health) =>
+        group.MapGet("/stats", (Observability.CairnMetrics counters, Hosting.BackgroundHealth health) =>
             TypedResults.Ok(new Stats(counters.OptedOutByOrg(), health.Snapshot())));
         return group;
     }

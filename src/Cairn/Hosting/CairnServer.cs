@@ -206,7 +206,6 @@ internal static class CairnServer
             return new EventNormalizer(() => registry.Current.Schemas, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
         });
         services.AddSingleton<OptOuts>();
-        services.AddSingleton<IngestCounters>();
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>(),

@@ -174,7 +174,6 @@ internal static class IngestApi
                 return Problems.Unavailable(http, 5, "The store is unavailable; nothing of this batch was stored. Retry it (same event ids).");
             }
             var response = IngestResponse.From(IngestPipeline.Complete(prepared, inserted));
-            http.RequestServices.GetRequiredService<IngestCounters>().OptedOut(key.OrgId, response.OptedOut);
             metrics.IngestOutcome(key.OrgId, key.Game, response.Accepted - response.OptedOut, response.Duplicates, response.OptedOut,
                 response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"));
             Log.BatchDone(logger, key.OrgId, key.Game, response.Accepted, response.Duplicates, response.Rejected);

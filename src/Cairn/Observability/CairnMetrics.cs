@@ -31,6 +31,9 @@ internal sealed class CairnMetrics
     private readonly Counter<long> _duplicate;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _dropped;
+
+    // The same figure per org for GET /v1/admin/stats, which reads it back (a Meter's counters cannot be read).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _optedOutByOrg = new(StringComparer.Ordinal);
     private readonly Counter<long> _ingestRefused;
     private readonly Histogram<double> _requestDuration;
     private readonly Counter<long> _refusals;
@@ -108,8 +111,15 @@ internal sealed class CairnMetrics
         if (dropped > 0)
         {
             _dropped.Add(dropped, new TagList { { "org", org }, { "game", game }, { "reason", "opted_out" } });
+            _optedOutByOrg.AddOrUpdate(org, dropped, (_, n) => n + dropped);
         }
     }
+
+    /// <summary>
+    /// Events of opted-out players answered as accepted and stored nowhere, per org, since this process started. Admin-only:
+    /// the ingest answer must not reveal who opted out (an ingest key ships inside game clients).
+    /// </summary>
+    public IReadOnlyDictionary<string, long> OptedOutByOrg() => new SortedDictionary<string, long>(_optedOutByOrg, StringComparer.Ordinal);
 
     /// <summary>An ingest request refused as a whole: requests, bytes, events, queue (the in-flight budget or the writer's queue), store, starting, rate_limit.</summary>
     public void IngestRefused(string reason) => _ingestRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
