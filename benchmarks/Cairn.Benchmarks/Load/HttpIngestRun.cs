@@ -74,8 +74,8 @@ internal static class HttpIngestRun
             var elapsed = Stopwatch.GetElapsedTime(started);
             var (commits, requests, _) = counter.TakeCounts();
 
-            var eventStore = app.Services.GetRequiredService<IEventStore>();
-            var stored = await eventStore.CountEventsAsync(Org, CancellationToken.None);
+            var eventStore = app.Services.GetRequiredService<Stores>();
+            var stored = await eventStore.Events.CountEventsAsync(Org, CancellationToken.None);
             if (stored != settings.Events)
             {
                 throw new InvalidOperationException($"The server stored {stored} events for org '{Org}'; {settings.Events} were sent.");

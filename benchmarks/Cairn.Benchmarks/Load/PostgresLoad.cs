@@ -58,7 +58,7 @@ internal static class PostgresLoad
 
             // Where the time goes: the store's own write (idempotency keys, COPY, player directory, jobs) of the same
             // batches, called in-process one after the other: no HTTP, no parsing, no group commit.
-            console.WriteLine($"PostgresStore.WriteAsync of the same batches into {storeDb} …");
+            console.WriteLine($"PostgresStore.Events.WriteAsync of the same batches into {storeDb} …");
             var storeSide = await StoreOnlyAsync(settings, storeOnly,
                 RawBulkInsert.Batches(warmup, HttpIngestRun.WarmupOrg, catalogs), RawBulkInsert.Batches(measured, HttpIngestRun.Org, catalogs));
             var loadAfter = Progress.Latencies.LoadAverage();
@@ -87,7 +87,7 @@ internal static class PostgresLoad
             text.AppendLine("| --- | ---: | ---: | ---: |");
             text.AppendLine(inv, $"| HTTP ingest (per request of {settings.Batch}) | {http.EventsPerSecond:N0} | {P(http.LatenciesMs, 0.50):F1} | {P(http.LatenciesMs, 0.99):F1} |");
             text.AppendLine(inv, $"| raw binary COPY (per transaction of {settings.Batch}) | {raw.EventsPerSecond:N0} | {P(raw.CommitLatenciesMs, 0.50):F1} | {P(raw.CommitLatenciesMs, 0.99):F1} |");
-            text.AppendLine(inv, $"| PostgresStore.WriteAsync in-process (per batch of {settings.Batch}; for where the time goes) | {storeSide.EventsPerSecond:N0} | {P(storeSide.CommitLatenciesMs, 0.50):F1} | {P(storeSide.CommitLatenciesMs, 0.99):F1} |");
+            text.AppendLine(inv, $"| PostgresStore.Events.WriteAsync in-process (per batch of {settings.Batch}; for where the time goes) | {storeSide.EventsPerSecond:N0} | {P(storeSide.CommitLatenciesMs, 0.50):F1} | {P(storeSide.CommitLatenciesMs, 0.99):F1} |");
             text.AppendLine();
             text.AppendLine(inv, $"Group commit: {http.Requests:N0} requests in {http.Commits:N0} transactions ({http.Requests / (double)Math.Max(1, http.Commits):F1} requests per commit).");
             text.AppendLine();
@@ -109,22 +109,22 @@ internal static class PostgresLoad
 
     private static async Task<RawBulkInsert.Result> StoreOnlyAsync(LoadSettings settings, string connectionString, WriteBatch[] warmup, WriteBatch[] measured)
     {
-        await using var store = new PostgresStore(Options.Create(new StorageOptions { Store = connectionString }));
-        await store.MigrateAsync(CancellationToken.None);
+        await using var store = Cairn.Hosting.CairnConfiguration.CreateStore(new StorageOptions { Store = connectionString });
+        await store.Schema.MigrateAsync(CancellationToken.None);
         foreach (var batch in warmup)
         {
-            await store.WriteAsync([batch], CancellationToken.None);
+            await store.Events.WriteAsync([batch], CancellationToken.None);
         }
         var latencies = new double[measured.Length];
         var started = Stopwatch.GetTimestamp();
         for (var b = 0; b < measured.Length; b++)
         {
             var t = Stopwatch.GetTimestamp();
-            await store.WriteAsync([measured[b]], CancellationToken.None);
+            await store.Events.WriteAsync([measured[b]], CancellationToken.None);
             latencies[b] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var stored = await store.CountEventsAsync(HttpIngestRun.Org, CancellationToken.None);
+        var stored = await store.Events.CountEventsAsync(HttpIngestRun.Org, CancellationToken.None);
         if (stored != settings.Events)
         {
             throw new InvalidOperationException($"The store-only side stored {stored} events; {settings.Events} were meant.");

@@ -61,9 +61,9 @@ internal static class RawBulkInsert
     {
         var storage = new StorageOptions { DataDirectory = Path.Combine(directory, "raw"), Synchronous = settings.Synchronous };
         // The store's own migrations: same tables, same indexes, WAL.
-        await using (var store = new SqliteStore(Options.Create(storage)))
+        await using (var store = Cairn.Hosting.CairnConfiguration.CreateStore(storage))
         {
-            await store.MigrateAsync(CancellationToken.None);
+            await store.Schema.MigrateAsync(CancellationToken.None);
         }
 
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = storage.SqlitePath, Pooling = false }.ToString());
@@ -71,7 +71,7 @@ internal static class RawBulkInsert
         using (var pragma = connection.CreateCommand())
         {
             // The same tuning as the store's writer connection, so the ratio measures ingest, not SQLite settings.
-            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={settings.Synchronous}; {SqliteStore.WriterTuning}";
+            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={settings.Synchronous}; {SqliteDatabase.WriterTuning}";
             pragma.ExecuteNonQuery();
         }
         using var insert = connection.CreateCommand();

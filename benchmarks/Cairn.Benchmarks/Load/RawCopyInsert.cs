@@ -16,9 +16,9 @@ internal static class RawCopyInsert
 {
     public static async Task<RawBulkInsert.Result> RunAsync(LoadSettings settings, string connectionString, List<EventRecord>[] warmup, List<EventRecord>[] measured)
     {
-        await using (var store = new PostgresStore(Options.Create(new StorageOptions { Store = connectionString })))
+        await using (var store = Cairn.Hosting.CairnConfiguration.CreateStore(new StorageOptions { Store = connectionString }))
         {
-            await store.MigrateAsync(CancellationToken.None);
+            await store.Schema.MigrateAsync(CancellationToken.None);
         }
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var connection = await dataSource.OpenConnectionAsync();

@@ -71,13 +71,13 @@ internal static class MatrixBenchmark
                     await server.PostEventsAsync(key, body);
                 }
             }
-            var store = server.Services.GetRequiredService<IEventStore>();
+            var store = server.Services.GetRequiredService<Stores>();
             var reader = server.Services.GetRequiredService<MatrixReader>();
-            var group = await store.GetGroupAsync(Org, GroupId, CancellationToken.None) ?? throw new InvalidOperationException("The group was not created.");
+            var group = await store.Groups.GetGroupAsync(Org, GroupId, CancellationToken.None) ?? throw new InvalidOperationException("The group was not created.");
             console.WriteLine($"matrix: {settings.Players} players × {settings.Points} points, filling {filled:N0} cells, and those of {settings.Others} other players of the org …");
             var fillStarted = Stopwatch.GetTimestamp();
             while (Colored(await reader.ReadAsync(group, CancellationToken.None)) < filled
-                   || await store.CountJobsAsync(CancellationToken.None) is { Pending: > 0 } or { Leased: > 0 })
+                   || await store.Jobs.CountJobsAsync(CancellationToken.None) is { Pending: > 0 } or { Leased: > 0 })
             {
                 if (Stopwatch.GetElapsedTime(fillStarted) > TimeSpan.FromMinutes(10))
                 {
@@ -95,8 +95,8 @@ internal static class MatrixBenchmark
             // Where the in-process time goes: each store read of the matrix, and the JSON the endpoint writes.
             var parts = new (string Name, List<double> Ms)[]
             {
-                ("  store.GetGroupAsync (HTTP handler only)", []), ("  store.GetLatestChangeAsync", []), ("  store.GetMembersAsync", []),
-                ("  store.GetGroupProgressAsync", []), ("  JSON serialization of the matrix", []),
+                ("  store.Groups.GetGroupAsync (HTTP handler only)", []), ("  store.Projection<Cairn.Progress.Storage.IProgressStore>(Cairn.Progress.ProgressProjection.Name).GetLatestChangeAsync", []), ("  store.Groups.GetMembersAsync", []),
+                ("  store.Projection<Cairn.Progress.Storage.IProgressStore>(Cairn.Progress.ProgressProjection.Name).GetGroupProgressAsync", []), ("  JSON serialization of the matrix", []),
             };
             var jsonOptions = server.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
             var loadBefore = Latencies.LoadAverage();
@@ -117,13 +117,13 @@ internal static class MatrixBenchmark
                 }
                 bytes = body.Length;
                 var t4 = Stopwatch.GetTimestamp();
-                await store.GetGroupAsync(Org, GroupId, CancellationToken.None);
+                await store.Groups.GetGroupAsync(Org, GroupId, CancellationToken.None);
                 var t5 = Stopwatch.GetTimestamp();
-                await store.GetLatestChangeAsync(CancellationToken.None);
+                await store.Projection<Cairn.Progress.Storage.IProgressStore>(Cairn.Progress.ProgressProjection.Name).GetLatestChangeAsync(CancellationToken.None);
                 var t6 = Stopwatch.GetTimestamp();
-                await store.GetMembersAsync(Org, GroupId, CancellationToken.None);
+                await store.Groups.GetMembersAsync(Org, GroupId, CancellationToken.None);
                 var t7 = Stopwatch.GetTimestamp();
-                await store.GetGroupProgressAsync(group, CancellationToken.None);
+                await store.Projection<Cairn.Progress.Storage.IProgressStore>(Cairn.Progress.ProgressProjection.Name).GetGroupProgressAsync(group, CancellationToken.None);
                 var t8 = Stopwatch.GetTimestamp();
                 JsonSerializer.SerializeToUtf8Bytes(matrix, jsonOptions);
                 var t9 = Stopwatch.GetTimestamp();

@@ -71,9 +71,9 @@ internal static class ProgressBenchmark
             var cells = new Latencies(load.Acked.Where(a => arrived.ContainsKey(a.Key)).Select(a => Math.Max(0, Latencies.Ms(a.Value, arrived[a.Key]))));
             // Where the time goes: a row's updated_at is the worker's clock when its handler had computed it, just before the
             // completion's write transaction; Stopwatch times are put on the same clock through one anchor.
-            var store = server.Services.GetRequiredService<IEventStore>();
-            var group = await store.GetGroupAsync(Org, GroupId, CancellationToken.None);
-            var computed = (await store.GetGroupProgressAsync(group!, CancellationToken.None)).ToDictionary(r => (r.PlayerKey, r.PointId), r => r.UpdatedAt);
+            var store = server.Services.GetRequiredService<Stores>();
+            var group = await store.Groups.GetGroupAsync(Org, GroupId, CancellationToken.None);
+            var computed = (await store.Projection<Cairn.Progress.Storage.IProgressStore>(Cairn.Progress.ProgressProjection.Name).GetGroupProgressAsync(group!, CancellationToken.None)).ToDictionary(r => (r.PlayerKey, r.PointId), r => r.UpdatedAt);
             var measuredCells = load.Acked.Where(a => arrived.ContainsKey(a.Key) && computed.ContainsKey(a.Key)).ToList();
             var toComputed = new Latencies(measuredCells.Select(a => Math.Max(0, (computed[a.Key] - clock.At(a.Value)).TotalMilliseconds)));
             var toStream = new Latencies(measuredCells.Select(a => Math.Max(0, (clock.At(arrived[a.Key]) - computed[a.Key]).TotalMilliseconds)));

@@ -8,7 +8,7 @@ namespace Cairn.Access;
 /// ingest does not read the store per request; a cached entry is re-read after <see cref="CacheFor"/>, so a
 /// revocation made by another process takes effect within that time (at once in this process).
 /// </summary>
-internal sealed class ApiKeys(IEventStore store, AdminToken adminToken, TimeProvider? time = null)
+internal sealed class ApiKeys(IAccessStore store, AdminToken adminToken, TimeProvider? time = null)
 {
     public const string IngestKeyPrefix = "cik_";
     public const string ReadTokenPrefix = "crt_";

@@ -3,7 +3,7 @@ using Cairn.Storage;
 namespace Cairn.Access;
 
 /// <summary>Writes reads of the directory and every export to the audit log: who, what, which scope, when; no personal data.</summary>
-internal sealed class Audit(IEventStore store, TimeProvider time)
+internal sealed class Audit(IPrivacyStore store, TimeProvider time)
 {
     public Task RecordAsync(Caller caller, string action, string scope, string detail, CancellationToken cancellationToken) =>
         store.AppendAuditAsync(new AuditEntry(time.GetUtcNow(), caller.Actor, action, scope, detail), cancellationToken);

@@ -10,7 +10,7 @@ namespace Cairn.Access;
 /// until a first load succeeds ingest answers 503 (see <see cref="OptOuts.IsLoaded"/>).
 /// </summary>
 internal sealed class OptOutSync(
-    IEventStore store, OptOuts optOuts, Identity.PlayerKeys keys, IOptions<AccessOptions> options, BackgroundHealth health, ILogger<OptOutSync> logger)
+    IPlayerDirectory store, OptOuts optOuts, Identity.PlayerKeys keys, IOptions<AccessOptions> options, BackgroundHealth health, ILogger<OptOutSync> logger)
     : ResilientService(ComponentName, health, logger)
 {
     public const string ComponentName = "opt-out-sync";

@@ -48,7 +48,7 @@ internal sealed class OptOuts
             ? [p.PlayerKey]
             : new[] { p.PlayerKey, current.Compute(p.OrgId, p.RawPlayerId) }));
 
-    public static async Task<OptOuts> LoadAsync(IEventStore store, Identity.PlayerKeys current, CancellationToken cancellationToken)
+    public static async Task<OptOuts> LoadAsync(IPlayerDirectory store, Identity.PlayerKeys current, CancellationToken cancellationToken)
     {
         var optOuts = new OptOuts();
         optOuts.Replace(await store.ListOptedOutAsync(cancellationToken), current);

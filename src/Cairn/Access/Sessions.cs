@@ -9,7 +9,7 @@ namespace Cairn.Access;
 /// Every request re-identifies the token, so revoking it (or erasing the student it belongs to) ends its
 /// sessions too. No token is ever stored in the browser.
 /// </summary>
-internal sealed class Sessions(IEventStore store, TimeProvider time)
+internal sealed class Sessions(IAccessStore store, TimeProvider time)
 {
     public const string CookieName = "cairn_session";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);

@@ -22,17 +22,17 @@ internal static class JobsCommand
         switch (verb)
         {
             case "dead":
-                var dead = await store.ListDeadJobsAsync(1000, cancellationToken);
-                var counts = await store.CountJobsAsync(cancellationToken);
+                var dead = await store.Jobs.ListDeadJobsAsync(1000, cancellationToken);
+                var counts = await store.Jobs.CountJobsAsync(cancellationToken);
                 Console.WriteLine($"{counts.Pending} pending, {counts.Leased} running, {counts.Dead} dead");
                 foreach (var job in dead)
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{job.Id,6}  {job.FailedAt:yyyy-MM-dd HH:mm:ss}  {job.Game}/{job.PointId}  {job.PlayerKey}  attempts {job.Attempts}  {job.LastError}"));
+                        $"{job.Id,6}  {job.FailedAt:yyyy-MM-dd HH:mm:ss}  {job.Projection} {job.Game}/{job.Key}  {job.PlayerKey}  attempts {job.Attempts}  {job.LastError}"));
                 }
                 return 0;
             case "retry":
-                var requeued = await store.RetryDeadJobsAsync(id, DateTimeOffset.UtcNow, cancellationToken);
+                var requeued = await store.Jobs.RetryDeadJobsAsync(id, DateTimeOffset.UtcNow, cancellationToken);
                 Console.WriteLine($"requeued {requeued} job(s); a running server or 'cairn worker' picks them up");
                 return 0;
             default:

@@ -25,7 +25,7 @@ internal static class KeysCommand
                 var org = args.Option("org");
                 args.RejectUnknown();
                 await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
-                foreach (var key in await store.ListApiKeysAsync(org, cancellationToken))
+                foreach (var key in await store.Access.ListApiKeysAsync(org, cancellationToken))
                 {
                     var scope = key.IsIngestKey ? $"ingest {key.OrgId}/{key.Game}"
                         : $"{key.Role} {key.OrgId}" + (key.Teachers is { Count: > 0 } t ? $" teachers={string.Join(',', t)}" : "")
@@ -40,7 +40,7 @@ internal static class KeysCommand
                 args.RejectUnknown();
                 var id = args.Positional.Count == 3 ? args.Positional[2] : throw new UsageException("expected 'cairn keys revoke KEY_ID'");
                 await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
-                if (!await store.RevokeApiKeyAsync(id, DateTimeOffset.UtcNow, cancellationToken))
+                if (!await store.Access.RevokeApiKeyAsync(id, DateTimeOffset.UtcNow, cancellationToken))
                 {
                     Console.Error.WriteLine($"cairn: no live key '{id}'");
                     return 1;
@@ -66,7 +66,7 @@ internal static class KeysCommand
             throw new UsageException("--org takes letters, digits, '_', '.', '-' (up to 64 characters)");
         }
         await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
-        var keys = new ApiKeys(store, new AdminToken(SecretHash.NewSecret("unused_")));
+        var keys = new ApiKeys(store.Access, new AdminToken(SecretHash.NewSecret("unused_")));
         if (role is null)
         {
             if (game is null || !AdminApi.Identifier().IsMatch(game))

@@ -11,7 +11,7 @@ namespace Cairn.Cli;
 /// <summary>Offline data-rights commands: <c>erase</c>, <c>purge</c>, <c>export</c>, <c>rekey</c>. Each is audited like its API.</summary>
 internal static class PrivacyCommands
 {
-    private sealed record Context(IEventStore Store, PlayerKeyring Keyring);
+    private sealed record Context(Stores Store, PlayerKeyring Keyring);
 
     private static async Task<Context> OpenAsync(string? data, string? storeOption, CancellationToken cancellationToken)
     {
@@ -33,10 +33,10 @@ internal static class PrivacyCommands
         args.RejectUnknown();
         var context = await OpenAsync(data, storeOption, cancellationToken);
         await using var store = context.Store;
-        var counts = await Erasure.EraseAsync(store, context.Keyring, org, player, cancellationToken);
-        await new Audit(store, TimeProvider.System).RecordAsync(Cli, "player.erase", "cli", $"org {org}: {counts.Total} rows removed", cancellationToken);
-        Console.WriteLine($"erased: {counts.Events} events, {counts.Rejected} quarantined events, {counts.Jobs} jobs, {counts.Progress} progress rows, " +
-            $"{counts.Changes} change-log rows, {counts.Memberships} memberships, {counts.Directory} directory rows");
+        var counts = await Erasure.EraseAsync(store.Privacy, context.Keyring, org, player, cancellationToken);
+        await new Audit(store.Privacy, TimeProvider.System).RecordAsync(Cli, "player.erase", "cli", $"org {org}: {counts.Total} rows removed", cancellationToken);
+        Console.WriteLine($"erased: {counts.Total} rows (" +
+            string.Join(", ", counts.Tables.Where(t => t.Value > 0).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key} {t.Value}")) + ")");
         return 0;
     }
 
@@ -54,7 +54,7 @@ internal static class PrivacyCommands
         var options = Offline.Configuration(data, storeOption).GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
         await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
         long total = 0;
-        foreach (var (rule, deleted) in await Retention.PurgeAsync(store, options, now, cancellationToken))
+        foreach (var (rule, deleted) in await Retention.PurgeAsync(store.Privacy, options, now, cancellationToken))
         {
             total += deleted;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -93,7 +93,7 @@ internal static class PrivacyCommands
             throw new UsageException("--format takes csv or json");
         }
         await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
-        var (found, ambiguous) = await ExportScope.ResolveAsync(Cli, group, org, store, new Scopes(store), cancellationToken);
+        var (found, ambiguous) = await ExportScope.ResolveAsync(Cli, group, org, store.Groups, new Scopes(store), cancellationToken);
         var scope = found ?? throw new UsageException(ambiguous is null ? $"no group '{group}'" : $"several orgs have a group '{group}': give --org");
         var filter = new ExportFilter(scope.OrgId, scope.PlayerKeys, scope.Game, since, until);
         await using var stream = output is null ? Console.OpenStandardOutput() : File.Create(output);
@@ -101,7 +101,7 @@ internal static class PrivacyCommands
         var rows = kind == "events"
             ? await exporter.WriteEventsAsync(stream, format, filter, names, scope.Allows, cancellationToken)
             : await exporter.WriteProgressAsync(stream, format, filter, names, scope.Allows, cancellationToken);
-        await new Audit(store, TimeProvider.System).RecordAsync(Cli, $"export.{kind}", "cli", $"{scope.Describe}{(names ? ", with names" : "")}: {rows} rows", cancellationToken);
+        await new Audit(store.Privacy, TimeProvider.System).RecordAsync(Cli, $"export.{kind}", "cli", $"{scope.Describe}{(names ? ", with names" : "")}: {rows} rows", cancellationToken);
         Console.Error.WriteLine($"exported {rows} {kind} rows{(output is null ? "" : " to " + output)}");
         return 0;
     }
@@ -115,16 +115,16 @@ internal static class PrivacyCommands
         await using var store = context.Store;
         var prefix = $"p{context.Keyring.Current.Version}_";
         long players = 0, rows = 0;
-        while (await store.ListPlayersNotKeyedWithAsync(prefix, 500, cancellationToken) is { Count: > 0 } batch)
+        while (await store.Directory.ListPlayersNotKeyedWithAsync(prefix, 500, cancellationToken) is { Count: > 0 } batch)
         {
             foreach (var player in batch)
             {
-                rows += await store.RekeyPlayerAsync(player.PlayerKey, context.Keyring.Current.Compute(player.OrgId, player.RawPlayerId), cancellationToken);
+                rows += await store.Privacy.RekeyPlayerAsync(player.PlayerKey, context.Keyring.Current.Compute(player.OrgId, player.RawPlayerId), cancellationToken);
                 players++;
             }
             Console.Error.WriteLine($"rekey: {players} players moved so far");
         }
-        await new Audit(store, TimeProvider.System).RecordAsync(Cli, "pepper.rekey", "cli", $"{players} players moved to version {context.Keyring.Current.Version}", cancellationToken);
+        await new Audit(store.Privacy, TimeProvider.System).RecordAsync(Cli, "pepper.rekey", "cli", $"{players} players moved to version {context.Keyring.Current.Version}", cancellationToken);
         Console.WriteLine($"rekeyed {players} players ({rows} rows) to pepper version {context.Keyring.Current.Version}; " +
             "progress of merged players is recomputed by the workers");
         return 0;

@@ -42,25 +42,25 @@ internal static class RosterCommand
 
         foreach (var (groupId, members) in rows.GroupBy(r => r.Group).Select(g => (g.Key, g.ToList())))
         {
-            var existing = await store.GetGroupAsync(org, groupId, cancellationToken);
+            var existing = await store.Groups.GetGroupAsync(org, groupId, cancellationToken);
             var teachers = (existing?.Teachers ?? []).Concat(members.Select(m => m.Teacher).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
             var group = existing is null
                 ? new GroupRecord(groupId, org, groupId, game ?? throw new UsageException($"group '{groupId}' does not exist: give --game to create it"), teachers)
                 : existing with { Teachers = teachers };
-            await store.UpsertGroupAsync(group, cancellationToken);
+            await store.Groups.UpsertGroupAsync(group, cancellationToken);
             var entries = members.Select(m => new DirectoryEntry(org, keys.Compute(org, m.PlayerId), m.PlayerId)).ToList();
             var names = members.Select(m => m.Under13 && !m.ParentalConsent ? null : m.DisplayName).ToList();
             // The operator sets consent like an org admin: names given here are kept against teacher-admins' rosters.
-            var change = await store.ReplaceMembersAsync(group.Id, org, entries, names, lockNames: true, cancellationToken);
+            var change = await store.Groups.ReplaceMembersAsync(group.Id, org, entries, names, lockNames: true, cancellationToken);
             for (var i = 0; i < members.Count; i++)
             {
                 if (members[i].HasConsentColumns)
                 {
-                    await store.SetConsentAsync(new ConsentRecord(org, entries[i].PlayerKey, entries[i].RawPlayerId,
+                    await store.Directory.SetConsentAsync(new ConsentRecord(org, entries[i].PlayerKey, entries[i].RawPlayerId,
                         members[i].Consent, members[i].Under13, members[i].ParentalConsent), cancellationToken);
                 }
             }
-            await new Audit(store, TimeProvider.System).RecordAsync(Cli, "roster.replace", "cli", Audit.RosterDetail(group, entries.Count, change, 0), cancellationToken);
+            await new Audit(store.Privacy, TimeProvider.System).RecordAsync(Cli, "roster.replace", "cli", Audit.RosterDetail(group, entries.Count, change, 0), cancellationToken);
             Console.WriteLine($"{(existing is null ? "created" : "updated")} group {groupId}: {members.Count} members, teachers {string.Join(", ", teachers)}");
         }
         Console.WriteLine($"roster import: {rows.Count} rows, {rows.Select(r => r.Group).Distinct().Count()} groups");

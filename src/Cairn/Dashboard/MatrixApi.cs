@@ -1,3 +1,4 @@
+using Cairn.Progress.Storage;
 using System.Globalization;
 using System.Text.Json;
 using Cairn.Access;
@@ -85,7 +86,7 @@ internal static class MatrixApi
     /// not, it sends an <c>end</c> event and closes. A token holds at most <see cref="LiveStreams.MaxPerToken"/> streams.
     /// </summary>
     private static async Task StreamAsync(
-        HttpContext http, string groupId, string? org, string? since, IEventStore store, Scopes scopes, MatrixReader reader, ProgressFeed feed,
+        HttpContext http, string groupId, string? org, string? since, IGroupStore groups, IProgressStore progress, Scopes scopes, MatrixReader reader, ProgressFeed feed,
         LiveStreams streams, ApiKeys keys, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var (group, problem) = await ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
@@ -114,7 +115,7 @@ internal static class MatrixApi
         }
         else
         {
-            last = await store.GetLatestChangeAsync(cancellationToken);
+            last = await progress.GetLatestChangeAsync(cancellationToken);
         }
         using var lease = streams.TryOpen(Authentication.Current(http));
         if (lease is null)
@@ -142,7 +143,7 @@ internal static class MatrixApi
                 var current = group;
                 if (DateTimeOffset.UtcNow - lastGroupCheck >= Poll)
                 {
-                    current = await store.GetGroupAsync(group.OrgId, groupId, cancellationToken);
+                    current = await groups.GetGroupAsync(group.OrgId, groupId, cancellationToken);
                     lastGroupCheck = DateTimeOffset.UtcNow;
                 }
                 if (current is null || caller is null or Caller.IngestKey || !Scopes.CoversGroup(caller, current))
@@ -184,7 +185,7 @@ internal static class MatrixApi
         body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
 
     private static async Task<Results<Ok<DrillDown>, ProblemHttpResult>> DrillDownAsync(
-        HttpContext http, string groupId, string playerKey, string pointId, string? org, IEventStore store, Scopes scopes, CatalogRegistry catalogs,
+        HttpContext http, string groupId, string playerKey, string pointId, string? org, Stores store, IProgressStore progress, Scopes scopes, CatalogRegistry catalogs,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var (group, problem) = await ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
@@ -192,27 +193,27 @@ internal static class MatrixApi
         {
             return problem;
         }
-        var drill = group is null ? null : await ExplainAsync(group, playerKey, pointId, store, catalogs, time, cancellationToken);
+        var drill = group is null ? null : await ExplainAsync(group, playerKey, pointId, store, progress, catalogs, time, cancellationToken);
         return drill is null ? Problems.NotFound("No such group, member or point.") : TypedResults.Ok(drill);
     }
 
     /// <summary>The cell and the events that decided it; null when the member or point does not exist.</summary>
     internal static async Task<DrillDown?> ExplainAsync(
-        GroupRecord group, string playerKey, string pointId, IEventStore store, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
+        GroupRecord group, string playerKey, string pointId, Stores store, IProgressStore progress, CatalogRegistry catalogs, TimeProvider time, CancellationToken cancellationToken)
     {
         if (catalogs.Current.For(group.Game) is not { } catalog
             || !catalog.PointsById.TryGetValue(pointId, out var point))
         {
             return null;
         }
-        var member = (await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).FirstOrDefault(m => m.PlayerKey == playerKey);
+        var member = (await store.Groups.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).FirstOrDefault(m => m.PlayerKey == playerKey);
         if (member is null)
         {
             return null;
         }
-        var history = await store.GetHistoryAsync(group.OrgId, group.Game, playerKey, point.EventTypes.ToList(), cancellationToken);
+        var history = await store.Events.GetHistoryAsync(group.OrgId, group.Game, playerKey, point.EventTypes.ToList(), cancellationToken);
         var explanation = ProgressCalculator.Explain(catalog, point, group.OrgId, playerKey, history, time.GetUtcNow());
-        var row = (await store.GetPlayerProgressAsync(playerKey, group.Game, cancellationToken)).FirstOrDefault(r => r.PointId == pointId && r.OrgId == group.OrgId);
+        var row = (await progress.GetPlayerProgressAsync(playerKey, group.Game, cancellationToken)).FirstOrDefault(r => r.PointId == pointId && r.OrgId == group.OrgId);
         return new DrillDown(
             group.Id, playerKey, MatrixReader.LabelOf(member), new MatrixPoint(point.Id, point.Unit, point.Title),
             row?.Status ?? "white", row?.Score, row?.DurationSeconds, row?.Count, row?.CompletedAt, row?.ScoreVersion,

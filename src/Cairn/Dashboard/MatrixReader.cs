@@ -1,19 +1,20 @@
+using Cairn.Progress.Storage;
 using Cairn.Catalogs;
 using Cairn.Storage;
 
 namespace Cairn.Dashboard;
 
 /// <summary>Reads the matrix of a group from materialized rows only (never from raw events).</summary>
-internal sealed class MatrixReader(IEventStore store, CatalogRegistry catalogs)
+internal sealed class MatrixReader(IGroupStore groups, IProgressStore progress, CatalogRegistry catalogs)
 {
     public async Task<Matrix> ReadAsync(GroupRecord group, CancellationToken cancellationToken)
     {
         // The cursor is taken first: a change racing this read is then sent again, never missed.
-        var cursor = await store.GetLatestChangeAsync(cancellationToken);
+        var cursor = await progress.GetLatestChangeAsync(cancellationToken);
         var catalog = catalogs.Current.For(group.Game);
         var points = catalog?.Points ?? [];
-        var members = await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken);
-        var rows = await store.GetGroupProgressAsync(group, cancellationToken);
+        var members = await groups.GetMembersAsync(group.OrgId, group.Id, cancellationToken);
+        var rows = await progress.GetGroupProgressAsync(group, cancellationToken);
 
         var players = members
             .Select(m => new MatrixPlayer(m.PlayerKey, LabelOf(m)))
@@ -49,7 +50,7 @@ internal sealed class MatrixReader(IEventStore store, CatalogRegistry catalogs)
     public async Task<(IReadOnlyList<(long Seq, CellUpdate Cell)> Changes, long Last)> ChangesAsync(
         GroupRecord group, long after, int limit, CancellationToken cancellationToken)
     {
-        var changes = await store.GetGroupChangesAsync(group, after, limit, cancellationToken);
+        var changes = await progress.GetGroupChangesAsync(group, after, limit, cancellationToken);
         var catalog = catalogs.Current.For(group.Game);
         var result = changes
             .Where(c => catalog is null || catalog.PointsById.ContainsKey(c.PointId))

@@ -1,3 +1,4 @@
+using Cairn.Progress.Storage;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -304,7 +305,7 @@ internal static class Pages
     }
 
     private static async Task<IResult> DrillDownPageAsync(
-        HttpContext http, string groupId, string playerKey, string pointId, string? org, IEventStore store, Scopes scopes, CatalogRegistry catalogs,
+        HttpContext http, string groupId, string playerKey, string pointId, string? org, Stores store, IProgressStore progress, Scopes scopes, CatalogRegistry catalogs,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var (caller, csrf, redirect) = await SignedInAsync(http);
@@ -313,7 +314,7 @@ internal static class Pages
             return redirect;
         }
         var group = (await scopes.FindGroupAsync(caller!, groupId, org, cancellationToken)).Group;
-        var d = group is not null ? await MatrixApi.ExplainAsync(group, playerKey, pointId, store, catalogs, time, cancellationToken) : null;
+        var d = group is not null ? await MatrixApi.ExplainAsync(group, playerKey, pointId, store, progress, catalogs, time, cancellationToken) : null;
         if (d is null)
         {
             return Html.Page("Not found", "<p>No such class, student or point.</p>", csrf, StatusCodes.Status404NotFound);
@@ -358,7 +359,7 @@ internal static class Pages
     }
 
     /// <summary>A student's own page: their progress in every game, and their recent events.</summary>
-    private static async Task<IResult> MyPageAsync(HttpContext http, IEventStore store, CatalogRegistry catalogs, CancellationToken cancellationToken)
+    private static async Task<IResult> MyPageAsync(HttpContext http, Stores store, IProgressStore progress, CatalogRegistry catalogs, CancellationToken cancellationToken)
     {
         var (caller, csrf, redirect) = await SignedInAsync(http);
         if (redirect is not null)
@@ -369,9 +370,9 @@ internal static class Pages
         {
             return Results.Redirect("/groups");
         }
-        var player = await store.GetPlayerAsync(self, cancellationToken);
-        var rows = await store.GetPlayerProgressAsync(self, null, cancellationToken);
-        var events = await store.GetTimelineAsync(new TimelineQuery(self, null, null, 50, null), cancellationToken);
+        var player = await store.Directory.GetPlayerAsync(self, cancellationToken);
+        var rows = await progress.GetPlayerProgressAsync(self, null, cancellationToken);
+        var events = await store.Events.GetTimelineAsync(new TimelineQuery(self, null, null, 50, null), cancellationToken);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<h1>{Html.E(player?.DisplayName ?? "My progress")}</h1><p class=\"sub\">Your progress and your recent activity. Nobody else's data is shown here.</p>");
         foreach (var game in rows.Select(r => r.Game).Distinct())

@@ -37,7 +37,7 @@ internal static class DemoRunner
             output.WriteLine($"Demo: no catalog for '{Game}' in the catalogs directory, so no class simulation (run from the repository root).");
             return Task.CompletedTask;
         }
-        var store = app.Services.GetRequiredService<IEventStore>();
+        var store = app.Services.GetRequiredService<IGroupStore>();
         var playerKeys = app.Services.GetRequiredService<Identity.PlayerKeys>();
         var students = SimStudent.Class(25, seed: 7, catalog.Points.Count);
         await store.UpsertGroupAsync(new GroupRecord(GroupId, Org, "Demo class 7B", Game, ["t-demo"]), cancellationToken);
@@ -114,7 +114,7 @@ internal static class DemoRunner
         }
 
         var playerKey = app.Services.GetRequiredService<Identity.PlayerKeys>().Compute(Org, "alice.example@school.example");
-        var timeline = await app.Services.GetRequiredService<IEventStore>()
+        var timeline = await app.Services.GetRequiredService<IEventLog>()
             .GetTimelineAsync(new TimelineQuery(playerKey, null, null, 5, null), cancellationToken);
         output.WriteLine();
         output.WriteLine($"Demo: Alice is stored as {playerKey} (her address is only in the player directory). Her timeline:");

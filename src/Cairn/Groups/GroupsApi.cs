@@ -40,7 +40,7 @@ internal static class GroupsApi
     internal static GroupView View(GroupRecord g) => new(g.Id, g.OrgId, g.Name, g.Game, g.Teachers);
 
     private static async Task<Results<Created<GroupView>, Ok<GroupView>, ProblemHttpResult>> CreateAsync(
-        HttpContext http, CreateGroupRequest? request, IEventStore store, CatalogRegistry catalogs, CancellationToken cancellationToken)
+        HttpContext http, CreateGroupRequest? request, Stores store, CatalogRegistry catalogs, CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         if (request?.Id is not { } id || !AdminApi.Identifier().IsMatch(id))
@@ -73,7 +73,7 @@ internal static class GroupsApi
                 ? "Your token creates groups in its own org only."
                 : "Groups are created by org admins and teacher-admins.");
         }
-        var existing = await store.GetGroupAsync(org, id, cancellationToken);
+        var existing = await store.Groups.GetGroupAsync(org, id, cancellationToken);
         var record = new GroupRecord(id, org, name, game, teachers);
         if (existing is not null && !Scopes.CoversGroup(caller, existing))
         {
@@ -85,7 +85,7 @@ internal static class GroupsApi
             return Problems.Forbidden("Your token may not create or change this group (teachers you do not manage).");
         }
         var existed = existing is not null;
-        if (!await store.UpsertGroupAsync(record, cancellationToken))
+        if (!await store.Groups.UpsertGroupAsync(record, cancellationToken))
         {
             return TypedResults.Problem($"Group '{id}' already exists for another game.", statusCode: StatusCodes.Status409Conflict, title: "Conflict");
         }
@@ -110,7 +110,7 @@ internal static class GroupsApi
     /// already in one of theirs; a name an org admin set is kept against a teacher-admin's roster.
     /// </summary>
     private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> ReplaceMembersAsync(
-        HttpContext http, string groupId, string? org, IReadOnlyList<MemberRequest?>? members, IEventStore store, Scopes scopes, PlayerKeys playerKeys,
+        HttpContext http, string groupId, string? org, IReadOnlyList<MemberRequest?>? members, Stores store, Scopes scopes, PlayerKeys playerKeys,
         OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
     {
         var (group, problem) = await Dashboard.MatrixApi.ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
@@ -157,7 +157,7 @@ internal static class GroupsApi
         }
         var setsConsent = Scopes.AdministersOrg(caller, group.OrgId);
         var known = new PlayerInfo?[members.Count];
-        var current = setsConsent ? null : (await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).Select(m => m.PlayerKey).ToHashSet(StringComparer.Ordinal);
+        var current = setsConsent ? null : (await store.Groups.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).Select(m => m.PlayerKey).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < members.Count; i++)
         {
             var member = members[i]!;
@@ -166,11 +166,11 @@ internal static class GroupsApi
             {
                 continue;
             }
-            known[i] = await store.GetPlayerAsync(entries[i].PlayerKey, cancellationToken);
+            known[i] = await store.Directory.GetPlayerAsync(entries[i].PlayerKey, cancellationToken);
             // A teacher-admin's roster is no way to reach a student of other classes: one already in the directory joins only
             // when they are in no class yet or already in a class this caller covers.
             if (!setsConsent && known[i] is not null && !current!.Contains(entries[i].PlayerKey)
-                && await store.GetGroupsOfPlayerAsync(entries[i].PlayerKey, cancellationToken) is { Count: > 0 } classes
+                && await store.Groups.GetGroupsOfPlayerAsync(entries[i].PlayerKey, cancellationToken) is { Count: > 0 } classes
                 && !classes.Any(c => Scopes.CoversGroup(caller, c)))
             {
                 return Problems.Forbidden($"Member {i}: this student is already in other classes of the org and in none of yours; an org admin adds them to this class.");
@@ -191,18 +191,18 @@ internal static class GroupsApi
                 continue;
             }
             var consent = member.Consent ?? known[i]?.Consent ?? Consents.Unknown;
-            await store.SetConsentAsync(new ConsentRecord(group.OrgId, entries[i].PlayerKey, entries[i].RawPlayerId, consent,
+            await store.Directory.SetConsentAsync(new ConsentRecord(group.OrgId, entries[i].PlayerKey, entries[i].RawPlayerId, consent,
                 member.Under13 ?? known[i]?.Under13 ?? false, member.ParentalConsent ?? known[i]?.ParentalConsent ?? false), cancellationToken);
             optOuts.Set(entries[i].PlayerKey, consent == Consents.OptedOut);
         }
-        var change = await store.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, lockNames: setsConsent, cancellationToken);
+        var change = await store.Groups.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, lockNames: setsConsent, cancellationToken);
         await audit.RecordAsync(caller, "roster.replace", Audit.ScopeOf(caller), Audit.RosterDetail(group, entries.Count, change, notes.Count), cancellationToken);
         var list = await MembersOf(group, store, cancellationToken);
         return TypedResults.Ok(list with { Notes = notes });
     }
 
     private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> GetMembersAsync(
-        HttpContext http, string groupId, string? org, Scopes scopes, IEventStore store, Audit audit, CancellationToken cancellationToken)
+        HttpContext http, string groupId, string? org, Scopes scopes, Stores store, Audit audit, CancellationToken cancellationToken)
     {
         var (group, problem) = await Dashboard.MatrixApi.ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
         if (group is null)
@@ -215,6 +215,6 @@ internal static class GroupsApi
         return TypedResults.Ok(members);
     }
 
-    private static async Task<MemberList> MembersOf(GroupRecord group, IEventStore store, CancellationToken cancellationToken) =>
-        new(group.Id, (await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).Select(m => new MemberView(m.PlayerKey, m.RawPlayerId, m.DisplayName)).ToList());
+    private static async Task<MemberList> MembersOf(GroupRecord group, Stores store, CancellationToken cancellationToken) =>
+        new(group.Id, (await store.Groups.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).Select(m => new MemberView(m.PlayerKey, m.RawPlayerId, m.DisplayName)).ToList());
 }

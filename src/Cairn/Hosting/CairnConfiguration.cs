@@ -54,23 +54,16 @@ internal static class CairnConfiguration
         }
     }
 
-    /// <summary>Opens the configured store and brings its schema up to date (for offline commands).</summary>
-    public static async Task<IEventStore> OpenStoreAsync(StorageOptions options, CancellationToken cancellationToken)
+    /// <summary>Opens the configured store with the shipped projections and brings its schema up to date (for offline commands).</summary>
+    public static async Task<Stores> OpenStoreAsync(StorageOptions options, CancellationToken cancellationToken)
     {
-        var store = CreateStore(options);
-        await store.MigrateAsync(cancellationToken);
-        return store;
+        var stores = CreateStore(options);
+        await stores.Schema.MigrateAsync(cancellationToken);
+        return stores;
     }
 
-    public static IEventStore CreateStore(StorageOptions options) =>
-        IsSqlite(options)
-            ? new Storage.Sqlite.SqliteStore(Microsoft.Extensions.Options.Options.Create(options))
-            : IsPostgres(options)
-                ? new Storage.Postgres.PostgresStore(Microsoft.Extensions.Options.Options.Create(options))
-                // The value may hold a password: it is not repeated in the message.
-                : throw new InvalidOperationException(
-                    "Storage:Store (--store, CAIRN_STORE) must be 'sqlite' or a PostgreSQL connection string such as " +
-                    "'Host=localhost;Port=5432;Username=cairn;Database=cairn'.");
+    /// <summary>The configured store with the shipped projections (<see cref="Features.Projections"/>), not yet migrated.</summary>
+    public static Stores CreateStore(StorageOptions options) => Stores.Open(options, Features.Projections);
 
     public static bool IsSqlite(StorageOptions options) => options.Store.Equals("sqlite", StringComparison.OrdinalIgnoreCase);
 
@@ -79,5 +72,5 @@ internal static class CairnConfiguration
 
     /// <summary>Where the store is, for logs: a path, or host:port/database without credentials.</summary>
     public static string Describe(StorageOptions options) =>
-        IsSqlite(options) ? Path.GetFullPath(options.SqlitePath) : IsPostgres(options) ? Storage.Postgres.PostgresStore.Describe(options.Store) : "(unknown)";
+        IsSqlite(options) ? Path.GetFullPath(options.SqlitePath) : IsPostgres(options) ? Storage.Postgres.PostgresDatabase.Describe(options.Store) : "(unknown)";
 }

@@ -10,6 +10,7 @@ using Cairn.Jobs;
 using Cairn.Players;
 using Cairn.Privacy;
 using Cairn.Progress;
+using Cairn.Projections;
 using Cairn.Storage;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -33,23 +34,15 @@ internal static class CairnServer
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(sockets => sockets.MaxReadBufferSize = 64 * 1024);
 
         var startup = AddCairnCore(builder.Services, builder.Configuration, settings.CatalogsDirectory, settings.Production, withWorkers: true);
-        builder.Services.AddSingleton<GroupCommitWriter>();
-        builder.Services.AddSingleton<IngestRateLimits>();
-        builder.Services.AddSingleton<FailureThrottle>();
-        builder.Services.AddSingleton<LiveStreams>();
+        // What a serving process adds, feature by feature.
         builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName)
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxRosterBodyBytes > 0, "Http body limits must be positive.").ValidateOnStart();
-        builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName)
-            .Validate(o => o.MaxStreamsPerToken > 0, "Dashboard:MaxStreamsPerToken must be positive.").ValidateOnStart();
-        builder.Services.AddSingleton<IngestBudget>();
-        builder.Services.AddSingleton<Observability.JobQueueSample>();
-        builder.Services.AddSingleton<Observability.ServerGauges>();
-        builder.Services.AddSingleton<Observability.PrometheusExport>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
-        builder.Services.AddHostedService<CatalogWatcher>();
-        builder.Services.AddHostedService<Storage.Postgres.ProgressNotifications>();
-        builder.Services.AddHostedService<Privacy.PurgeService>();
-        builder.Services.AddHostedService<QuarantineTrimmer>();
+        builder.Services.AddAccessThrottle();
+        builder.Services.AddIngestApi();
+        builder.Services.AddCatalogWatcher();
+        builder.Services.AddDashboard();
+        builder.Services.AddRetentionPurge();
+        builder.Services.AddMetricsEndpoint();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<StoreFailureHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -135,104 +128,73 @@ internal static class CairnServer
     public static StartupReport AddCairnCore(
         IServiceCollection services, IConfiguration configuration, string? catalogsDirectory, bool production, bool withWorkers)
     {
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
-        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName)
-            .Validate(o => o.MaxBodyBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxEventBytes > 0 && o.QueueCapacity > 0 && o.MaxJsonDepth is > 2 and <= 256,
-                "Ingest limits must be positive (MaxJsonDepth 3..256).")
-            .Validate(o => o.MaxBytesInFlight > 0 && o.MaxEventsInFlight > 0, "Ingest:MaxBytesInFlight and Ingest:MaxEventsInFlight must be positive.")
-            .ValidateOnStart();
-        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
-            .Validate(o => o.PepperVersion is > 0 and < 1000, "Identity:PepperVersion must be 1..999.").ValidateOnStart();
-        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName)
-            .Validate(o => o.OptOutRefreshSeconds > 0 && o.FailuresBeforeBackoff >= 0 && o.BackoffSeconds > 0 && o.MaxBackoffSeconds > 0 && o.FailureMemoryMinutes > 0,
-                "Access:OptOutRefreshSeconds and the throttling settings must be positive (FailuresBeforeBackoff may be 0: no throttling).")
-            .ValidateOnStart();
         // Background components report their failures to BackgroundHealth and retry (ResilientService); should one
         // still throw, it must not stop the host: ingest and reads go on, and /health/ready says what is failing.
         services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
-        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName)
-            .Validate(o => o.Workers >= 0 && o.BatchSize > 0 && o.LeaseSeconds > 0 && o.MaxAttempts > 0 && o.RetryBaseMilliseconds > 0 && o.PollMilliseconds > 0,
-                "Jobs settings must be positive (Workers may be 0).")
-            .ValidateOnStart();
-
+        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
+            .Validate(o => o.PepperVersion is > 0 and < 1000, "Identity:PepperVersion must be 1..999.").ValidateOnStart();
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var identity = configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
         var access = configuration.GetSection(AccessOptions.SectionName).Get<AccessOptions>() ?? new AccessOptions();
-        var catalogs = catalogsDirectory ?? "catalogs";
 
         // Secrets are resolved before the host starts so a production start fails fast and clearly.
         var (pepper, pepperOrigin) = PepperSource.Resolve(identity, storage.DataDirectory, production);
-        var adminToken = access.AdminToken;
-        string? generatedToken = null;
-        if (string.IsNullOrWhiteSpace(adminToken))
+        var (adminToken, generatedToken) = AdminTokenFrom(access, production);
+        var playerKeys = new PlayerKeys(pepper, identity.PepperVersion);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BackgroundHealth>();
+        services.AddSingleton(playerKeys);
+        services.AddSingleton(PlayerKeyring.From(identity, playerKeys));
+
+        // The features. Background services start in this order: migrate, load the catalogs (which may queue
+        // recomputes), load the opt-outs, then the workers.
+        services.AddStores(storage);
+        services.AddObservability(configuration);
+        services.AddCatalogs(catalogsDirectory ?? "catalogs");
+        services.AddAccess(adminToken, MetricsTokenFrom(access, production));
+        services.AddIngest();
+        services.AddProgress();
+        services.AddProjections();
+        services.AddRetention();
+        services.AddJobs(withWorkers);
+
+        var report = new StartupReport(storage, identity.PepperVersion, pepperOrigin, generatedToken);
+        services.AddSingleton(report);
+        return report;
+    }
+
+    /// <summary>The admin token, or (on a development start without one) a generated one to print.</summary>
+    private static (string Token, string? Generated) AdminTokenFrom(AccessOptions access, bool production)
+    {
+        if (string.IsNullOrWhiteSpace(access.AdminToken))
         {
             if (production)
             {
                 throw new InvalidOperationException("A production start needs an admin token: set CAIRN_ADMIN_TOKEN.");
             }
-            adminToken = generatedToken = SecretHash.NewSecret("cat_");
+            var generated = SecretHash.NewSecret("cat_");
+            return (generated, generated);
         }
-        else if (production && adminToken.Trim().Length < AccessOptions.MinProductionAdminTokenLength)
+        if (production && access.AdminToken.Trim().Length < AccessOptions.MinProductionAdminTokenLength)
         {
             throw new InvalidOperationException(
                 $"CAIRN_ADMIN_TOKEN is too short for a production start: use at least {AccessOptions.MinProductionAdminTokenLength} random characters (128 bits), e.g. 'openssl rand -base64 24'.");
         }
+        return (access.AdminToken, null);
+    }
 
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<BackgroundHealth>();
-        services.AddSingleton(_ => CairnConfiguration.CreateStore(storage));
-        var playerKeys = new PlayerKeys(pepper, identity.PepperVersion);
-        services.AddSingleton(playerKeys);
-        services.AddSingleton(PlayerKeyring.From(identity, playerKeys));
-        services.AddSingleton(new AdminToken(adminToken));
-        if (!string.IsNullOrWhiteSpace(access.MetricsToken))
+    private static string? MetricsTokenFrom(AccessOptions access, bool production)
+    {
+        if (string.IsNullOrWhiteSpace(access.MetricsToken))
         {
-            if (production && access.MetricsToken.Trim().Length < AccessOptions.MinProductionAdminTokenLength)
-            {
-                throw new InvalidOperationException(
-                    $"CAIRN_METRICS_TOKEN is too short for a production start: use at least {AccessOptions.MinProductionAdminTokenLength} random characters (128 bits).");
-            }
-            services.AddSingleton(new MetricsToken(access.MetricsToken.Trim()));
+            return null;
         }
-        services.AddMetrics();
-        services.AddSingleton<Observability.CairnMetrics>();
-        Observability.OtlpExport.AddIfConfigured(services,
-            configuration.GetSection(Observability.MetricsOptions.SectionName).Get<Observability.MetricsOptions>() ?? new Observability.MetricsOptions());
-        services.AddSingleton<ApiKeys>();
-        services.AddSingleton(sp => new CatalogRegistry(catalogs, sp.GetRequiredService<ILogger<CatalogRegistry>>(), sp.GetRequiredService<Observability.CairnMetrics>()));
-        services.AddSingleton(sp =>
+        if (production && access.MetricsToken.Trim().Length < AccessOptions.MinProductionAdminTokenLength)
         {
-            var registry = sp.GetRequiredService<CatalogRegistry>();
-            return new EventNormalizer(() => registry.Current.Schemas, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
-        });
-        services.AddSingleton<OptOuts>();
-        services.AddSingleton(sp => new IngestPipeline(
-            sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
-            sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>(),
-            sp.GetRequiredService<OptOuts>()));
-        services.AddSingleton<JobSignal>();
-        services.AddSingleton<ProgressFeed>();
-        services.AddSingleton<MatrixReader>();
-        services.AddSingleton<Sessions>();
-        services.AddSingleton<Scopes>();
-        services.AddSingleton<Audit>();
-        services.AddSingleton<IJobHandler, ProgressMaterializer>();
-        services.AddSingleton<JobRunner>();
-        // Order matters: migrate, then load catalogs (which may queue recomputes), then start workers.
-        services.AddHostedService<StoreMigrator>();
-        services.AddHostedService<CatalogRecomputer>();
-        services.AddHostedService<OptOutSync>();
-        services.AddOptions<Privacy.RetentionOptions>().BindConfiguration(Privacy.RetentionOptions.SectionName)
-            .Validate(o => o.Days.Values.All(d => d > 0) && o.Orgs.Values.All(l => l.Values.All(d => d > 0)) && o.PeriodHours >= 0,
-                "Retention days must be positive.")
-            .ValidateOnStart();
-        if (withWorkers)
-        {
-            services.AddHostedService<JobWorker>();
+            throw new InvalidOperationException(
+                $"CAIRN_METRICS_TOKEN is too short for a production start: use at least {AccessOptions.MinProductionAdminTokenLength} random characters (128 bits).");
         }
-        var report = new StartupReport(storage, identity.PepperVersion, pepperOrigin, generatedToken);
-        services.AddSingleton(report);
-        return report;
+        return access.MetricsToken.Trim();
     }
 
     /// <summary>The address the server actually listens on (after binding port 0).</summary>

@@ -22,7 +22,7 @@ internal static class HealthApi
     }
 
     private static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> ReadyAsync(
-        IEventStore store, BackgroundHealth health, OptOuts optOuts, CancellationToken cancellationToken)
+        IStoreSchema store, BackgroundHealth health, OptOuts optOuts, CancellationToken cancellationToken)
     {
         var components = health.Snapshot();
         var failing = components.Where(c => c.Status != BackgroundHealth.Ok).Select(c => c.Name).ToList();

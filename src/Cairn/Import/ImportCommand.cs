@@ -1,3 +1,4 @@
+using Cairn.Projections;
 using System.Diagnostics;
 using System.Globalization;
 using Cairn.Access;
@@ -51,17 +52,19 @@ internal static class ImportCommand
             Console.Error.WriteLine($"cairn: catalog ignored: {error}");
         }
         await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
+        var projections = ProjectionSet.From(Features.Projections, new ProjectionContext(store, registry, TimeProvider.System));
         var playerKeys = new PlayerKeys(pepper, identity.PepperVersion);
         var pipeline = new IngestPipeline(
             new EventNormalizer(() => registry.Current.Schemas, ingest.DropFields),
             playerKeys,
             ingest.MaxEventBytes,
             registry,
-            await OptOuts.LoadAsync(store, playerKeys, cancellationToken));
+            await OptOuts.LoadAsync(store.Directory, playerKeys, cancellationToken),
+            projections);
 
         var report = new ProgressReport(Console.Error, interactive: !quiet && !Console.IsErrorRedirected, quiet);
         var started = Stopwatch.StartNew();
-        var summary = await new Importer(pipeline, store).RunAsync(
+        var summary = await new Importer(pipeline, store.Events).RunAsync(
             new ImportRequest(file, org, mapping, format, batchSize), report.Update, cancellationToken);
         report.Finish();
 
@@ -85,17 +88,17 @@ internal static class ImportCommand
         }
         if (runJobs)
         {
-            var ran = await DrainJobsAsync(store, registry, cancellationToken);
+            var ran = await DrainJobsAsync(store.Jobs, projections, cancellationToken);
             Console.WriteLine($"  progress   {ran} recompute job(s) run");
         }
         return 0;
     }
 
     /// <summary>Runs the jobs the import queued, so progress is ready when it returns (a server's workers would also take them).</summary>
-    private static async Task<long> DrainJobsAsync(Storage.IEventStore store, CatalogRegistry registry, CancellationToken cancellationToken)
+    private static async Task<long> DrainJobsAsync(Storage.IJobQueue jobs, ProjectionSet projections, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
-        var runner = new Jobs.JobRunner(store, new Progress.ProgressMaterializer(store, registry, time),
+        var runner = new Jobs.JobRunner(jobs, projections,
             Microsoft.Extensions.Options.Options.Create(new Jobs.JobOptions { BatchSize = 256 }), time, NullLogger<Jobs.JobRunner>.Instance);
         long total = 0;
         var worker = $"import:{Environment.ProcessId}";

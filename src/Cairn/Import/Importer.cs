@@ -12,7 +12,7 @@ namespace Cairn.Import;
 /// Reads an export file and sends its rows through the same pipeline and store write as HTTP ingest,
 /// one transaction per batch. Idempotent: re-importing a file stores nothing new.
 /// </summary>
-internal sealed class Importer(IngestPipeline pipeline, IEventStore store)
+internal sealed class Importer(IngestPipeline pipeline, IEventLog store)
 {
     public async Task<ImportSummary> RunAsync(ImportRequest request, Action<ImportProgress>? progress, CancellationToken cancellationToken)
     {

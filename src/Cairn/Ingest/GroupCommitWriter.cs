@@ -11,7 +11,7 @@ namespace Cairn.Ingest;
 /// and only then completes each request. One fsync is shared by every request in the commit.
 /// </summary>
 internal sealed class GroupCommitWriter(
-    IEventStore store, IOptions<IngestOptions> options, ILogger<GroupCommitWriter> logger, JobSignal? jobSignal = null,
+    IEventLog store, IOptions<IngestOptions> options, ILogger<GroupCommitWriter> logger, JobSignal? jobSignal = null,
     Observability.CairnMetrics? metrics = null, TimeProvider? time = null)
     : BackgroundService
 {
@@ -100,7 +100,7 @@ internal sealed class GroupCommitWriter(
                 var written = pending[i].Batch.Events;
                 for (var e = 0; e < written.Count && !wroteJobs; e++)
                 {
-                    wroteJobs = results[i][e] && written[e].Points is { Count: > 0 };
+                    wroteJobs = results[i][e] && written[e].Jobs is { Count: > 0 };
                 }
             }
             if (wroteJobs)

@@ -13,7 +13,8 @@ namespace Cairn.Ingest;
 /// matched against the in-memory catalogs.
 /// </summary>
 internal sealed class IngestPipeline(
-    EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes, CatalogRegistry? catalogs = null, OptOuts? optOuts = null)
+    EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes, CatalogRegistry? catalogs = null, OptOuts? optOuts = null,
+    Projections.ProjectionSet? projections = null)
 {
     private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web)
     {
@@ -101,12 +102,15 @@ internal sealed class IngestPipeline(
                     directory.Add(new DirectoryEntry(scope.OrgId, key, rawPlayer.Trim()));
                 }
             }
-            var trigger = catalogs?.Current.Match(valid.Game, valid.EventType, canonical!["data"] as JsonObject);
+            var data = canonical!["data"] as JsonObject;
+            var trigger = catalogs?.Current.Match(valid.Game, valid.EventType, data);
+            // The jobs of every projection this event concerns, decided in memory (only a player's events have any).
+            var jobs = key is null ? null : projections?.JobsFor(new Projections.ProjectionEvent(scope.OrgId, valid.Game, valid.EventType, data, trigger));
             writeIndexes.Add(i);
             records.Add(new EventRecord(
                 scope.OrgId, valid.Game, valid.Source, valid.EventId, valid.EventType, valid.Timestamp,
                 key, valid.SessionId, trigger?.EventKey, valid.DataJson, valid.DeviceJson, valid.ContextJson,
-                valid.SchemaVersion, valid.PrivacyLevel, key is null ? null : trigger?.Points));
+                valid.SchemaVersion, valid.PrivacyLevel, jobs));
         }
         return new PreparedBatch(results, [.. writeIndexes], notesByIndex, new WriteBatch(records, rejected, directory) { Bytes = bytes });
     }

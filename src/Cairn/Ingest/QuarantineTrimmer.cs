@@ -10,7 +10,7 @@ namespace Cairn.Ingest;
 /// A failed trim is logged, reported by <c>/health/ready</c>, and tried again a minute later; it never stops the service.
 /// </summary>
 internal sealed class QuarantineTrimmer(
-    IEventStore store, IOptions<StorageOptions> options, TimeProvider time, Hosting.BackgroundHealth health, ILogger<QuarantineTrimmer> logger)
+    IEventLog store, IOptions<StorageOptions> options, TimeProvider time, Hosting.BackgroundHealth health, ILogger<QuarantineTrimmer> logger)
     : BackgroundService
 {
     public const string ComponentName = "quarantine-trim";

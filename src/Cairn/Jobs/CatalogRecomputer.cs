@@ -1,3 +1,4 @@
+using Cairn.Progress.Storage;
 using Cairn.Catalogs;
 using Cairn.Storage;
 
@@ -10,7 +11,7 @@ namespace Cairn.Jobs;
 /// hiccup nor odd data stops the start: a failure is logged, reported by <c>/health/ready</c>, and retried with backoff.
 /// </summary>
 internal sealed class CatalogRecomputer(
-    CatalogRegistry catalogs, IEventStore store, JobSignal signal, TimeProvider time, Hosting.BackgroundHealth health, ILogger<CatalogRecomputer> logger)
+    CatalogRegistry catalogs, IProgressStore store, JobSignal signal, TimeProvider time, Hosting.BackgroundHealth health, ILogger<CatalogRecomputer> logger)
     : Hosting.ResilientService(ComponentName, health, logger)
 {
     public const string ComponentName = "catalog-recompute";

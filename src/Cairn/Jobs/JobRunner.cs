@@ -9,7 +9,7 @@ namespace Cairn.Jobs;
 /// stored in one transaction, then the live streams are told.
 /// </summary>
 internal sealed class JobRunner(
-    IEventStore store, IJobHandler handler, IOptions<JobOptions> options, TimeProvider time, ILogger<JobRunner> logger,
+    IJobQueue store, Projections.ProjectionSet projections, IOptions<JobOptions> options, TimeProvider time, ILogger<JobRunner> logger,
     Dashboard.ProgressFeed? feed = null, Observability.CairnMetrics? metrics = null)
 {
     private readonly JobOptions _options = options.Value;
@@ -21,27 +21,30 @@ internal sealed class JobRunner(
         var completions = new List<JobCompletion>(jobs.Count);
         foreach (var job in jobs)
         {
-            ProgressRow? row;
+            object? result;
             Log.JobStarted(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
             var started = time.GetTimestamp();
             try
             {
-                row = await handler.RunAsync(job, cancellationToken);
+                // A job of a projection no longer registered fails like any other (and ends as a dead letter to retry later).
+                var projection = projections.Find(job.Projection)
+                    ?? throw new InvalidOperationException($"No projection named '{job.Projection}' is registered.");
+                result = await projection.ComputeAsync(job, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 var now = time.GetUtcNow();
                 DateTimeOffset? retryAt = job.Attempts >= _options.MaxAttempts ? null : now + Backoff(job.Attempts);
-                metrics?.JobRun(Observability.CairnMetrics.ProgressProjection, time.GetElapsedTime(started).TotalSeconds, ok: false, deadLettered: retryAt is null);
-                Log.JobFailed(logger, job.Id, job.PointId, job.Attempts, retryAt is null, ex.GetType().Name + ": " + ex.Message);
+                metrics?.JobRun(job.Projection, time.GetElapsedTime(started).TotalSeconds, ok: false, deadLettered: retryAt is null);
+                Log.JobFailed(logger, job.Id, job.Projection, job.Key, job.Attempts, retryAt is null, ex.GetType().Name + ": " + ex.Message);
                 // Logged before the store call: until that commits, the lease keeps every other worker off this job.
                 Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
                 await store.FailJobAsync(job, workerId, ex.GetType().Name + ": " + ex.Message, retryAt, now, cancellationToken);
                 continue;
             }
-            metrics?.JobRun(Observability.CairnMetrics.ProgressProjection, time.GetElapsedTime(started).TotalSeconds, ok: true, deadLettered: false);
+            metrics?.JobRun(job.Projection, time.GetElapsedTime(started).TotalSeconds, ok: true, deadLettered: false);
             Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
-            completions.Add(new JobCompletion(job, job.PointId, row));
+            completions.Add(new JobCompletion(job, result));
         }
         await store.CompleteJobsAsync(completions, workerId, time.GetUtcNow(), cancellationToken);
         if (jobs.Count > 0)

@@ -16,14 +16,14 @@ internal static class JobsApi
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/admin/jobs").RequireAdmin();
-        group.MapGet("/", (IEventStore store, CancellationToken ct) => store.CountJobsAsync(ct));
-        group.MapGet("/dead", async (IEventStore store, CancellationToken ct) => TypedResults.Ok(new DeadJobs(await store.ListDeadJobsAsync(1000, ct))));
+        group.MapGet("/", (IJobQueue store, CancellationToken ct) => store.CountJobsAsync(ct));
+        group.MapGet("/dead", async (IJobQueue store, CancellationToken ct) => TypedResults.Ok(new DeadJobs(await store.ListDeadJobsAsync(1000, ct))));
         group.MapPost("/dead/retry", RetryAsync);
         return group;
     }
 
     private static async Task<Ok<RetryResponse>> RetryAsync(
-        RetryRequest? request, IEventStore store, JobSignal signal, TimeProvider time, CancellationToken cancellationToken)
+        RetryRequest? request, IJobQueue store, JobSignal signal, TimeProvider time, CancellationToken cancellationToken)
     {
         var requeued = await store.RetryDeadJobsAsync(request?.Id, time.GetUtcNow(), cancellationToken);
         signal.Notify();

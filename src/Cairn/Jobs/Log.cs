@@ -2,8 +2,8 @@ namespace Cairn.Jobs;
 
 internal static partial class Log
 {
-    [LoggerMessage(3000, LogLevel.Warning, "Job {JobId} ({PointId}) failed on attempt {Attempts} (dead-lettered: {Dead}): {Error}")]
-    public static partial void JobFailed(ILogger logger, long jobId, string pointId, int attempts, bool dead, string error);
+    [LoggerMessage(3000, LogLevel.Warning, "Job {JobId} ({Projection} {Key}) failed on attempt {Attempts} (dead-lettered: {Dead}): {Error}")]
+    public static partial void JobFailed(ILogger logger, long jobId, string projection, string key, int attempts, bool dead, string error);
 
     [LoggerMessage(3001, LogLevel.Error, "Worker {WorkerId} failed a round (store or handler); retrying with backoff")]
     public static partial void WorkerStoreError(ILogger logger, string workerId, Exception exception);

@@ -14,9 +14,6 @@ internal sealed class CairnMetrics
 {
     public const string MeterName = "Cairn";
 
-    /// <summary>Today every job is a progress recompute; the label is there for the projections to come.</summary>
-    public const string ProgressProjection = "progress";
-
     /// <summary>Latency buckets in seconds: 1 ms to 10 s.</summary>
     internal static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -73,16 +70,19 @@ internal sealed class CairnMetrics
     /// Records 0 on the fixed label sets of the counters alerts watch, so each exists from the first scrape:
     /// an <c>increase()</c> needs two samples, and a series born at its first failure would hide that failure.
     /// </summary>
-    public void Initialize()
+    public void Initialize(IEnumerable<string> projections)
     {
         foreach (var reason in new[] { "requests", "bytes", "events", "queue", "store", "starting", "rate_limit" })
         {
             _ingestRefused.Add(0, new KeyValuePair<string, object?>("reason", reason));
         }
         _commitFailures.Add(0);
-        var projection = new KeyValuePair<string, object?>("projection", ProgressProjection);
-        _jobFailures.Add(0, projection);
-        _deadLettered.Add(0, projection);
+        foreach (var name in projections)
+        {
+            var projection = new KeyValuePair<string, object?>("projection", name);
+            _jobFailures.Add(0, projection);
+            _deadLettered.Add(0, projection);
+        }
         _catalogReloads.Add(0, new KeyValuePair<string, object?>("outcome", "ok"));
         _catalogReloads.Add(0, new KeyValuePair<string, object?>("outcome", "refused"));
     }

@@ -22,7 +22,7 @@ internal sealed class PrometheusExport : IDisposable
         Metrics.SuppressDefaultMetrics();
     }
 
-    public PrometheusExport(CairnMetrics metrics, ServerGauges gauges)
+    public PrometheusExport(CairnMetrics metrics, ServerGauges gauges, Projections.ProjectionSet projections)
     {
         _ = gauges; // Created with the export so that its instruments exist before the adapter starts listening.
         Registry = Metrics.NewCustomRegistry();
@@ -37,7 +37,7 @@ internal sealed class PrometheusExport : IDisposable
             InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter, metrics.Meter),
             ResolveHistogramBuckets = instrument => CairnMetrics.BucketsOf(instrument.Name) ?? MeterAdapterOptions.DefaultHistogramBuckets,
         });
-        metrics.Initialize();
+        metrics.Initialize(projections.Names);
     }
 
     public CollectorRegistry Registry { get; }

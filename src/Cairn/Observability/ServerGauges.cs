@@ -11,7 +11,6 @@ internal sealed class ServerGauges
     public ServerGauges(CairnMetrics metrics, IngestBudget budget, GroupCommitWriter writer, LiveStreams streams, BackgroundHealth health, JobQueueSample jobs)
     {
         var meter = metrics.Meter;
-        var projection = new KeyValuePair<string, object?>("projection", CairnMetrics.ProgressProjection);
         meter.CreateObservableGauge("ingest_requests_in_flight", () => budget.InFlight.Requests, "{request}",
             "Ingest requests admitted and not yet answered (bound: Ingest:QueueCapacity).");
         meter.CreateObservableGauge("ingest_bytes_in_flight", () => budget.InFlight.Bytes, "By",
@@ -24,13 +23,14 @@ internal sealed class ServerGauges
             "Bytes of event JSON (as received) in the requests waiting for the writer.");
         meter.CreateObservableGauge("live_streams", () => (long)streams.Open, "{stream}",
             "Live progress streams (SSE clients) open on this process.");
-        meter.CreateObservableGauge("jobs_queued", () => new Measurement<long>(jobs.Queued, projection), "{job}",
+        meter.CreateObservableGauge("jobs_queued", () => PerProjection(jobs, c => c.Pending), "{job}",
             "Jobs waiting in the queue (due, or retrying later), not under a lease; the whole store, not this process.");
-        meter.CreateObservableGauge("jobs_leased", () => new Measurement<long>(jobs.Leased, projection), "{job}",
+        meter.CreateObservableGauge("jobs_leased", () => PerProjection(jobs, c => c.Leased), "{job}",
             "Jobs under a worker's lease (running, or their worker died and the lease has not expired yet).");
-        meter.CreateObservableGauge("jobs_oldest_due_age_seconds", () => new Measurement<double>(jobs.OldestDueAgeSeconds, projection), "s",
+        meter.CreateObservableGauge("jobs_oldest_due_age_seconds",
+            () => jobs.Projections().Select(p => new Measurement<double>(jobs.OldestDueAgeSeconds(p.Counts), Label(p.Projection))), "s",
             "How long the oldest due job has waited since it became due; 0 when none is due.");
-        meter.CreateObservableGauge("jobs_dead", () => new Measurement<long>(jobs.Dead, projection), "{job}",
+        meter.CreateObservableGauge("jobs_dead", () => PerProjection(jobs, c => c.Dead), "{job}",
             "Jobs in the dead-letter table (see GET /v1/admin/jobs/dead; requeue with POST /v1/admin/jobs/dead/retry).");
         meter.CreateObservableCounter("background_failures",
             () => health.Snapshot().Select(c => new Measurement<long>(c.Failures, new KeyValuePair<string, object?>("component", c.Name))), "{failure}",
@@ -39,4 +39,9 @@ internal sealed class ServerGauges
             () => health.Snapshot().Select(c => new Measurement<int>(c.Status == BackgroundHealth.Failing ? 1 : 0, new KeyValuePair<string, object?>("component", c.Name))), "",
             "1 while a background component is failing (its last attempt failed), else 0.");
     }
+
+    private static IEnumerable<Measurement<long>> PerProjection(JobQueueSample jobs, Func<Storage.JobCounts, long> figure) =>
+        jobs.Projections().Select(p => new Measurement<long>(figure(p.Counts), Label(p.Projection)));
+
+    private static KeyValuePair<string, object?> Label(string projection) => new("projection", projection);
 }

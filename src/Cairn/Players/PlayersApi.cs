@@ -20,7 +20,7 @@ internal static class PlayersApi
     }
 
     private static async Task<Results<Ok<TimelineResponse>, ProblemHttpResult>> GetTimelineAsync(
-        HttpContext http, string playerKey, string? since, string? until, string? limit, string? cursor, IEventStore store, Scopes scopes,
+        HttpContext http, string playerKey, string? since, string? until, string? limit, string? cursor, IEventLog store, Scopes scopes,
         CancellationToken cancellationToken)
     {
         if (!PlayerKeys.LooksLikeKey(playerKey))

@@ -13,7 +13,7 @@ internal sealed record ExportScope(
 {
     /// <summary>The scope, or a request problem (the admin naming a group id several orgs have, without the org).</summary>
     public static async Task<(ExportScope? Scope, string? Problem)> ResolveAsync(
-        Caller caller, string? groupId, string? org, IEventStore store, Scopes scopes, CancellationToken cancellationToken)
+        Caller caller, string? groupId, string? org, IGroupStore store, Scopes scopes, CancellationToken cancellationToken)
     {
         if (caller is Caller.Reader { Role: Roles.Student, PlayerKey: { } self } student)
         {

@@ -1,3 +1,4 @@
+using Cairn.Progress.Storage;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -9,8 +10,10 @@ namespace Cairn.Privacy;
 /// Writes events or progress rows as CSV or JSON while they are read: memory stays constant whatever the size.
 /// Rows outside the caller's (game, player) reach are skipped as they are read. Rows carry the playerKey; the raw id and display name only when the caller asked for names and may see them.
 /// </summary>
-internal sealed class Exporter(IEventStore store)
+internal sealed class Exporter(Stores store)
 {
+    private readonly IProgressStore _progress = store.Projection<IProgressStore>(Progress.ProgressProjection.Name);
+
     public const string Csv = "csv";
     public const string Json = "json";
 
@@ -23,7 +26,7 @@ internal sealed class Exporter(IEventStore store)
             "sessionId", "eventKey", "privacyLevel", "receivedAt", "data", "device", "context"];
         await using var writer = new RowWriter(output, format, header);
         long rows = 0;
-        await foreach (var e in store.ExportEventsAsync(filter, cancellationToken))
+        await foreach (var e in store.Events.ExportEventsAsync(filter, cancellationToken))
         {
             if (!allows(e.Game, e.PlayerKey))
             {
@@ -47,7 +50,7 @@ internal sealed class Exporter(IEventStore store)
             "durationSeconds", "count", "completedAt", "scoreVersion", "triggerEventId", "updatedAt"];
         await using var writer = new RowWriter(output, format, header);
         long rows = 0;
-        await foreach (var r in store.ExportProgressAsync(filter, cancellationToken))
+        await foreach (var r in _progress.ExportProgressAsync(filter, cancellationToken))
         {
             if (!allows(r.Game, r.PlayerKey))
             {
@@ -71,7 +74,7 @@ internal sealed class Exporter(IEventStore store)
         }
         if (!_players.TryGetValue(playerKey, out var player))
         {
-            player = _players[playerKey] = await store.GetPlayerAsync(playerKey, cancellationToken);
+            player = _players[playerKey] = await store.Directory.GetPlayerAsync(playerKey, cancellationToken);
         }
         return (player?.RawPlayerId, player?.DisplayName);
     }

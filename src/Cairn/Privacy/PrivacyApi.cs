@@ -24,15 +24,15 @@ internal static class PrivacyApi
     {
         var group = app.MapGroup("/v1").RequireReader();
         group.MapPut("/players/consent", SetConsentAsync);
-        group.MapDelete("/players/{playerId}", (HttpContext http, string playerId, string? org, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys,
+        group.MapDelete("/players/{playerId}", (HttpContext http, string playerId, string? org, Stores store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys,
             Audit audit, CancellationToken ct) => EraseAsync(http, new EraseRequest(org, playerId), store, keyring, optOuts, keys, audit, ct));
         group.MapPost("/players/erase", EraseAsync);
         group.MapGet("/rejected", ListRejectedAsync);
         group.MapGet("/export/events", (HttpContext http, string? format, string? group, string? org, string? since, string? until, bool? names,
-            IEventStore store, Scopes scopes, Audit audit, CancellationToken ct) =>
+            Stores store, Scopes scopes, Audit audit, CancellationToken ct) =>
             ExportAsync(http, "events", format, group, org, since, until, names == true, store, scopes, audit, ct));
         group.MapGet("/export/progress", (HttpContext http, string? format, string? group, string? org, string? since, string? until, bool? names,
-            IEventStore store, Scopes scopes, Audit audit, CancellationToken ct) =>
+            Stores store, Scopes scopes, Audit audit, CancellationToken ct) =>
             ExportAsync(http, "progress", format, group, org, since, until, names == true, store, scopes, audit, ct));
         return app;
     }
@@ -65,7 +65,7 @@ internal static class PrivacyApi
     }
 
     private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> SetConsentAsync(
-        HttpContext http, ConsentRequest? request, IEventStore store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
+        HttpContext http, ConsentRequest? request, Stores store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         if (CheckPlayerChange(caller, request?.Org, request?.PlayerId, "Setting consent", out var org) is { } problem)
@@ -74,7 +74,7 @@ internal static class PrivacyApi
         }
         var key = playerKeys.Compute(org, request!.PlayerId!);
         // What the request leaves out keeps its recorded value (a consent change does not reset the age flags).
-        var existing = await store.GetPlayerAsync(key, cancellationToken);
+        var existing = await store.Directory.GetPlayerAsync(key, cancellationToken);
         var consent = request.Consent ?? existing?.Consent ?? Consents.Unknown;
         if (consent is not (Consents.Granted or Consents.OptedOut or Consents.Unknown))
         {
@@ -82,14 +82,14 @@ internal static class PrivacyApi
         }
         var record = new ConsentRecord(org, key, request.PlayerId!.Trim(), consent,
             request.Under13 ?? existing?.Under13 ?? false, request.ParentalConsent ?? existing?.ParentalConsent ?? false);
-        await store.SetConsentAsync(record, cancellationToken);
+        await store.Directory.SetConsentAsync(record, cancellationToken);
         optOuts.Set(key, consent == Consents.OptedOut);
         await audit.RecordAsync(caller, "consent.set", Audit.ScopeOf(caller), $"org {org}: {consent}, under13 {record.Under13}, parental {record.ParentalConsent}", cancellationToken);
         return TypedResults.Ok(new ConsentView(key, consent, record.Under13, record.ParentalConsent));
     }
 
     private static async Task<Results<Ok<Erased>, ProblemHttpResult>> EraseAsync(
-        HttpContext http, EraseRequest? request, IEventStore store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys, Audit audit,
+        HttpContext http, EraseRequest? request, Stores store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys, Audit audit,
         CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
@@ -98,7 +98,7 @@ internal static class PrivacyApi
             return problem;
         }
         var playerId = request!.PlayerId!;
-        var counts = await Erasure.EraseAsync(store, keyring, org, playerId, cancellationToken);
+        var counts = await Erasure.EraseAsync(store.Privacy, keyring, org, playerId, cancellationToken);
         foreach (var key in keyring.Candidates(org, playerId))
         {
             optOuts.Set(key, false);
@@ -110,7 +110,7 @@ internal static class PrivacyApi
     }
 
     private static async Task<Results<Ok<RejectedList>, ProblemHttpResult>> ListRejectedAsync(
-        HttpContext http, string? org, string? limit, string? cursor, IEventStore store, CancellationToken cancellationToken)
+        HttpContext http, string? org, string? limit, string? cursor, Stores store, CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         var scopeOrg = OrgFor(caller, org);
@@ -131,7 +131,7 @@ internal static class PrivacyApi
         {
             return Problems.BadRequest("'cursor' is not one this server handed out.");
         }
-        var page = await store.ListRejectedAsync(scopeOrg, size, cursor, cancellationToken);
+        var page = await store.Events.ListRejectedAsync(scopeOrg, size, cursor, cancellationToken);
         return TypedResults.Ok(new RejectedList(page.Items, page.NextCursor));
     }
 
@@ -141,7 +141,7 @@ internal static class PrivacyApi
     /// </summary>
     private static async Task<IResult> ExportAsync(
         HttpContext http, string kind, string? format, string? groupId, string? org, string? since, string? until, bool names,
-        IEventStore store, Scopes scopes, Audit audit, CancellationToken cancellationToken)
+        Stores store, Scopes scopes, Audit audit, CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         format ??= Exporter.Csv;
@@ -153,7 +153,7 @@ internal static class PrivacyApi
         {
             return Problems.BadRequest(problem!);
         }
-        var (scope, ambiguous) = await ExportScope.ResolveAsync(caller, groupId, org, store, scopes, cancellationToken);
+        var (scope, ambiguous) = await ExportScope.ResolveAsync(caller, groupId, org, store.Groups, scopes, cancellationToken);
         if (ambiguous is not null)
         {
             return Problems.BadRequest(ambiguous);

@@ -7,7 +7,7 @@ namespace Cairn.Privacy;
 /// <summary>The scheduled retention purge inside <c>cairn serve</c>: once at start-up, then every period.</summary>
 /// <remarks>A failed purge is logged, reported by <c>/health/ready</c>, and tried again with backoff.</remarks>
 internal sealed class PurgeService(
-    IEventStore store, IOptions<RetentionOptions> options, TimeProvider time, Hosting.BackgroundHealth health, ILogger<PurgeService> logger)
+    IPrivacyStore store, IOptions<RetentionOptions> options, TimeProvider time, Hosting.BackgroundHealth health, ILogger<PurgeService> logger)
     : Hosting.ResilientService(ComponentName, health, logger)
 {
     public const string ComponentName = "retention-purge";

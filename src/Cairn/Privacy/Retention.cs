@@ -26,7 +26,7 @@ internal static class Retention
 
     /// <returns>Events deleted per rule, in order.</returns>
     public static async Task<IReadOnlyList<(PurgeRule Rule, long Deleted)>> PurgeAsync(
-        IEventStore store, RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+        IPrivacyStore store, RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var results = new List<(PurgeRule, long)>();
         foreach (var rule in RulesAt(options, now))

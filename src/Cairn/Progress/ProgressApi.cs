@@ -1,3 +1,4 @@
+using Cairn.Progress.Storage;
 using Cairn.Access;
 using Cairn.Identity;
 using Cairn.Storage;
@@ -21,7 +22,7 @@ internal static class ProgressApi
     }
 
     private static async Task<Results<Ok<PlayerProgress>, ProblemHttpResult>> GetProgressAsync(
-        HttpContext http, string playerKey, string? game, IEventStore store, Scopes scopes, CancellationToken cancellationToken)
+        HttpContext http, string playerKey, string? game, IProgressStore store, Scopes scopes, CancellationToken cancellationToken)
     {
         if (!PlayerKeys.LooksLikeKey(playerKey))
         {

@@ -1,7 +1,7 @@
 namespace Cairn.Storage;
 
 /// <summary>A validated, pseudonymized event ready to be written. Holds no raw player identity.</summary>
-/// <param name="Points">Progress points this event triggers a recompute of (written as jobs with the event, if it is new).</param>
+/// <param name="Jobs">The projection keys this event makes stale (written as jobs with the event, if it is new).</param>
 internal sealed record EventRecord(
     string OrgId,
     string Game,
@@ -17,4 +17,4 @@ internal sealed record EventRecord(
     string? ContextJson,
     string? SchemaVersion,
     string PrivacyLevel,
-    IReadOnlyList<string>? Points = null);
+    IReadOnlyList<Projections.JobKey>? Jobs = null);

@@ -15,7 +15,7 @@ internal sealed class ImporterFixture : IAsyncDisposable
 {
     public const string Org = "org-import";
 
-    private SqliteStore? _store;
+    private Stores? _store;
 
     public TempDirectory Root { get; } = new();
 
@@ -27,11 +27,11 @@ internal sealed class ImporterFixture : IAsyncDisposable
     {
         if (_store is null)
         {
-            _store = new SqliteStore(Options.Create(new StorageOptions { DataDirectory = Root.Combine("data") }));
-            await _store.MigrateAsync(CancellationToken.None);
+            _store = Cairn.Hosting.CairnConfiguration.CreateStore(new StorageOptions { DataDirectory = Root.Combine("data") });
+            await _store.Schema.MigrateAsync(CancellationToken.None);
         }
         var pipeline = new IngestPipeline(new EventNormalizer(EventSchemas.Empty, new IngestOptions().DropFields), PlayerKeys, new IngestOptions().MaxEventBytes);
-        return await new Importer(pipeline, _store).RunAsync(new ImportRequest(file, Org, mapping, null, batchSize), null, CancellationToken.None);
+        return await new Importer(pipeline, _store.Events).RunAsync(new ImportRequest(file, Org, mapping, null, batchSize), null, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

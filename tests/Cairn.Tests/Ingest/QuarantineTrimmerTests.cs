@@ -65,20 +65,20 @@ public sealed class QuarantineTrimmerTests
     {
         using var root = new TempDirectory();
         var options = new StorageOptions { DataDirectory = root.Path, MaxRejectedAgeDays = 0, RejectedTrimPeriodMinutes = 60 };
-        await using var store = new SqliteStore(Options.Create(options));
+        await using var store = Cairn.Hosting.CairnConfiguration.CreateStore(options);
         var logger = new RecordingLogger();
         var health = new Cairn.Hosting.BackgroundHealth(TimeProvider.System);
-        using var trimmer = new QuarantineTrimmer(store, Options.Create(options), new FastTimers(), health, logger);
+        using var trimmer = new QuarantineTrimmer(store.Events, Options.Create(options), new FastTimers(), health, logger);
 
         // The store has no tables yet: every trim fails until it is migrated.
         await trimmer.StartAsync(CancellationToken.None);
         await WaitForAsync(() => Task.FromResult(logger.Events.Contains(1021)), "a failed trim is logged");
         Assert.True(health.IsFailing(QuarantineTrimmer.ComponentName));
-        await store.MigrateAsync(CancellationToken.None);
-        await store.WriteAsync([new WriteBatch([], [new RejectedRecord("org", "game", "e1", null, "{}", "[]")], [])], CancellationToken.None);
+        await store.Schema.MigrateAsync(CancellationToken.None);
+        await store.Events.WriteAsync([new WriteBatch([], [new RejectedRecord("org", "game", "e1", null, "{}", "[]")], [])], CancellationToken.None);
         await WaitForAsync(() => Task.FromResult(logger.Events.Contains(1020)), "a later trim deletes the expired row and says so");
 
-        Assert.Empty((await store.ListRejectedAsync(null, 10, null, CancellationToken.None)).Items);
+        Assert.Empty((await store.Events.ListRejectedAsync(null, 10, null, CancellationToken.None)).Items);
         Assert.False(trimmer.ExecuteTask!.IsCompleted);
         Assert.False(health.IsFailing(QuarantineTrimmer.ComponentName));
         await trimmer.StopAsync(CancellationToken.None);

@@ -1,3 +1,5 @@
+using Cairn.Progress;
+using Cairn.Projections;
 using Cairn.Hosting;
 using Cairn.Jobs;
 using Cairn.Storage;
@@ -26,22 +28,28 @@ public sealed class JobWorkerTests : IAsyncLifetime
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
     /// <summary>Holds the first run until released, so the test knows the worker is busy while it queues more.</summary>
-    private sealed class GatedHandler(IJobHandler inner) : IJobHandler
+    private sealed class GatedHandler(IProjection inner) : IProjection
     {
+        public string Name => ProgressProjection.Name;
+
+        public void Collect(ProjectionEvent e, ICollection<string> keys)
+        {
+        }
+
         private int _calls;
 
         public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task<ProgressRow?> RunAsync(JobLease job, CancellationToken cancellationToken)
+        public async Task<object?> ComputeAsync(JobLease job, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _calls) == 1)
             {
                 FirstStarted.TrySetResult();
                 await Release.Task.WaitAsync(cancellationToken);
             }
-            return await inner.RunAsync(job, cancellationToken);
+            return await inner.ComputeAsync(job, cancellationToken);
         }
     }
 
@@ -58,7 +66,7 @@ public sealed class JobWorkerTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + Bounded;
         while (DateTime.UtcNow < deadline)
         {
-            var rows = await _h.Store.GetPlayerProgressAsync(_h.KeyOf(player), "mhs", CancellationToken.None);
+            var rows = await _h.Store.Progress().GetPlayerProgressAsync(_h.KeyOf(player), "mhs", CancellationToken.None);
             if (rows.SingleOrDefault(r => r.PointId == "U2.C2") is { } row)
             {
                 return row;

@@ -1,3 +1,5 @@
+using Cairn.Progress;
+using Cairn.Projections;
 using Cairn.Jobs;
 using Cairn.Observability;
 using Cairn.Storage;
@@ -16,9 +18,15 @@ public abstract class JobMetricsTests
 
     private protected abstract Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides, IReadOnlyDictionary<string, string> catalogs);
 
-    private sealed class FailingHandler : IJobHandler
+    private sealed class FailingHandler : IProjection
     {
-        public Task<ProgressRow?> RunAsync(JobLease job, CancellationToken cancellationToken) => throw new InvalidOperationException("boom");
+        public string Name => ProgressProjection.Name;
+
+        public void Collect(ProjectionEvent e, ICollection<string> keys)
+        {
+        }
+
+        public Task<object?> ComputeAsync(JobLease job, CancellationToken cancellationToken) => throw new InvalidOperationException("boom");
     }
 
     private async Task<TestServer> StartAsync() => await StartServerAsync(
@@ -60,7 +68,7 @@ public abstract class JobMetricsTests
         await using var server = await StartAsync();
         await TriggerAsync(server, "cy@school.example");
 
-        var claimed = await server.Services.GetRequiredService<IEventStore>().ClaimJobsAsync(
+        var claimed = await server.Services.GetRequiredService<IJobQueue>().ClaimJobsAsync(
             "test", 10, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None);
         var scrape = await Scrape.TakeAsync(server);
 
@@ -75,7 +83,7 @@ public abstract class JobMetricsTests
     {
         await using var server = await StartAsync();
         await TriggerAsync(server, "bo@school.example");
-        var runner = new JobRunner(server.Services.GetRequiredService<IEventStore>(), new FailingHandler(),
+        var runner = new JobRunner(server.Services.GetRequiredService<IJobQueue>(), new ProjectionSet([new FailingHandler()]),
             Options.Create(new JobOptions { MaxAttempts = 1 }), TimeProvider.System, NullLogger<JobRunner>.Instance,
             metrics: server.Services.GetRequiredService<CairnMetrics>());
 

@@ -75,7 +75,7 @@ public sealed class RetentionTests : IAsyncLifetime
         options.Orgs[ShortOrg] = new Dictionary<string, int>(StringComparer.Ordinal) { ["standard"] = 30 };
         await using var store = await CairnConfiguration.OpenStoreAsync(new StorageOptions { DataDirectory = _server.DataDirectory }, CancellationToken.None);
 
-        var results = await Retention.PurgeAsync(store, options, Now, CancellationToken.None);
+        var results = await Retention.PurgeAsync(store.Privacy, options, Now, CancellationToken.None);
 
         Assert.Equal(Deleted.Length, results.Sum(r => r.Deleted));
         AssertOnlyTheOlderOnesAreGone(before);

@@ -159,8 +159,8 @@ public abstract class ProgressHttpTests : IAsyncLifetime
         // As if the recompute had failed every attempt: no row, a dead letter.
         _server.Sql.Execute($"""
             DELETE FROM progress_points;
-            INSERT INTO dead_jobs (org_id, game, player_key, point_id, trigger_event_id, attempts, last_error, failed_at)
-            VALUES ('{TestServer.Org}', 'mhs', '{playerKey}', 'U1.C1', 'c1', 5, 'IOException: disk on fire', {_server.Sql.Time(DateTimeOffset.UnixEpoch)});
+            INSERT INTO dead_jobs (projection, org_id, game, player_key, job_key, trigger_event_id, attempts, last_error, failed_at)
+            VALUES ('progress', '{TestServer.Org}', 'mhs', '{playerKey}', 'U1.C1', 'c1', 5, 'IOException: disk on fire', {_server.Sql.Time(DateTimeOffset.UnixEpoch)});
             """);
 
         var counts = await GetAsync("/v1/admin/jobs");

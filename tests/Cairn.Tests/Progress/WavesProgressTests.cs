@@ -51,7 +51,7 @@ public sealed class WavesProgressTests
         var mapping = ImportMapping.Load(Path.Combine(SharedData.RepositoryRoot(), "mappings", "waves.yaml"));
         await using var h = await ProgressHarness.StartAsync("waves.yaml");
 
-        var summary = await new Importer(h.Pipeline, h.Store).RunAsync(new ImportRequest(file, ProgressHarness.Org, mapping, null, 1000), null, CancellationToken.None);
+        var summary = await new Importer(h.Pipeline, h.Store.Events).RunAsync(new ImportRequest(file, ProgressHarness.Org, mapping, null, 1000), null, CancellationToken.None);
         await h.DrainAsync(runner: h.Runner(options: new JobOptions { BatchSize = 256 }));
 
         Assert.Equal(0, summary.Rejected);
@@ -64,7 +64,7 @@ public sealed class WavesProgressTests
         Assert.Contains(expected, e => e.Status == "yellow");
         Assert.Equal(wanted.Order(StringComparer.Ordinal), rows.Order(StringComparer.Ordinal));
         var struggled = expected.OrderByDescending(e => e.Failures).ThenBy(e => e.Session, StringComparer.Ordinal).ThenBy(e => e.Level).First();
-        var cell = Assert.Single(await h.Store.GetPlayerProgressAsync(h.KeyOf(struggled.Session), "waves", CancellationToken.None), r => r.PointId == $"level-{struggled.Level:D2}");
+        var cell = Assert.Single(await h.Store.Progress().GetPlayerProgressAsync(h.KeyOf(struggled.Session), "waves", CancellationToken.None), r => r.PointId == $"level-{struggled.Level:D2}");
         Assert.Equal(("yellow", struggled.Failures, (double?)struggled.Failures, struggled.CompletedAt), (cell.Status, cell.Count!.Value, cell.Score, cell.CompletedAt));
     }
 }

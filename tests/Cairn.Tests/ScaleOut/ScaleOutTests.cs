@@ -54,9 +54,9 @@ public sealed partial class ScaleOutTests(PostgresServer postgres) : IClassFixtu
             var (sent, completions) = Scenario(players: 30, seed: 11);
             var acknowledged = await DriveAsync(nodes, key, sent, clients: 4, seed: 5);
 
-            await using var store = new PostgresStore(Options.Create(new StorageOptions { Store = database.ConnectionString }));
+            await using var store = Cairn.Hosting.CairnConfiguration.CreateStore(new StorageOptions { Store = database.ConnectionString });
             Assert.Equal(sent.Count, acknowledged.Count);
-            Assert.Equal(sent.Count, await store.CountEventsAsync(Org, CancellationToken.None));
+            Assert.Equal(sent.Count, await store.Events.CountEventsAsync(Org, CancellationToken.None));
             await using (var connection = new NpgsqlConnection(database.ConnectionString))
             {
                 await connection.OpenAsync();
@@ -64,7 +64,7 @@ public sealed partial class ScaleOutTests(PostgresServer postgres) : IClassFixtu
                 Assert.Equal(0L, (long)(await duplicates.ExecuteScalarAsync())!);
             }
             await WaitForJobsAsync(store);
-            Assert.Equal(0, (await store.CountJobsAsync(CancellationToken.None)).Dead);
+            Assert.Equal(0, (await store.Jobs.CountJobsAsync(CancellationToken.None)).Dead);
 
             // Every progress row equals a from-scratch recompute from the stored history, and every completion had its effect.
             var registry = new CatalogRegistry(catalogs, NullLogger<CatalogRegistry>.Instance);
@@ -75,10 +75,10 @@ public sealed partial class ScaleOutTests(PostgresServer postgres) : IClassFixtu
             foreach (var player in sent.Select(e => e["playerId"]!.GetValue<string>()).Distinct())
             {
                 var playerKey = keys.Compute(Org, player);
-                var stored = (await store.GetPlayerProgressAsync(playerKey, Game, CancellationToken.None)).ToDictionary(r => r.PointId);
+                var stored = (await store.Progress().GetPlayerProgressAsync(playerKey, Game, CancellationToken.None)).ToDictionary(r => r.PointId);
                 foreach (var point in catalog.Points)
                 {
-                    var history = await store.GetHistoryAsync(Org, Game, playerKey, point.EventTypes.ToList(), CancellationToken.None);
+                    var history = await store.Events.GetHistoryAsync(Org, Game, playerKey, point.EventTypes.ToList(), CancellationToken.None);
                     var expected = ProgressCalculator.Compute(catalog, point, Org, playerKey, history, DateTimeOffset.UtcNow);
                     stored.TryGetValue(point.Id, out var actual);
                     Assert.Equal(expected is null, actual is null);
@@ -216,12 +216,12 @@ public sealed partial class ScaleOutTests(PostgresServer postgres) : IClassFixtu
         return acknowledged;
     }
 
-    private static async Task WaitForJobsAsync(IEventStore store)
+    private static async Task WaitForJobsAsync(Stores store)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var counts = await store.CountJobsAsync(CancellationToken.None);
+            var counts = await store.Jobs.CountJobsAsync(CancellationToken.None);
             if (counts.Pending == 0 && counts.Leased == 0)
             {
                 return;

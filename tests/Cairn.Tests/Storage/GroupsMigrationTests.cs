@@ -32,8 +32,8 @@ public sealed class GroupsMigrationTests(PostgresServer postgres) : IClassFixtur
             + "\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, OldGroups, "0");
         Database.Execute(options.SqlitePath, sql);
 
-        await using var store = new SqliteStore(Options.Create(options));
-        await store.MigrateAsync(CancellationToken.None);
+        await using var store = Cairn.Hosting.CairnConfiguration.CreateStore(options);
+        await store.Schema.MigrateAsync(CancellationToken.None);
 
         await AssertMigratedAsync(store);
     }
@@ -53,25 +53,25 @@ public sealed class GroupsMigrationTests(PostgresServer postgres) : IClassFixtur
         }
 
         await using var store = CairnConfiguration.CreateStore(new StorageOptions { Store = database.ConnectionString });
-        await store.MigrateAsync(CancellationToken.None);
+        await store.Schema.MigrateAsync(CancellationToken.None);
 
         await AssertMigratedAsync(store);
     }
 
-    private static async Task AssertMigratedAsync(IEventStore store)
+    private static async Task AssertMigratedAsync(Stores store)
     {
         var none = CancellationToken.None;
-        var a = await store.GetGroupAsync("org-a", "7a", none);
-        var b = await store.GetGroupAsync("org-b", "8b", none);
+        var a = await store.Groups.GetGroupAsync("org-a", "7a", none);
+        var b = await store.Groups.GetGroupAsync("org-b", "8b", none);
         Assert.Equal(("Class 7A", "mhs"), (a!.Name, a.Game));
         Assert.Equal(["t-1", "t-2"], a.Teachers);
         Assert.Equal(["t-9"], b!.Teachers);
-        Assert.Null(await store.GetGroupAsync("org-b", "7a", none));
-        Assert.Equal([("pk-ada", 1), ("pk-ben", 2)], (await store.GetMembersAsync("org-a", "7a", none)).Select(m => (m.PlayerKey, m.Seat)));
-        Assert.Equal(["pk-zed"], (await store.GetMembersAsync("org-b", "8b", none)).Select(m => m.PlayerKey));
+        Assert.Null(await store.Groups.GetGroupAsync("org-b", "7a", none));
+        Assert.Equal([("pk-ada", 1), ("pk-ben", 2)], (await store.Groups.GetMembersAsync("org-a", "7a", none)).Select(m => (m.PlayerKey, m.Seat)));
+        Assert.Equal(["pk-zed"], (await store.Groups.GetMembersAsync("org-b", "8b", none)).Select(m => m.PlayerKey));
 
-        Assert.True(await store.UpsertGroupAsync(new GroupRecord("7a", "org-b", "Theirs", "mhs", ["t-9"]), none));
-        Assert.Equal(["org-a", "org-b"], (await store.FindGroupsAsync("7a", none)).Select(g => g.OrgId).Order(StringComparer.Ordinal));
-        Assert.Equal(["t-1", "t-2"], (await store.GetGroupAsync("org-a", "7a", none))!.Teachers);
+        Assert.True(await store.Groups.UpsertGroupAsync(new GroupRecord("7a", "org-b", "Theirs", "mhs", ["t-9"]), none));
+        Assert.Equal(["org-a", "org-b"], (await store.Groups.FindGroupsAsync("7a", none)).Select(g => g.OrgId).Order(StringComparer.Ordinal));
+        Assert.Equal(["t-1", "t-2"], (await store.Groups.GetGroupAsync("org-a", "7a", none))!.Teachers);
     }
 }

@@ -14,7 +14,7 @@ public sealed class PostgresStoreCompliance(PostgresServer server) : StoreCompli
     private readonly TempDirectory _root = new();
     private readonly List<PostgresDatabase> _databases = [];
 
-    private protected override async Task<IEventStore> CreateStoreAsync(Action<StorageOptions>? configure = null)
+    private protected override async Task<Stores> CreateStoreAsync(Action<StorageOptions>? configure = null)
     {
         var database = await server.CreateDatabaseAsync();
         _databases.Add(database);

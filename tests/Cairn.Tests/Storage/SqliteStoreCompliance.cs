@@ -11,11 +11,11 @@ public sealed class SqliteStoreCompliance : StoreCompliance
     private readonly TempDirectory _root = new();
     private int _stores;
 
-    private protected override Task<IEventStore> CreateStoreAsync(Action<StorageOptions>? configure = null)
+    private protected override Task<Stores> CreateStoreAsync(Action<StorageOptions>? configure = null)
     {
         var options = new StorageOptions { DataDirectory = _root.Combine($"store-{++_stores}") };
         configure?.Invoke(options);
-        return Task.FromResult<IEventStore>(new SqliteStore(Options.Create(options)));
+        return Task.FromResult(Cairn.Hosting.CairnConfiguration.CreateStore(options));
     }
 
     protected override Task CleanUpAsync()

@@ -4,7 +4,7 @@ using Cairn.Tests.Support;
 namespace Cairn.Tests.Storage;
 
 /// <summary>
-/// The store contract (<see cref="IEventStore"/>), fact by fact, without HTTP. Every store runs all of it: a subclass
+/// The store contract (<see cref="Stores"/>), fact by fact, without HTTP. Every store runs all of it: a subclass
 /// only says how to create an empty store (wolverine's MessageStoreCompliance).
 /// </summary>
 public abstract class StoreCompliance : IAsyncLifetime
@@ -20,8 +20,8 @@ public abstract class StoreCompliance : IAsyncLifetime
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private readonly List<IEventStore> _stores = [];
-    private IEventStore _store = null!;
+    private readonly List<Stores> _stores = [];
+    private Stores _store = null!;
 
     /// <summary>
     /// Stores stamp new jobs with the wall clock: this clock starts an hour ahead (on a whole second) so they are due
@@ -32,7 +32,7 @@ public abstract class StoreCompliance : IAsyncLifetime
     private DateTimeOffset Now => Clock.GetUtcNow();
 
     /// <summary>A new, empty store that is not migrated yet, with its options changed by <paramref name="configure"/>. A fact may ask for more than one.</summary>
-    private protected abstract Task<IEventStore> CreateStoreAsync(Action<StorageOptions>? configure = null);
+    private protected abstract Task<Stores> CreateStoreAsync(Action<StorageOptions>? configure = null);
 
     /// <summary>Releases what <see cref="CreateStoreAsync"/> made (directories, databases), after its stores are disposed; may run twice.</summary>
     protected abstract Task CleanUpAsync();
@@ -61,17 +61,17 @@ public abstract class StoreCompliance : IAsyncLifetime
         await CleanUpAsync();
     }
 
-    private async Task<IEventStore> NewStoreAsync(Action<StorageOptions>? configure = null)
+    private async Task<Stores> NewStoreAsync(Action<StorageOptions>? configure = null)
     {
         var store = await CreateStoreAsync(configure);
         _stores.Add(store);
         return store;
     }
 
-    private async Task<IEventStore> MigratedStoreAsync(Action<StorageOptions>? configure = null)
+    private async Task<Stores> MigratedStoreAsync(Action<StorageOptions>? configure = null)
     {
         var store = await NewStoreAsync(configure);
-        await store.MigrateAsync(None);
+        await store.Schema.MigrateAsync(None);
         return store;
     }
 
@@ -82,9 +82,9 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         var store = await NewStoreAsync();
 
-        var before = await store.IsReadyAsync(None);
-        await store.MigrateAsync(None);
-        var after = await store.IsReadyAsync(None);
+        var before = await store.Schema.IsReadyAsync(None);
+        await store.Schema.MigrateAsync(None);
+        var after = await store.Schema.IsReadyAsync(None);
 
         Assert.False(before);
         Assert.True(after);
@@ -95,11 +95,11 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await WriteEventsAsync(Event("e-1"));
 
-        await _store.MigrateAsync(None);
-        await _store.MigrateAsync(None);
+        await _store.Schema.MigrateAsync(None);
+        await _store.Schema.MigrateAsync(None);
 
-        Assert.True(await _store.IsReadyAsync(None));
-        Assert.Equal(1, await _store.CountEventsAsync(null, None));
+        Assert.True(await _store.Schema.IsReadyAsync(None));
+        Assert.Equal(1, await _store.Events.CountEventsAsync(null, None));
         Assert.Equal("e-1", Assert.Single(await TimelineAsync(Ada)).EventId);
     }
 
@@ -108,13 +108,13 @@ public abstract class StoreCompliance : IAsyncLifetime
     [SkippableFact]
     public async Task Write_reports_new_and_duplicate_per_event_within_one_call_and_across_calls()
     {
-        var first = await _store.WriteAsync(
+        var first = await _store.Events.WriteAsync(
             [Batch(Event("e-1"), Event("e-2"), Event("e-1")), Batch(Event("e-2"), Event("e-3"))], None);
-        var second = await _store.WriteAsync([Batch(Event("e-3"), Event("e-4")), Batch()], None);
+        var second = await _store.Events.WriteAsync([Batch(Event("e-3"), Event("e-4")), Batch()], None);
 
         Assert.Equal([[true, true, false], [false, true]], first);
         Assert.Equal([[false, true], []], second);
-        Assert.Equal(4, await _store.CountEventsAsync(Org, None));
+        Assert.Equal(4, await _store.Events.CountEventsAsync(Org, None));
     }
 
     [SkippableFact]
@@ -135,7 +135,7 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         var expected = ids.Select((id, i) => ids.IndexOf(id) == i && id != "e-50").ToArray();
         Assert.Equal(expected, results);
-        Assert.Equal(ids.Distinct().Count(), await _store.CountEventsAsync(Org, None));
+        Assert.Equal(ids.Distinct().Count(), await _store.Events.CountEventsAsync(Org, None));
     }
 
     [SkippableFact]
@@ -149,7 +149,7 @@ public abstract class StoreCompliance : IAsyncLifetime
             Event("e-1", player: Ben, type: "Other"));
 
         Assert.Equal([true, true, true, false, false], results);
-        Assert.Equal(3, await _store.CountEventsAsync(null, None));
+        Assert.Equal(3, await _store.Events.CountEventsAsync(null, None));
     }
 
     [SkippableFact]
@@ -173,13 +173,13 @@ public abstract class StoreCompliance : IAsyncLifetime
              new RejectedRecord(Org, Game, null, null, "{not json", """[{"path":"","code":"json","message":"not JSON"}]""")],
             [new DirectoryEntry(Org, Ada, "ada@school.example"), new DirectoryEntry(Org, Ada, "ada@school.example")]);
 
-        var results = await _store.WriteAsync([batch, new WriteBatch([], [], [new DirectoryEntry(Org, Ben, "ben@school.example")])], None);
+        var results = await _store.Events.WriteAsync([batch, new WriteBatch([], [], [new DirectoryEntry(Org, Ben, "ben@school.example")])], None);
 
         Assert.Equal([[true], []], results);
-        Assert.True(await _store.PlayerExistsAsync(Ada, None));
-        Assert.True(await _store.PlayerExistsAsync(Ben, None));
-        Assert.False(await _store.PlayerExistsAsync(Cy, None));
-        var rejected = (await _store.ListRejectedAsync(null, 10, null, None)).Items;
+        Assert.True(await _store.Directory.PlayerExistsAsync(Ada, None));
+        Assert.True(await _store.Directory.PlayerExistsAsync(Ben, None));
+        Assert.False(await _store.Directory.PlayerExistsAsync(Cy, None));
+        var rejected = (await _store.Events.ListRejectedAsync(null, 10, null, None)).Items;
         Assert.Equal(2, rejected.Count);
         var withId = Assert.Single(rejected, r => r.EventId == "bad-1");
         Assert.Equal((Org, Game, Ada, """{"eventId":"bad-1","playerId":"pk-ada"}"""), (withId.OrgId, withId.Game, withId.PlayerKey, withId.Raw));
@@ -194,14 +194,14 @@ public abstract class StoreCompliance : IAsyncLifetime
     public async Task Rekey_moves_a_players_quarantined_events_and_the_key_quoted_in_their_payload()
     {
         const string NewKey = "p2_ada";
-        await _store.WriteAsync([new WriteBatch(
+        await _store.Events.WriteAsync([new WriteBatch(
             [Event("e-1")],
             [new RejectedRecord(Org, Game, "bad-1", Ada, $$"""{"eventId":"bad-1","playerKey":"{{Ada}}"}""", """[{"path":"timestamp","code":"required","message":"missing"}]""")],
             [new DirectoryEntry(Org, Ada, "ada@school.example")])], None);
 
-        await _store.RekeyPlayerAsync(Ada, NewKey, None);
+        await _store.Privacy.RekeyPlayerAsync(Ada, NewKey, None);
 
-        var rejected = Assert.Single((await _store.ListRejectedAsync(null, 10, null, None)).Items);
+        var rejected = Assert.Single((await _store.Events.ListRejectedAsync(null, 10, null, None)).Items);
         Assert.Equal((NewKey, $$"""{"eventId":"bad-1","playerKey":"{{NewKey}}"}"""), (rejected.PlayerKey, rejected.Raw));
     }
 
@@ -220,7 +220,7 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         Assert.Equal(
             [(Org, Game, Ada, "P1", 1L, 1, "e-1"), (Org, Game, Ada, "P2", 1L, 1, "e-1")],
-            jobs.Select(j => (j.OrgId, j.Game, j.PlayerKey, j.PointId, j.Version, j.Attempts, j.TriggerEventId)).OrderBy(j => j.PointId, StringComparer.Ordinal));
+            jobs.Select(j => (j.OrgId, j.Game, j.PlayerKey, j.Key, j.Version, j.Attempts, j.TriggerEventId)).OrderBy(j => j.Key, StringComparer.Ordinal));
     }
 
     [SkippableFact]
@@ -231,8 +231,8 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         var job = Assert.Single(await ClaimAsync("w", max: 100));
 
-        Assert.Equal((Ada, "P1", 3L, "e-3"), (job.PlayerKey, job.PointId, job.Version, job.TriggerEventId));
-        Assert.Equal(new JobCounts(0, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Equal((Ada, "P1", 3L, "e-3"), (job.PlayerKey, job.Key, job.Version, job.TriggerEventId));
+        Assert.Equal(new JobCounts(0, 1, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
     }
 
     // ---- timeline
@@ -248,7 +248,7 @@ public abstract class StoreCompliance : IAsyncLifetime
                 """{"a":[1,2],"b":{"c":"d"}}""", """{"os":"linux"}""", """{"level":3}""", "2", "sensitive"),
             Event("e-no-session", at: T0.AddMinutes(1)) with { SessionId = null });
 
-        var page = await _store.GetTimelineAsync(new TimelineQuery(Ada, null, null, 10, null), None);
+        var page = await _store.Events.GetTimelineAsync(new TimelineQuery(Ada, null, null, 10, null), None);
 
         Assert.Null(page.NextCursor);
         Assert.Equal(["e-full", "e-no-session", "e-old"], page.Items.Select(e => e.EventId));
@@ -287,9 +287,9 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await WriteEventsAsync(Enumerable.Range(0, 10).Select(i => Event($"e-{i}", at: T0.AddMinutes(i))).ToArray());
 
-        var between = await _store.GetTimelineAsync(new TimelineQuery(Ada, T0.AddMinutes(2), T0.AddMinutes(5), 100, null), None);
-        var since = await _store.GetTimelineAsync(new TimelineQuery(Ada, T0.AddMinutes(8), null, 100, null), None);
-        var until = await _store.GetTimelineAsync(new TimelineQuery(Ada, null, T0.AddMinutes(1), 100, null), None);
+        var between = await _store.Events.GetTimelineAsync(new TimelineQuery(Ada, T0.AddMinutes(2), T0.AddMinutes(5), 100, null), None);
+        var since = await _store.Events.GetTimelineAsync(new TimelineQuery(Ada, T0.AddMinutes(8), null, 100, null), None);
+        var until = await _store.Events.GetTimelineAsync(new TimelineQuery(Ada, null, T0.AddMinutes(1), 100, null), None);
 
         Assert.Equal(["e-4", "e-3", "e-2"], between.Items.Select(e => e.EventId));
         Assert.Equal(["e-9", "e-8"], since.Items.Select(e => e.EventId));
@@ -310,7 +310,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         string? cursor = null;
         do
         {
-            var page = await _store.GetTimelineAsync(new TimelineQuery(Ada, null, null, 5, cursor), None);
+            var page = await _store.Events.GetTimelineAsync(new TimelineQuery(Ada, null, null, 5, cursor), None);
             pages.Add(page.Items.Select(e => e.EventId).ToList());
             cursor = page.NextCursor;
         }
@@ -319,7 +319,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         cursor = null;
         do
         {
-            var page = await _store.GetTimelineAsync(new TimelineQuery(Ada, null, null, 6, cursor), None);
+            var page = await _store.Events.GetTimelineAsync(new TimelineQuery(Ada, null, null, 6, cursor), None);
             sixPerPage.Add(page.Items.Select(e => e.EventId).ToList());
             cursor = page.NextCursor;
         }
@@ -338,8 +338,8 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await WriteEventsAsync(Enumerable.Range(0, 10).Select(i => Event($"e-{i}", at: T0.AddMinutes(i))).ToArray());
 
-        var first = await _store.GetTimelineAsync(new TimelineQuery(Ada, T0.AddMinutes(2), T0.AddMinutes(8), 4, null), None);
-        var second = await _store.GetTimelineAsync(new TimelineQuery(Ada, T0.AddMinutes(2), T0.AddMinutes(8), 4, first.NextCursor), None);
+        var first = await _store.Events.GetTimelineAsync(new TimelineQuery(Ada, T0.AddMinutes(2), T0.AddMinutes(8), 4, null), None);
+        var second = await _store.Events.GetTimelineAsync(new TimelineQuery(Ada, T0.AddMinutes(2), T0.AddMinutes(8), 4, first.NextCursor), None);
 
         Assert.Equal(["e-7", "e-6", "e-5", "e-4"], first.Items.Select(e => e.EventId));
         Assert.Equal(["e-3", "e-2"], second.Items.Select(e => e.EventId));
@@ -351,7 +351,7 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await WriteEventsAsync(Event("e-1"));
 
-        var page = await _store.GetTimelineAsync(new TimelineQuery("pk-nobody", null, null, 10, null), None);
+        var page = await _store.Events.GetTimelineAsync(new TimelineQuery("pk-nobody", null, null, 10, null), None);
 
         Assert.Empty(page.Items);
         Assert.Null(page.NextCursor);
@@ -367,20 +367,20 @@ public abstract class StoreCompliance : IAsyncLifetime
             o.MaxRejectedEvents = 5;
             o.MaxRejectedEventsPerOrg = 8;
         });
-        await store.WriteAsync([new WriteBatch([], [Rejected("quiet-1"), Rejected("quiet-2"), Rejected("quiet-3")], [])], None);
+        await store.Events.WriteAsync([new WriteBatch([], [Rejected("quiet-1"), Rejected("quiet-2"), Rejected("quiet-3")], [])], None);
 
         // More writes than the write path waits between trims, each adding to the flooding org's two games.
         for (var i = 0; i < 120; i++)
         {
-            await store.WriteAsync([new WriteBatch([], [Rejected($"flood-x-{i}", OtherOrg), Rejected($"flood-y-{i}", OtherOrg, OtherGame)], [])], None);
+            await store.Events.WriteAsync([new WriteBatch([], [Rejected($"flood-x-{i}", OtherOrg), Rejected($"flood-y-{i}", OtherOrg, OtherGame)], [])], None);
         }
-        var trimmedInline = (await store.ListRejectedAsync(OtherOrg, 1000, null, None)).Items.Count;
-        var deleted = await store.TrimRejectedAsync(Now.AddDays(-30), None);
+        var trimmedInline = (await store.Events.ListRejectedAsync(OtherOrg, 1000, null, None)).Items.Count;
+        var deleted = await store.Events.TrimRejectedAsync(Now.AddDays(-30), None);
 
-        var quiet = (await store.ListRejectedAsync(Org, 100, null, None)).Items;
+        var quiet = (await store.Events.ListRejectedAsync(Org, 100, null, None)).Items;
         Assert.Equal(["quiet-3", "quiet-2", "quiet-1"], quiet.Select(r => r.EventId));
         Assert.True(trimmedInline < 240, $"the write path trimmed nothing ({trimmedInline} rows)");
-        var flood = (await store.ListRejectedAsync(OtherOrg, 100, null, None)).Items;
+        var flood = (await store.Events.ListRejectedAsync(OtherOrg, 100, null, None)).Items;
         Assert.Equal(8, flood.Count);
         Assert.True(deleted > 0);
         Assert.Equal(["flood-x-119", "flood-x-118", "flood-x-117", "flood-x-116"], flood.Where(r => r.Game == Game).Select(r => r.EventId));
@@ -390,14 +390,14 @@ public abstract class StoreCompliance : IAsyncLifetime
     [SkippableFact]
     public async Task Issue_7_quarantine_trim_deletes_rejected_events_older_than_the_max_age()
     {
-        await _store.WriteAsync([new WriteBatch([], [Rejected("old-1"), Rejected("old-2", OtherOrg)], [])], None);
+        await _store.Events.WriteAsync([new WriteBatch([], [Rejected("old-1"), Rejected("old-2", OtherOrg)], [])], None);
 
-        var keptWhenYounger = await _store.TrimRejectedAsync(DateTimeOffset.UtcNow.AddHours(-1), None);
-        var afterAgeLimit = await _store.TrimRejectedAsync(DateTimeOffset.UtcNow.AddMinutes(1), None);
+        var keptWhenYounger = await _store.Events.TrimRejectedAsync(DateTimeOffset.UtcNow.AddHours(-1), None);
+        var afterAgeLimit = await _store.Events.TrimRejectedAsync(DateTimeOffset.UtcNow.AddMinutes(1), None);
 
         Assert.Equal(0, keptWhenYounger);
         Assert.Equal(2, afterAgeLimit);
-        Assert.Empty((await _store.ListRejectedAsync(null, 10, null, None)).Items);
+        Assert.Empty((await _store.Events.ListRejectedAsync(null, 10, null, None)).Items);
     }
 
     [SkippableFact]
@@ -406,21 +406,21 @@ public abstract class StoreCompliance : IAsyncLifetime
         for (var i = 0; i < 7; i++)
         {
             var org = i % 3 == 2 ? OtherOrg : Org;
-            await _store.WriteAsync([new WriteBatch([], [Rejected($"r-{i}", org)], [])], None);
+            await _store.Events.WriteAsync([new WriteBatch([], [Rejected($"r-{i}", org)], [])], None);
         }
 
         var pages = new List<IReadOnlyList<string?>>();
         string? cursor = null;
         do
         {
-            var page = await _store.ListRejectedAsync(Org, 2, cursor, None);
+            var page = await _store.Events.ListRejectedAsync(Org, 2, cursor, None);
             pages.Add(page.Items.Select(r => r.EventId).ToList());
             cursor = page.NextCursor;
         }
         while (cursor is not null && pages.Count < 10);
-        var everyOrg = await _store.ListRejectedAsync(null, 100, null, None);
-        var other = await _store.ListRejectedAsync(OtherOrg, 100, null, None);
-        var none = await _store.ListRejectedAsync("org-none", 100, null, None);
+        var everyOrg = await _store.Events.ListRejectedAsync(null, 100, null, None);
+        var other = await _store.Events.ListRejectedAsync(OtherOrg, 100, null, None);
+        var none = await _store.Events.ListRejectedAsync("org-none", 100, null, None);
 
         Assert.Equal([["r-6", "r-4"], ["r-3", "r-1"], ["r-0"]], pages);
         Assert.Equal(["r-6", "r-5", "r-4", "r-3", "r-2", "r-1", "r-0"], everyOrg.Items.Select(r => r.EventId));
@@ -436,10 +436,10 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await WriteEventsAsync(Event("e-1"), Event("e-2"), Event("e-3", org: OtherOrg), Event("e-1"));
 
-        var all = await _store.CountEventsAsync(null, None);
-        var org = await _store.CountEventsAsync(Org, None);
-        var other = await _store.CountEventsAsync(OtherOrg, None);
-        var none = await _store.CountEventsAsync("org-none", None);
+        var all = await _store.Events.CountEventsAsync(null, None);
+        var org = await _store.Events.CountEventsAsync(Org, None);
+        var other = await _store.Events.CountEventsAsync(OtherOrg, None);
+        var none = await _store.Events.CountEventsAsync("org-none", None);
 
         Assert.Equal((3L, 2L, 1L, 0L), (all, org, other, none));
     }
@@ -449,7 +449,7 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await WriteEventsAsync(Event("e-1"));
 
-        var exists = await _store.PlayerExistsAsync(Ada, None);
+        var exists = await _store.Directory.PlayerExistsAsync(Ada, None);
 
         Assert.False(exists);
     }
@@ -458,11 +458,11 @@ public abstract class StoreCompliance : IAsyncLifetime
     public async Task An_api_key_is_found_by_its_hash()
     {
         var createdAt = T0.AddTicks(70);
-        await _store.CreateApiKeyAsync(new ApiKeyRecord("key-1", "hash-1", Org, Game, createdAt, null), None);
-        await _store.CreateApiKeyAsync(new ApiKeyRecord("key-2", "hash-2", OtherOrg, OtherGame, T0, null), None);
+        await _store.Access.CreateApiKeyAsync(new ApiKeyRecord("key-1", "hash-1", Org, Game, createdAt, null), None);
+        await _store.Access.CreateApiKeyAsync(new ApiKeyRecord("key-2", "hash-2", OtherOrg, OtherGame, T0, null), None);
 
-        var found = await _store.FindApiKeyAsync("hash-1", None);
-        var missing = await _store.FindApiKeyAsync("hash-3", None);
+        var found = await _store.Access.FindApiKeyAsync("hash-1", None);
+        var missing = await _store.Access.FindApiKeyAsync("hash-3", None);
 
         Assert.Equal(new ApiKeyRecord("key-1", "hash-1", Org, Game, createdAt, null), found);
         Assert.Null(missing);
@@ -482,9 +482,9 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Equal(2, first.Count);
         Assert.Single(second);
         Assert.Empty(third);
-        Assert.Equal(["P1", "P2", "P3"], first.Concat(second).Select(j => j.PointId).Order(StringComparer.Ordinal));
+        Assert.Equal(["P1", "P2", "P3"], first.Concat(second).Select(j => j.Key).Order(StringComparer.Ordinal));
         Assert.All(first.Concat(second), j => Assert.Equal(1, j.Attempts));
-        Assert.Equal(new JobCounts(0, 3, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Equal(new JobCounts(0, 3, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
     }
 
     [SkippableFact]
@@ -492,10 +492,10 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await WriteEventsAsync(Event("e-1", points: ["P1"]));
         var job = Assert.Single(await ClaimAsync("w"));
-        await _store.FailJobAsync(job, "w", "try later", Now.AddMinutes(10), Now, None);
+        await _store.Jobs.FailJobAsync(job, "w", "try later", Now.AddMinutes(10), Now, None);
 
-        var early = await _store.ClaimJobsAsync("w", 10, Lease, Now.AddMinutes(10).AddSeconds(-1), None);
-        var due = await _store.ClaimJobsAsync("w", 10, Lease, Now.AddMinutes(10), None);
+        var early = await _store.Jobs.ClaimJobsAsync("w", 10, Lease, Now.AddMinutes(10).AddSeconds(-1), None);
+        var due = await _store.Jobs.ClaimJobsAsync("w", 10, Lease, Now.AddMinutes(10), None);
 
         Assert.Empty(early);
         var again = Assert.Single(due);
@@ -516,7 +516,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Empty(whileHeld);
         var byB = Assert.Single(afterExpiry);
         Assert.Equal((byA.Id, byA.Version, 2), (byB.Id, byB.Version, byB.Attempts));
-        Assert.Equal(new JobCounts(0, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Equal(new JobCounts(0, 1, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
     }
 
     [SkippableFact]
@@ -526,11 +526,11 @@ public abstract class StoreCompliance : IAsyncLifetime
         var job = Assert.Single(await ClaimAsync("w"));
         var row = Row(Ada, "P1");
 
-        var done = await _store.CompleteJobAsync(job, "w", "P1", row, Now, None);
+        var done = (await _store.Jobs.CompleteJobsAsync([new JobCompletion(job, row)], "w", Now, None))[0];
 
         Assert.True(done);
-        Assert.Equal(new JobCounts(0, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
-        Assert.Equal([row], await _store.GetPlayerProgressAsync(Ada, null, None));
+        Assert.Equal(new JobCounts(0, 0, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Equal([row], await _store.Progress().GetPlayerProgressAsync(Ada, null, None));
         Assert.Empty(await ClaimAsync("w"));
     }
 
@@ -542,15 +542,15 @@ public abstract class StoreCompliance : IAsyncLifetime
         await WriteEventsAsync(Event("e-2", points: ["P1"]));
         var row = Row(Ada, "P1");
 
-        var done = await _store.CompleteJobAsync(job, "w", "P1", row, Now, None);
+        var done = (await _store.Jobs.CompleteJobsAsync([new JobCompletion(job, row)], "w", Now, None))[0];
 
         Assert.False(done);
-        Assert.Equal([row], await _store.GetPlayerProgressAsync(Ada, null, None));
-        Assert.Equal(new JobCounts(1, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Equal([row], await _store.Progress().GetPlayerProgressAsync(Ada, null, None));
+        Assert.Equal(new JobCounts(1, 0, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
         var rerun = Assert.Single(await ClaimAsync("w"));
         Assert.Equal((job.Id, 2L, 1, "e-2"), (rerun.Id, rerun.Version, rerun.Attempts, rerun.TriggerEventId));
-        Assert.True(await _store.CompleteJobAsync(rerun, "w", "P1", row, Now, None));
-        Assert.Equal(new JobCounts(0, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.True((await _store.Jobs.CompleteJobsAsync([new JobCompletion(rerun, row)], "w", Now, None))[0]);
+        Assert.Equal(new JobCounts(0, 0, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
     }
 
     [SkippableFact]
@@ -560,16 +560,16 @@ public abstract class StoreCompliance : IAsyncLifetime
         var byA = Assert.Single(await ClaimAsync("w-a"));
         Clock.Advance(Lease + TimeSpan.FromSeconds(1));
         var byB = Assert.Single(await ClaimAsync("w-b"));
-        var latest = await _store.GetLatestChangeAsync(None);
+        var latest = await _store.Progress().GetLatestChangeAsync(None);
 
-        var lateA = await _store.CompleteJobAsync(byA, "w-a", "P1", Row(Ada, "P1"), Now, None);
+        var lateA = (await _store.Jobs.CompleteJobsAsync([new JobCompletion(byA, Row(Ada, "P1"))], "w-a", Now, None))[0];
 
         Assert.False(lateA);
-        Assert.Empty(await _store.GetPlayerProgressAsync(Ada, null, None));
-        Assert.Equal(latest, await _store.GetLatestChangeAsync(None));
-        Assert.Equal(new JobCounts(0, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
-        Assert.True(await _store.CompleteJobAsync(byB, "w-b", "P1", Row(Ada, "P1", updatedAt: Now), Now, None));
-        Assert.Single(await _store.GetPlayerProgressAsync(Ada, null, None));
+        Assert.Empty(await _store.Progress().GetPlayerProgressAsync(Ada, null, None));
+        Assert.Equal(latest, await _store.Progress().GetLatestChangeAsync(None));
+        Assert.Equal(new JobCounts(0, 1, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.True((await _store.Jobs.CompleteJobsAsync([new JobCompletion(byB, Row(Ada, "P1", updatedAt: Now))], "w-b", Now, None))[0]);
+        Assert.Single(await _store.Progress().GetPlayerProgressAsync(Ada, null, None));
     }
 
     [SkippableFact]
@@ -585,25 +585,25 @@ public abstract class StoreCompliance : IAsyncLifetime
         var ben = Assert.Single(claimed, j => j.PlayerKey == Ben);
         var cy = Assert.Single(claimed, j => j.PlayerKey == Cy);
         await WriteEventsAsync(Event("e-4", Cy, points: ["P1"]));
-        var before = await _store.GetLatestChangeAsync(None);
+        var before = await _store.Progress().GetLatestChangeAsync(None);
 
-        var gone = await _store.CompleteJobsAsync(
-            [new JobCompletion(cy, "P1", Row(Cy, "P1")), new JobCompletion(lostByA, "P1", Row(Ada, "P1")), new JobCompletion(ben, "P1", Row(Ben, "P1"))],
+        var gone = await _store.Jobs.CompleteJobsAsync(
+            [new JobCompletion(cy, Row(Cy, "P1")), new JobCompletion(lostByA, Row(Ada, "P1")), new JobCompletion(ben, Row(Ben, "P1"))],
             "w-a", Now, None);
 
         Assert.Equal([false, false, true], gone);
-        Assert.Empty(await _store.GetPlayerProgressAsync(Ada, null, None));
-        Assert.Equal([Row(Ben, "P1")], await _store.GetPlayerProgressAsync(Ben, null, None));
-        Assert.Equal([Row(Cy, "P1")], await _store.GetPlayerProgressAsync(Cy, null, None));
-        var changes = await _store.GetGroupChangesAsync(group, before, 100, None);
+        Assert.Empty(await _store.Progress().GetPlayerProgressAsync(Ada, null, None));
+        Assert.Equal([Row(Ben, "P1")], await _store.Progress().GetPlayerProgressAsync(Ben, null, None));
+        Assert.Equal([Row(Cy, "P1")], await _store.Progress().GetPlayerProgressAsync(Cy, null, None));
+        var changes = await _store.Progress().GetGroupChangesAsync(group, before, 100, None);
         Assert.Equal([(Cy, "P1"), (Ben, "P1")], changes.Select(c => (c.PlayerKey, c.PointId)));
         Assert.True(changes[0].Seq < changes[1].Seq);
-        Assert.Equal(new JobCounts(1, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Equal(new JobCounts(1, 1, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
         var rerun = Assert.Single(await ClaimAsync("w-a"));
         Assert.Equal((cy.Id, cy.Version + 1, "e-4"), (rerun.Id, rerun.Version, rerun.TriggerEventId));
-        Assert.Equal([true], await _store.CompleteJobsAsync([new JobCompletion(takenByB, "P1", Row(Ada, "P1"))], "w-b", Now, None));
-        Assert.Equal([Row(Ada, "P1")], await _store.GetPlayerProgressAsync(Ada, null, None));
-        Assert.Empty(await _store.CompleteJobsAsync([], "w-a", Now, None));
+        Assert.Equal([true], await _store.Jobs.CompleteJobsAsync([new JobCompletion(takenByB, Row(Ada, "P1"))], "w-b", Now, None));
+        Assert.Equal([Row(Ada, "P1")], await _store.Progress().GetPlayerProgressAsync(Ada, null, None));
+        Assert.Empty(await _store.Jobs.CompleteJobsAsync([], "w-a", Now, None));
     }
 
     [SkippableFact]
@@ -612,10 +612,10 @@ public abstract class StoreCompliance : IAsyncLifetime
         await WriteEventsAsync(Event("e-1", points: ["P1"]));
         var job = Assert.Single(await ClaimAsync("w"));
 
-        await _store.FailJobAsync(job, "w", "boom", Now.AddSeconds(5), Now, None);
+        await _store.Jobs.FailJobAsync(job, "w", "boom", Now.AddSeconds(5), Now, None);
 
-        Assert.Equal(new JobCounts(1, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
-        Assert.Empty(await _store.ListDeadJobsAsync(10, None));
+        Assert.Equal(new JobCounts(1, 0, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Empty(await _store.Jobs.ListDeadJobsAsync(10, None));
         Clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(2, Assert.Single(await ClaimAsync("w")).Attempts);
     }
@@ -625,15 +625,15 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await WriteEventsAsync(Event("e-1", points: ["P1"]));
         var first = Assert.Single(await ClaimAsync("w"));
-        await _store.FailJobAsync(first, "w", "boom 1", Now, Now, None);
+        await _store.Jobs.FailJobAsync(first, "w", "boom 1", Now, Now, None);
         var second = Assert.Single(await ClaimAsync("w"));
 
-        await _store.FailJobAsync(second, "w", "boom 2", null, Now.AddTicks(30), None);
+        await _store.Jobs.FailJobAsync(second, "w", "boom 2", null, Now.AddTicks(30), None);
 
-        Assert.Equal(new JobCounts(0, 0, 1), (await _store.CountJobsAsync(None)) with { OldestPending = null });
-        var dead = Assert.Single(await _store.ListDeadJobsAsync(10, None));
+        Assert.Equal(new JobCounts(0, 0, 1), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
+        var dead = Assert.Single(await _store.Jobs.ListDeadJobsAsync(10, None));
         Assert.Equal((Org, Game, Ada, "P1", "e-1", 2, "boom 2", Now.AddTicks(30)),
-            (dead.OrgId, dead.Game, dead.PlayerKey, dead.PointId, dead.TriggerEventId, dead.Attempts, dead.LastError, dead.FailedAt));
+            (dead.OrgId, dead.Game, dead.PlayerKey, dead.Key, dead.TriggerEventId, dead.Attempts, dead.LastError, dead.FailedAt));
         Assert.Empty(await ClaimAsync("w"));
     }
 
@@ -645,11 +645,11 @@ public abstract class StoreCompliance : IAsyncLifetime
         Clock.Advance(Lease + TimeSpan.FromSeconds(1));
         Assert.Single(await ClaimAsync("w-b"));
 
-        await _store.FailJobAsync(byA, "w-a", "late", null, Now, None);
-        await _store.FailJobAsync(byA, "w-a", "late", Now, Now, None);
+        await _store.Jobs.FailJobAsync(byA, "w-a", "late", null, Now, None);
+        await _store.Jobs.FailJobAsync(byA, "w-a", "late", Now, Now, None);
 
-        Assert.Equal(new JobCounts(0, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
-        Assert.Empty(await _store.ListDeadJobsAsync(10, None));
+        Assert.Equal(new JobCounts(0, 1, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Empty(await _store.Jobs.ListDeadJobsAsync(10, None));
     }
 
     [SkippableFact]
@@ -657,11 +657,11 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await KillJobsAsync(("P1", "e-1"), ("P2", "e-2"), ("P3", "e-3"));
 
-        var two = await _store.ListDeadJobsAsync(2, None);
-        var all = await _store.ListDeadJobsAsync(10, None);
+        var two = await _store.Jobs.ListDeadJobsAsync(2, None);
+        var all = await _store.Jobs.ListDeadJobsAsync(10, None);
 
-        Assert.Equal(["P3", "P2"], two.Select(d => d.PointId));
-        Assert.Equal(["P3", "P2", "P1"], all.Select(d => d.PointId));
+        Assert.Equal(["P3", "P2"], two.Select(d => d.Key));
+        Assert.Equal(["P3", "P2", "P1"], all.Select(d => d.Key));
         Assert.True(all[0].Id > all[1].Id && all[1].Id > all[2].Id);
     }
 
@@ -669,19 +669,19 @@ public abstract class StoreCompliance : IAsyncLifetime
     public async Task RetryDeadJobs_requeues_one_dead_job_by_id_or_all_of_them()
     {
         await KillJobsAsync(("P1", "e-1"), ("P2", "e-2"), ("P3", "e-3"));
-        var p2 = Assert.Single(await _store.ListDeadJobsAsync(10, None), d => d.PointId == "P2");
+        var p2 = Assert.Single(await _store.Jobs.ListDeadJobsAsync(10, None), d => d.Key == "P2");
 
-        var one = await _store.RetryDeadJobsAsync(p2.Id, Now, None);
-        var unknown = await _store.RetryDeadJobsAsync(p2.Id + 1000, Now, None);
+        var one = await _store.Jobs.RetryDeadJobsAsync(p2.Id, Now, None);
+        var unknown = await _store.Jobs.RetryDeadJobsAsync(p2.Id + 1000, Now, None);
         var requeued = Assert.Single(await ClaimAsync("w"));
-        var rest = await _store.RetryDeadJobsAsync(null, Now, None);
-        var nothingLeft = await _store.RetryDeadJobsAsync(null, Now, None);
+        var rest = await _store.Jobs.RetryDeadJobsAsync(null, Now, None);
+        var nothingLeft = await _store.Jobs.RetryDeadJobsAsync(null, Now, None);
 
         Assert.Equal((1, 0, 2, 0), (one, unknown, rest, nothingLeft));
-        Assert.Equal((Ada, "P2", 1, "e-2"), (requeued.PlayerKey, requeued.PointId, requeued.Attempts, requeued.TriggerEventId));
-        Assert.Empty(await _store.ListDeadJobsAsync(10, None));
-        Assert.Equal(new JobCounts(2, 1, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
-        Assert.Equal(["P1", "P3"], (await ClaimAsync("w")).Select(j => j.PointId).Order(StringComparer.Ordinal));
+        Assert.Equal((Ada, "P2", 1, "e-2"), (requeued.PlayerKey, requeued.Key, requeued.Attempts, requeued.TriggerEventId));
+        Assert.Empty(await _store.Jobs.ListDeadJobsAsync(10, None));
+        Assert.Equal(new JobCounts(2, 1, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Equal(["P1", "P3"], (await ClaimAsync("w")).Select(j => j.Key).Order(StringComparer.Ordinal));
     }
 
     [SkippableFact]
@@ -692,13 +692,13 @@ public abstract class StoreCompliance : IAsyncLifetime
         await KillJobsAsync(("P2", "e-3"));
         await WriteEventsAsync(Event("e-4", points: ["P2"]));
 
-        var retried = await _store.RetryDeadJobsAsync(null, Now, None);
+        var retried = await _store.Jobs.RetryDeadJobsAsync(null, Now, None);
 
         Assert.Equal(3, retried);
-        Assert.Equal(new JobCounts(2, 0, 0), (await _store.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Equal(new JobCounts(2, 0, 0), (await _store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
         var jobs = await ClaimAsync("w");
-        Assert.Equal(["P1", "P2"], jobs.Select(j => j.PointId).Order(StringComparer.Ordinal));
-        Assert.True(Assert.Single(jobs, j => j.PointId == "P2").Version > 1);
+        Assert.Equal(["P1", "P2"], jobs.Select(j => j.Key).Order(StringComparer.Ordinal));
+        Assert.True(Assert.Single(jobs, j => j.Key == "P2").Version > 1);
     }
 
     [SkippableFact]
@@ -708,7 +708,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         await WriteEventsAsync(Event("e-1", points: ["P1", "P2", "P3"]));
         Assert.Equal(2, (await ClaimAsync("w", max: 2)).Count);
 
-        var counts = await _store.CountJobsAsync(None);
+        var counts = await _store.Jobs.CountJobsAsync(None);
 
         Assert.Equal(new JobCounts(1, 2, 1), counts with { OldestPending = null });
     }
@@ -716,13 +716,13 @@ public abstract class StoreCompliance : IAsyncLifetime
     [SkippableFact]
     public async Task CountJobs_gives_the_earliest_run_after_of_the_jobs_not_leased_and_none_when_there_are_none()
     {
-        Assert.Null((await _store.CountJobsAsync(None)).OldestPending);
+        Assert.Null((await _store.Jobs.CountJobsAsync(None)).OldestPending);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         await WriteEventsAsync(Event("e-1", points: ["P1", "P2"]));
 
-        var pending = (await _store.CountJobsAsync(None)).OldestPending;
+        var pending = (await _store.Jobs.CountJobsAsync(None)).OldestPending;
         Assert.Equal(2, (await ClaimAsync("w", max: 2)).Count);
-        var allLeased = (await _store.CountJobsAsync(None)).OldestPending;
+        var allLeased = (await _store.Jobs.CountJobsAsync(None)).OldestPending;
 
         Assert.NotNull(pending);
         Assert.InRange(pending.Value, before, DateTimeOffset.UtcNow.AddSeconds(1));
@@ -739,14 +739,14 @@ public abstract class StoreCompliance : IAsyncLifetime
         await MaterializeAsync(Row(Ada, "P2", version: "v1"));
         await MaterializeAsync(Row(Ada, "P1", version: "v1", game: OtherGame));
 
-        var toV1 = await _store.EnqueueStaleRecomputesAsync(Game, "P1", "v1", Now, None);
-        var toV2 = await _store.EnqueueStaleRecomputesAsync(Game, "P1", "v2", Now, None);
+        var toV1 = await _store.Progress().EnqueueStaleRecomputesAsync(Game, "P1", "v1", Now, None);
+        var toV2 = await _store.Progress().EnqueueStaleRecomputesAsync(Game, "P1", "v2", Now, None);
 
         Assert.Equal(1, toV1);
         Assert.Equal(2, toV2);
         var jobs = await ClaimAsync("w", max: 100);
         Assert.Equal([(Game, Ada, "P1"), (Game, Ben, "P1"), (Game, Cy, "P1")],
-            jobs.Select(j => (j.Game, j.PlayerKey, j.PointId)).Order());
+            jobs.Select(j => (j.Game, j.PlayerKey, j.Key)).Order());
     }
 
     // ---- progress
@@ -762,8 +762,8 @@ public abstract class StoreCompliance : IAsyncLifetime
             Event("e-5", at: T0, type: "Start", org: OtherOrg),
             Event("e-6", at: T0, type: "Start", game: OtherGame));
 
-        var history = await _store.GetHistoryAsync(Org, Game, Ada, ["Start", "Done"], None);
-        var none = await _store.GetHistoryAsync(Org, Game, Ada, ["Nothing"], None);
+        var history = await _store.Events.GetHistoryAsync(Org, Game, Ada, ["Start", "Done"], None);
+        var none = await _store.Events.GetHistoryAsync(Org, Game, Ada, ["Nothing"], None);
 
         Assert.Equal([("e-1", "Done", T0.AddMinutes(1)), ("e-3", "Start", T0.AddMinutes(3))],
             history.Select(h => (h.EventId, h.EventType, h.Timestamp)));
@@ -792,7 +792,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         await WriteEventsAsync(Event("x-0", at: T0.AddTicks(-10)), Event("x-1", at: T0.AddTicks(10)));
         string[] oldestFirst = ["x-0/src-1", .. sent.Select(e => e.Id + "/" + e.Source), "x-1/src-1"];
 
-        var history = await _store.GetHistoryAsync(Org, Game, Ada, ["LevelDone"], None);
+        var history = await _store.Events.GetHistoryAsync(Org, Game, Ada, ["LevelDone"], None);
         var timeline = await TimelineAsync(Ada);
         var paged = new Dictionary<int, List<string>>();
         foreach (var limit in new[] { 1, 2, 3, 4 })
@@ -801,7 +801,7 @@ public abstract class StoreCompliance : IAsyncLifetime
             string? cursor = null;
             do
             {
-                var page = await _store.GetTimelineAsync(new TimelineQuery(Ada, null, null, limit, cursor), None);
+                var page = await _store.Events.GetTimelineAsync(new TimelineQuery(Ada, null, null, limit, cursor), None);
                 paged[limit].AddRange(page.Items.Select(e => e.EventId + "/" + e.Source));
                 cursor = page.NextCursor;
             }
@@ -838,7 +838,7 @@ public abstract class StoreCompliance : IAsyncLifetime
 
         async Task<(string?, double?, string?)> OutcomeAsync(string player)
         {
-            var history = await _store.GetHistoryAsync(Org, "mhs", player, [.. point.EventTypes], None);
+            var history = await _store.Events.GetHistoryAsync(Org, "mhs", player, [.. point.EventTypes], None);
             var row = Cairn.Progress.ProgressCalculator.Compute(catalog, point, Org, player, history, Now);
             return (row?.Status, row?.DurationSeconds, row?.TriggerEventId);
         }
@@ -846,9 +846,9 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Equal(("green", 0, "x-10"), await OutcomeAsync(Ada));
         Assert.Equal(("yellow", null, "y-2"), await OutcomeAsync(Ben));
         Assert.Equal(("green", 0, "same"), await OutcomeAsync(Cy));
-        Assert.Equal(["x-9", "x-10"], (await _store.GetHistoryAsync(Org, "mhs", Ada, ["DialogueEvent"], None)).Select(h => h.EventId));
-        Assert.Equal(["y-2", "y-1"], (await _store.GetHistoryAsync(Org, "mhs", Ben, ["DialogueEvent"], None)).Select(h => h.EventId));
-        Assert.Equal([1, 26], (await _store.GetHistoryAsync(Org, "mhs", Cy, ["DialogueEvent"], None)).Select(h => h.Data.GetProperty("nodeId").GetInt32()));
+        Assert.Equal(["x-9", "x-10"], (await _store.Events.GetHistoryAsync(Org, "mhs", Ada, ["DialogueEvent"], None)).Select(h => h.EventId));
+        Assert.Equal(["y-2", "y-1"], (await _store.Events.GetHistoryAsync(Org, "mhs", Ben, ["DialogueEvent"], None)).Select(h => h.EventId));
+        Assert.Equal([1, 26], (await _store.Events.GetHistoryAsync(Org, "mhs", Cy, ["DialogueEvent"], None)).Select(h => h.Data.GetProperty("nodeId").GetInt32()));
     }
 
     [SkippableFact]
@@ -866,9 +866,9 @@ public abstract class StoreCompliance : IAsyncLifetime
             await MaterializeAsync(row);
         }
 
-        var all = await _store.GetPlayerProgressAsync(Ada, null, None);
-        var one = await _store.GetPlayerProgressAsync(Ada, OtherGame, None);
-        var none = await _store.GetPlayerProgressAsync(Cy, null, None);
+        var all = await _store.Progress().GetPlayerProgressAsync(Ada, null, None);
+        var one = await _store.Progress().GetPlayerProgressAsync(Ada, OtherGame, None);
+        var none = await _store.Progress().GetPlayerProgressAsync(Cy, null, None);
 
         Assert.Equal([rows[1], rows[0], rows[2]], all);
         Assert.Equal([rows[2]], one);
@@ -881,26 +881,26 @@ public abstract class StoreCompliance : IAsyncLifetime
         var group = await GroupWithAsync(Ada);
         var row = Row(Ada, "P1");
         await MaterializeAsync(row);
-        var first = await _store.GetLatestChangeAsync(None);
+        var first = await _store.Progress().GetLatestChangeAsync(None);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
         await MaterializeAsync(row with { UpdatedAt = Now });
-        var unchanged = await _store.GetLatestChangeAsync(None);
-        var kept = Assert.Single(await _store.GetPlayerProgressAsync(Ada, null, None));
+        var unchanged = await _store.Progress().GetLatestChangeAsync(None);
+        var kept = Assert.Single(await _store.Progress().GetPlayerProgressAsync(Ada, null, None));
         Clock.Advance(TimeSpan.FromMinutes(1));
         await MaterializeAsync(row with { Score = 43, UpdatedAt = Now });
-        var scored = await _store.GetLatestChangeAsync(None);
+        var scored = await _store.Progress().GetLatestChangeAsync(None);
         Clock.Advance(TimeSpan.FromMinutes(1));
         await MaterializeAsync(row with { Score = 43, TriggerEventId = "e-9", UpdatedAt = Now });
-        var retriggered = await _store.GetLatestChangeAsync(None);
+        var retriggered = await _store.Progress().GetLatestChangeAsync(None);
 
         Assert.True(first > 0);
         Assert.Equal(first, unchanged);
         Assert.Equal(row, kept);
         Assert.True(scored > first);
         Assert.True(retriggered > scored);
-        Assert.Equal([first, scored, retriggered], (await _store.GetGroupChangesAsync(group, 0, 100, None)).Select(c => c.Seq));
-        Assert.Equal(Now, Assert.Single(await _store.GetPlayerProgressAsync(Ada, null, None)).UpdatedAt);
+        Assert.Equal([first, scored, retriggered], (await _store.Progress().GetGroupChangesAsync(group, 0, 100, None)).Select(c => c.Seq));
+        Assert.Equal(Now, Assert.Single(await _store.Progress().GetPlayerProgressAsync(Ada, null, None)).UpdatedAt);
     }
 
     [SkippableFact]
@@ -908,17 +908,17 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         var group = await GroupWithAsync(Ada, Ben);
         await MaterializeAsync(Row(Ada, "P1"));
-        var before = await _store.GetLatestChangeAsync(None);
+        var before = await _store.Progress().GetLatestChangeAsync(None);
 
         await MaterializeAsync(null, Ada, "P1");
-        var removed = await _store.GetLatestChangeAsync(None);
+        var removed = await _store.Progress().GetLatestChangeAsync(None);
         await MaterializeAsync(null, Ben, "P1");
-        var nothingToRemove = await _store.GetLatestChangeAsync(None);
+        var nothingToRemove = await _store.Progress().GetLatestChangeAsync(None);
 
-        Assert.Empty(await _store.GetPlayerProgressAsync(Ada, null, None));
+        Assert.Empty(await _store.Progress().GetPlayerProgressAsync(Ada, null, None));
         Assert.True(removed > before);
         Assert.Equal(removed, nothingToRemove);
-        var changes = await _store.GetGroupChangesAsync(group, before, 100, None);
+        var changes = await _store.Progress().GetGroupChangesAsync(group, before, 100, None);
         Assert.Equal([new CellChange(removed, Ada, "P1", null, null, null)], changes);
     }
 
@@ -927,13 +927,13 @@ public abstract class StoreCompliance : IAsyncLifetime
     [SkippableFact]
     public async Task UpsertGroup_creates_a_group_then_updates_its_name_and_teachers()
     {
-        var created = await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B", Game, ["t-2", "t-1"]), None);
-        var afterCreate = await _store.GetGroupAsync(Org, "g-1", None);
+        var created = await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B", Game, ["t-2", "t-1"]), None);
+        var afterCreate = await _store.Groups.GetGroupAsync(Org, "g-1", None);
 
-        var updated = await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B (new)", Game, ["t-3"]), None);
-        var afterUpdate = await _store.GetGroupAsync(Org, "g-1", None);
-        var emptied = await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B (new)", Game, []), None);
-        var afterEmptied = await _store.GetGroupAsync(Org, "g-1", None);
+        var updated = await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B (new)", Game, ["t-3"]), None);
+        var afterUpdate = await _store.Groups.GetGroupAsync(Org, "g-1", None);
+        var emptied = await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B (new)", Game, []), None);
+        var afterEmptied = await _store.Groups.GetGroupAsync(Org, "g-1", None);
 
         Assert.True(created);
         Assert.Equal(("g-1", Org, "Class 7B", Game), (afterCreate!.Id, afterCreate.OrgId, afterCreate.Name, afterCreate.Game));
@@ -943,45 +943,45 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Equal(["t-3"], afterUpdate.Teachers);
         Assert.True(emptied);
         Assert.Empty(afterEmptied!.Teachers);
-        Assert.Null(await _store.GetGroupAsync(Org, "g-none", None));
+        Assert.Null(await _store.Groups.GetGroupAsync(Org, "g-none", None));
     }
 
     [SkippableFact]
     public async Task Issue_7_group_ids_are_unique_per_org_and_a_group_keeps_its_game()
     {
-        await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B", Game, ["t-1"]), None);
-        await _store.ReplaceMembersAsync("g-1", Org, [new(Org, Ada, "ada@school.example")], [null], lockNames: false, None);
+        await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class 7B", Game, ["t-1"]), None);
+        await _store.Groups.ReplaceMembersAsync("g-1", Org, [new(Org, Ada, "ada@school.example")], [null], lockNames: false, None);
 
-        var otherOrg = await _store.UpsertGroupAsync(new GroupRecord("g-1", OtherOrg, "Theirs", OtherGame, ["t-9"]), None);
-        await _store.ReplaceMembersAsync("g-1", OtherOrg, [new(OtherOrg, Ben, "ben@other.example")], [null], lockNames: false, None);
-        var otherGame = await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Taken", OtherGame, ["t-9"]), None);
+        var otherOrg = await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", OtherOrg, "Theirs", OtherGame, ["t-9"]), None);
+        await _store.Groups.ReplaceMembersAsync("g-1", OtherOrg, [new(OtherOrg, Ben, "ben@other.example")], [null], lockNames: false, None);
+        var otherGame = await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", Org, "Taken", OtherGame, ["t-9"]), None);
 
         Assert.True(otherOrg);
         Assert.False(otherGame);
-        var ours = await _store.GetGroupAsync(Org, "g-1", None);
-        var theirs = await _store.GetGroupAsync(OtherOrg, "g-1", None);
+        var ours = await _store.Groups.GetGroupAsync(Org, "g-1", None);
+        var theirs = await _store.Groups.GetGroupAsync(OtherOrg, "g-1", None);
         Assert.Equal(("Class 7B", Org, Game), (ours!.Name, ours.OrgId, ours.Game));
         Assert.Equal(["t-1"], ours.Teachers);
         Assert.Equal(("Theirs", OtherOrg, OtherGame), (theirs!.Name, theirs.OrgId, theirs.Game));
         Assert.Equal(["t-9"], theirs.Teachers);
-        Assert.Equal([Ada], (await _store.GetMembersAsync(Org, "g-1", None)).Select(m => m.PlayerKey));
-        Assert.Equal([Ben], (await _store.GetMembersAsync(OtherOrg, "g-1", None)).Select(m => m.PlayerKey));
-        Assert.Equal([Org, OtherOrg], (await _store.FindGroupsAsync("g-1", None)).Select(g => g.OrgId).Order(StringComparer.Ordinal));
-        Assert.Equal(Org, Assert.Single(await _store.GetGroupsOfPlayerAsync(Ada, None)).OrgId);
+        Assert.Equal([Ada], (await _store.Groups.GetMembersAsync(Org, "g-1", None)).Select(m => m.PlayerKey));
+        Assert.Equal([Ben], (await _store.Groups.GetMembersAsync(OtherOrg, "g-1", None)).Select(m => m.PlayerKey));
+        Assert.Equal([Org, OtherOrg], (await _store.Groups.FindGroupsAsync("g-1", None)).Select(g => g.OrgId).Order(StringComparer.Ordinal));
+        Assert.Equal(Org, Assert.Single(await _store.Groups.GetGroupsOfPlayerAsync(Ada, None)).OrgId);
     }
 
     [SkippableFact]
     public async Task Issue_7_ReplaceMembers_keeps_seats_reports_who_joined_and_left_and_keeps_an_org_admins_name()
     {
-        await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class", Game, []), None);
+        await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class", Game, []), None);
 
-        var first = await _store.ReplaceMembersAsync("g-1", Org,
+        var first = await _store.Groups.ReplaceMembersAsync("g-1", Org,
             [new(Org, Ada, "ada@school.example"), new(Org, Ben, "ben@school.example")], ["Ada (office)", null], lockNames: true, None);
-        var second = await _store.ReplaceMembersAsync("g-1", Org,
+        var second = await _store.Groups.ReplaceMembersAsync("g-1", Org,
             [new(Org, Ben, "ben@school.example"), new(Org, Cy, "cy@school.example"), new(Org, Ada, "ada@school.example")],
             ["Ben (teacher)", "Cy", "Ada (teacher)"], lockNames: false, None);
-        var third = await _store.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example")], ["Cy (office)"], lockNames: true, None);
-        var fourth = await _store.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example")], ["Cy (teacher)"], lockNames: false, None);
+        var third = await _store.Groups.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example")], ["Cy (office)"], lockNames: true, None);
+        var fourth = await _store.Groups.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example")], ["Cy (teacher)"], lockNames: false, None);
 
         Assert.Equal([Ada, Ben], first.Added);
         Assert.Empty(first.Removed);
@@ -991,22 +991,22 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Equal(new[] { Ada, Ben }.Order(StringComparer.Ordinal), third.Removed);
         Assert.Empty(fourth.Added);
         Assert.Empty(fourth.Removed);
-        Assert.Equal("Ada (office)", (await _store.GetPlayerAsync(Ada, None))!.DisplayName);
-        Assert.Equal("Ben (teacher)", (await _store.GetPlayerAsync(Ben, None))!.DisplayName);
-        var cy = Assert.Single(await _store.GetMembersAsync(Org, "g-1", None));
+        Assert.Equal("Ada (office)", (await _store.Directory.GetPlayerAsync(Ada, None))!.DisplayName);
+        Assert.Equal("Ben (teacher)", (await _store.Directory.GetPlayerAsync(Ben, None))!.DisplayName);
+        var cy = Assert.Single(await _store.Groups.GetMembersAsync(Org, "g-1", None));
         Assert.Equal(("Cy (office)", 3), (cy.DisplayName, cy.Seat));
     }
 
     [SkippableFact]
     public async Task ListGroups_lists_every_orgs_groups_or_one_orgs_by_name()
     {
-        await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class B", Game, ["t-1", "t-2"]), None);
-        await _store.UpsertGroupAsync(new GroupRecord("g-2", Org, "Class A", Game, []), None);
-        await _store.UpsertGroupAsync(new GroupRecord("g-3", OtherOrg, "Class C", OtherGame, ["t-3"]), None);
+        await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class B", Game, ["t-1", "t-2"]), None);
+        await _store.Groups.UpsertGroupAsync(new GroupRecord("g-2", Org, "Class A", Game, []), None);
+        await _store.Groups.UpsertGroupAsync(new GroupRecord("g-3", OtherOrg, "Class C", OtherGame, ["t-3"]), None);
 
-        var all = await _store.ListGroupsAsync(null, None);
-        var org = await _store.ListGroupsAsync(Org, None);
-        var none = await _store.ListGroupsAsync("org-none", None);
+        var all = await _store.Groups.ListGroupsAsync(null, None);
+        var org = await _store.Groups.ListGroupsAsync(Org, None);
+        var none = await _store.Groups.ListGroupsAsync("org-none", None);
 
         Assert.Equal(["g-2", "g-1", "g-3"], all.Select(g => g.Id));
         Assert.Equal(["g-2", "g-1"], org.Select(g => g.Id));
@@ -1019,15 +1019,15 @@ public abstract class StoreCompliance : IAsyncLifetime
     [SkippableFact]
     public async Task ReplaceMembers_replaces_the_roster_and_keeps_raw_ids_and_names_in_the_directory()
     {
-        await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class", Game, []), None);
-        await _store.WriteAsync([new WriteBatch([], [], [new DirectoryEntry(Org, Cy, "cy@school.example")])], None);
+        await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class", Game, []), None);
+        await _store.Events.WriteAsync([new WriteBatch([], [], [new DirectoryEntry(Org, Cy, "cy@school.example")])], None);
 
-        await _store.ReplaceMembersAsync("g-1", Org,
+        await _store.Groups.ReplaceMembersAsync("g-1", Org,
             [new(Org, Ada, "ada@school.example"), new(Org, Ben, "ben@school.example"), new(Org, Cy, "cy@school.example")],
             ["Ada Adams", null, "Cy Cole"], lockNames: false, None);
-        var first = await _store.GetMembersAsync(Org, "g-1", None);
-        await _store.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example"), new(Org, Ben, "ben@school.example")], [null, "Ben Brown"], lockNames: false, None);
-        var second = await _store.GetMembersAsync(Org, "g-1", None);
+        var first = await _store.Groups.GetMembersAsync(Org, "g-1", None);
+        await _store.Groups.ReplaceMembersAsync("g-1", Org, [new(Org, Cy, "cy@school.example"), new(Org, Ben, "ben@school.example")], [null, "Ben Brown"], lockNames: false, None);
+        var second = await _store.Groups.GetMembersAsync(Org, "g-1", None);
 
         Assert.Equal(
             [new GroupMember(Ada, "ada@school.example", "Ada Adams", 1), new GroupMember(Ben, "ben@school.example", null, 2), new GroupMember(Cy, "cy@school.example", "Cy Cole", 3)],
@@ -1035,20 +1035,20 @@ public abstract class StoreCompliance : IAsyncLifetime
         Assert.Equal(
             [new GroupMember(Ben, "ben@school.example", "Ben Brown", 2), new GroupMember(Cy, "cy@school.example", "Cy Cole", 3)],
             second.OrderBy(m => m.PlayerKey, StringComparer.Ordinal));
-        Assert.True(await _store.PlayerExistsAsync(Ada, None));
-        Assert.True(await _store.PlayerExistsAsync(Ben, None));
-        Assert.Empty(await _store.GetMembersAsync(Org, "g-none", None));
+        Assert.True(await _store.Directory.PlayerExistsAsync(Ada, None));
+        Assert.True(await _store.Directory.PlayerExistsAsync(Ben, None));
+        Assert.Empty(await _store.Groups.GetMembersAsync(Org, "g-none", None));
     }
 
     [SkippableFact]
     public async Task GetMembers_orders_by_display_name_or_raw_id_then_player_key()
     {
-        await _store.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class", Game, []), None);
+        await _store.Groups.UpsertGroupAsync(new GroupRecord("g-1", Org, "Class", Game, []), None);
 
-        await _store.ReplaceMembersAsync("g-1", Org,
+        await _store.Groups.ReplaceMembersAsync("g-1", Org,
             [new(Org, "pk-4", "dan@school.example"), new(Org, "pk-3", "zed@school.example"), new(Org, "pk-2", "x-2"), new(Org, "pk-1", "x-1"), new(Org, "pk-0", "bea@school.example")],
             ["carl", "ann", "dora", "dora", null], lockNames: false, None);
-        var members = await _store.GetMembersAsync(Org, "g-1", None);
+        var members = await _store.Groups.GetMembersAsync(Org, "g-1", None);
 
         Assert.Equal(["pk-3", "pk-0", "pk-4", "pk-1", "pk-2"], members.Select(m => m.PlayerKey));
     }
@@ -1066,7 +1066,7 @@ public abstract class StoreCompliance : IAsyncLifetime
         await MaterializeAsync(Row(Ada, "P3", game: OtherGame));
         await MaterializeAsync(Row(Ben, "P3", org: OtherOrg));
 
-        var progress = await _store.GetGroupProgressAsync(group, None);
+        var progress = await _store.Progress().GetGroupProgressAsync(group, None);
 
         Assert.Equal(rows.OrderBy(r => (r.PlayerKey, r.PointId)), progress.OrderBy(r => (r.PlayerKey, r.PointId)));
     }
@@ -1074,12 +1074,12 @@ public abstract class StoreCompliance : IAsyncLifetime
     [SkippableFact]
     public async Task GetLatestChange_is_zero_on_an_empty_store_and_moves_with_every_change()
     {
-        var empty = await _store.GetLatestChangeAsync(None);
+        var empty = await _store.Progress().GetLatestChangeAsync(None);
 
         await MaterializeAsync(Row(Ada, "P1"));
-        var one = await _store.GetLatestChangeAsync(None);
+        var one = await _store.Progress().GetLatestChangeAsync(None);
         await MaterializeAsync(Row(Ben, "P1", org: OtherOrg, game: OtherGame));
-        var two = await _store.GetLatestChangeAsync(None);
+        var two = await _store.Progress().GetLatestChangeAsync(None);
 
         Assert.Equal(0, empty);
         Assert.True(one > 0);
@@ -1091,7 +1091,7 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         var group = await GroupWithAsync(Ada, Ben);
         await MaterializeAsync(Row(Ada, "P1", status: "yellow", score: 1));
-        var cursor = await _store.GetLatestChangeAsync(None);
+        var cursor = await _store.Progress().GetLatestChangeAsync(None);
         await MaterializeAsync(Row(Ben, "P1", score: 5));
         await MaterializeAsync(Row(Cy, "P1"));
         await MaterializeAsync(Row(Ada, "P2", game: OtherGame));
@@ -1100,9 +1100,9 @@ public abstract class StoreCompliance : IAsyncLifetime
         await MaterializeAsync(Row(Ben, "P2"));
         await MaterializeAsync(null, Ben, "P1");
 
-        var changes = await _store.GetGroupChangesAsync(group, cursor, 100, None);
-        var firstTwo = await _store.GetGroupChangesAsync(group, cursor, 2, None);
-        var afterThem = await _store.GetGroupChangesAsync(group, firstTwo[^1].Seq, 100, None);
+        var changes = await _store.Progress().GetGroupChangesAsync(group, cursor, 100, None);
+        var firstTwo = await _store.Progress().GetGroupChangesAsync(group, cursor, 2, None);
+        var afterThem = await _store.Progress().GetGroupChangesAsync(group, firstTwo[^1].Seq, 100, None);
 
         Assert.Equal(
             [(Ben, "P1", null, null, null), (Ada, "P1", "green", 2, T0.AddHours(1)), (Ben, "P2", "green", 42, T0.AddMinutes(5)), (Ben, "P1", null, null, null)],
@@ -1120,16 +1120,16 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         var live = new SessionRecord("id-1", "token-1", "csrf-1", Now.AddHours(1));
         var old = new SessionRecord("id-0", "token-0", "csrf-0", Now.AddMinutes(-1));
-        await _store.CreateSessionAsync(old, Now.AddHours(-1), None);
+        await _store.Access.CreateSessionAsync(old, Now.AddHours(-1), None);
 
-        await _store.CreateSessionAsync(live, Now, None);
-        var found = await _store.FindSessionAsync("id-1", None);
-        var expired = await _store.FindSessionAsync("id-0", None);
-        await _store.DeleteSessionAsync("id-1", None);
+        await _store.Access.CreateSessionAsync(live, Now, None);
+        var found = await _store.Access.FindSessionAsync("id-1", None);
+        var expired = await _store.Access.FindSessionAsync("id-0", None);
+        await _store.Access.DeleteSessionAsync("id-1", None);
 
         Assert.Equal(live, found);
         Assert.Null(expired);
-        Assert.Null(await _store.FindSessionAsync("id-1", None));
+        Assert.Null(await _store.Access.FindSessionAsync("id-1", None));
     }
 
     // ---- helpers
@@ -1137,7 +1137,8 @@ public abstract class StoreCompliance : IAsyncLifetime
     private static EventRecord Event(
         string id, string? player = Ada, DateTimeOffset? at = null, string type = "LevelDone", string org = Org, string game = Game,
         string source = "src-1", string data = """{"n":1}""", IReadOnlyList<string>? points = null) =>
-        new(org, game, source, id, type, at ?? T0, player, "sess-1", null, data, null, null, null, "standard", points);
+        new(org, game, source, id, type, at ?? T0, player, "sess-1", null, data, null, null, null, "standard",
+            points?.Select(p => new Cairn.Projections.JobKey(Cairn.Progress.ProgressProjection.Name, p)).ToList());
 
     private static WriteBatch Batch(params EventRecord[] events) => new(events, [], []);
 
@@ -1149,12 +1150,12 @@ public abstract class StoreCompliance : IAsyncLifetime
         DateTimeOffset? completedAt = null, DateTimeOffset? updatedAt = null) =>
         new(org, game, player, point, status, score, 30.5, 3, completedAt ?? T0.AddMinutes(5), version, "e-1", updatedAt ?? Now);
 
-    private async Task<bool[]> WriteEventsAsync(params EventRecord[] events) => (await _store.WriteAsync([Batch(events)], None))[0];
+    private async Task<bool[]> WriteEventsAsync(params EventRecord[] events) => (await _store.Events.WriteAsync([Batch(events)], None))[0];
 
     private async Task<IReadOnlyList<StoredEvent>> TimelineAsync(string playerKey) =>
-        (await _store.GetTimelineAsync(new TimelineQuery(playerKey, null, null, 1000, null), None)).Items;
+        (await _store.Events.GetTimelineAsync(new TimelineQuery(playerKey, null, null, 1000, null), None)).Items;
 
-    private Task<IReadOnlyList<JobLease>> ClaimAsync(string worker, int max = 10) => _store.ClaimJobsAsync(worker, max, Lease, Now, None);
+    private Task<IReadOnlyList<JobLease>> ClaimAsync(string worker, int max = 10) => _store.Jobs.ClaimJobsAsync(worker, max, Lease, Now, None);
 
     /// <summary>Writes a trigger for the row's cell, then claims and completes its job with the row (as of <see cref="Now"/>).</summary>
     private Task MaterializeAsync(ProgressRow row) => MaterializeAsync(row, row.PlayerKey, row.PointId, row.OrgId, row.Game);
@@ -1163,8 +1164,8 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await WriteEventsAsync(Event("t-" + Guid.NewGuid().ToString("N"), player, org: org, game: game, points: [point]));
         var job = Assert.Single(await ClaimAsync("materializer"));
-        Assert.Equal((org, game, player, point), (job.OrgId, job.Game, job.PlayerKey, job.PointId));
-        Assert.True(await _store.CompleteJobAsync(job, "materializer", point, row, Now, None));
+        Assert.Equal((org, game, player, point), (job.OrgId, job.Game, job.PlayerKey, job.Key));
+        Assert.True((await _store.Jobs.CompleteJobsAsync([new JobCompletion(job, row)], "materializer", Now, None))[0]);
     }
 
     /// <summary>Dead-letters one job per (point, trigger event) of <see cref="Ada"/>, in order.</summary>
@@ -1174,15 +1175,15 @@ public abstract class StoreCompliance : IAsyncLifetime
         {
             await WriteEventsAsync(Event(eventId, points: [point]));
             var job = Assert.Single(await ClaimAsync("w"));
-            await _store.FailJobAsync(job, "w", "boom", null, Now, None);
+            await _store.Jobs.FailJobAsync(job, "w", "boom", null, Now, None);
         }
     }
 
     private async Task<GroupRecord> GroupWithAsync(params string[] players)
     {
         var group = new GroupRecord("g-" + Guid.NewGuid().ToString("N")[..8], Org, "Class", Game, ["t-1"]);
-        Assert.True(await _store.UpsertGroupAsync(group, None));
-        await _store.ReplaceMembersAsync(group.Id, Org, players.Select(p => new DirectoryEntry(Org, p, p + "@school.example")).ToList(),
+        Assert.True(await _store.Groups.UpsertGroupAsync(group, None));
+        await _store.Groups.ReplaceMembersAsync(group.Id, Org, players.Select(p => new DirectoryEntry(Org, p, p + "@school.example")).ToList(),
             players.Select(_ => (string?)null).ToList(), lockNames: false, None);
         return group;
     }

@@ -6,7 +6,8 @@ using Cairn.Identity;
 using Cairn.Ingest;
 using Cairn.Jobs;
 using Cairn.Progress;
-using Cairn.Storage.Sqlite;
+using Cairn.Projections;
+using Cairn.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -20,13 +21,14 @@ internal sealed class ProgressHarness : IAsyncDisposable
 {
     public const string Org = "org-progress";
 
-    private ProgressHarness(SqliteStore store, CatalogRegistry catalogs, TempDirectory root)
+    private ProgressHarness(Stores store, CatalogRegistry catalogs, TempDirectory root)
     {
         Root = root;
         Store = store;
         Catalogs = catalogs;
         Pipeline = new IngestPipeline(
-            new EventNormalizer(() => catalogs.Current.Schemas, new IngestOptions().DropFields), PlayerKeys, new IngestOptions().MaxEventBytes, catalogs);
+            new EventNormalizer(() => catalogs.Current.Schemas, new IngestOptions().DropFields), PlayerKeys, new IngestOptions().MaxEventBytes, catalogs,
+            projections: ProjectionSet.From(Cairn.Hosting.Features.Projections, new ProjectionContext(store, catalogs, Time)));
     }
 
     public TempDirectory Root { get; }
@@ -37,7 +39,7 @@ internal sealed class ProgressHarness : IAsyncDisposable
 
     public string CatalogsDirectory => Root.Combine("catalogs");
 
-    public SqliteStore Store { get; }
+    public Stores Store { get; }
 
     public CatalogRegistry Catalogs { get; }
 
@@ -62,17 +64,19 @@ internal sealed class ProgressHarness : IAsyncDisposable
         }
         var registry = new CatalogRegistry(root.Combine("catalogs"), NullLogger<CatalogRegistry>.Instance);
         Assert.Empty(registry.Reload().Errors);
-        var store = new SqliteStore(Options.Create(new Cairn.Storage.StorageOptions { DataDirectory = root.Combine("data") }));
-        await store.MigrateAsync(CancellationToken.None);
+        var store = Cairn.Hosting.CairnConfiguration.CreateStore(new StorageOptions { DataDirectory = root.Combine("data") });
+        await store.Schema.MigrateAsync(CancellationToken.None);
         return new ProgressHarness(store, registry, root);
     }
 
     public string KeyOf(string playerId) => PlayerKeys.Compute(Org, playerId);
 
-    public ProgressMaterializer Materializer() => new(Store, Catalogs, Time);
+    /// <summary>The progress projection on this harness's store, catalogs and clock.</summary>
+    public ProgressProjection Materializer() => new(Store.Events, Catalogs, Time);
 
-    public JobRunner Runner(IJobHandler? handler = null, JobOptions? options = null) =>
-        new(Store, handler ?? Materializer(), Options.Create(options ?? new JobOptions()), Time, NullLogger<JobRunner>.Instance);
+    /// <summary>A job runner with one projection: progress, or a stand-in registered under its name.</summary>
+    public JobRunner Runner(IProjection? projection = null, JobOptions? options = null) =>
+        new(Store.Jobs, new ProjectionSet([projection ?? Materializer()]), Options.Create(options ?? new JobOptions()), Time, NullLogger<JobRunner>.Instance);
 
     /// <summary>Sends events through the pipeline and the store write; returns, per written event, whether it was new.</summary>
     public async Task<bool[]> IngestAsync(IEnumerable<JsonObject> events, string game = "mhs")
@@ -80,7 +84,7 @@ internal sealed class ProgressHarness : IAsyncDisposable
         var incoming = events.Select(e => (JsonNode)e.DeepClone()).Select(n => new IncomingEvent(n, Encoding.UTF8.GetByteCount(n.ToJsonString()), null)).ToList();
         var prepared = Pipeline.Prepare(new IngestScope(Org, game), incoming);
         Assert.All(prepared.Results.Where(r => r is not null), r => Assert.Fail($"event {r!.Index} rejected: {string.Join("; ", r.Errors!.Select(x => x.Message))}"));
-        return (await Store.WriteAsync([prepared.Batch], CancellationToken.None))[0];
+        return (await Store.Events.WriteAsync([prepared.Batch], CancellationToken.None))[0];
     }
 
     public Task<bool[]> IngestAsync(params JsonObject[] events) => IngestAsync((IEnumerable<JsonObject>)events);

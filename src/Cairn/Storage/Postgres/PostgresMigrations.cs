@@ -208,6 +208,18 @@ internal static class PostgresMigrations
             -- A display name an org admin set is not replaced by a teacher-admin's roster.
             ALTER TABLE players ADD COLUMN name_locked boolean NOT NULL DEFAULT false;
             """),
+        (5, """
+            -- Generic jobs: a job names a projection and a key of one player (for progress, a point id). The queued and
+            -- dead jobs of before were all progress jobs.
+            ALTER TABLE jobs ADD COLUMN projection text NOT NULL DEFAULT 'progress';
+            ALTER TABLE jobs ALTER COLUMN projection DROP DEFAULT;
+            ALTER TABLE jobs RENAME COLUMN point_id TO job_key;
+            ALTER TABLE jobs DROP CONSTRAINT jobs_org_id_game_player_key_point_id_key;
+            ALTER TABLE jobs ADD CONSTRAINT jobs_projection_key UNIQUE (projection, org_id, game, player_key, job_key);
+            ALTER TABLE dead_jobs ADD COLUMN projection text NOT NULL DEFAULT 'progress';
+            ALTER TABLE dead_jobs ALTER COLUMN projection DROP DEFAULT;
+            ALTER TABLE dead_jobs RENAME COLUMN point_id TO job_key;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -229,6 +229,51 @@ internal static class SqliteMigrations
             -- A display name an org admin set is not replaced by a teacher-admin's roster.
             ALTER TABLE players ADD COLUMN name_locked INTEGER NOT NULL DEFAULT 0;
             """),
+        (8, """
+            -- Generic jobs: a job names a projection and a key of one player (for progress, a point id). The queued and
+            -- dead jobs of before were all progress jobs.
+            CREATE TABLE jobs_v8 (
+                id               INTEGER PRIMARY KEY,
+                projection       TEXT NOT NULL,
+                org_id           TEXT NOT NULL,
+                game             TEXT NOT NULL,
+                player_key       TEXT NOT NULL,
+                job_key          TEXT NOT NULL,
+                trigger_event_id TEXT,
+                version          INTEGER NOT NULL DEFAULT 1,
+                attempts         INTEGER NOT NULL DEFAULT 0,
+                run_after        INTEGER NOT NULL,
+                lease_owner      TEXT,
+                lease_until      INTEGER,
+                last_error       TEXT,
+                created_at       INTEGER NOT NULL,
+                UNIQUE (projection, org_id, game, player_key, job_key)
+            );
+            INSERT INTO jobs_v8 (id, projection, org_id, game, player_key, job_key, trigger_event_id, version, attempts, run_after,
+                                 lease_owner, lease_until, last_error, created_at)
+            SELECT id, 'progress', org_id, game, player_key, point_id, trigger_event_id, version, attempts, run_after,
+                   lease_owner, lease_until, last_error, created_at FROM jobs;
+            DROP TABLE jobs;
+            ALTER TABLE jobs_v8 RENAME TO jobs;
+            CREATE INDEX ix_jobs_due ON jobs (run_after, id);
+
+            CREATE TABLE dead_jobs_v8 (
+                id               INTEGER PRIMARY KEY,
+                projection       TEXT NOT NULL,
+                org_id           TEXT NOT NULL,
+                game             TEXT NOT NULL,
+                player_key       TEXT NOT NULL,
+                job_key          TEXT NOT NULL,
+                trigger_event_id TEXT,
+                attempts         INTEGER NOT NULL,
+                last_error       TEXT,
+                failed_at        INTEGER NOT NULL
+            );
+            INSERT INTO dead_jobs_v8 (id, projection, org_id, game, player_key, job_key, trigger_event_id, attempts, last_error, failed_at)
+            SELECT id, 'progress', org_id, game, player_key, point_id, trigger_event_id, attempts, last_error, failed_at FROM dead_jobs;
+            DROP TABLE dead_jobs;
+            ALTER TABLE dead_jobs_v8 RENAME TO dead_jobs;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

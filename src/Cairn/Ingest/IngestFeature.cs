@@ -1,0 +1,40 @@
+using Cairn.Catalogs;
+using Cairn.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Ingest;
+
+/// <summary>Ingest: the pipeline (shared by the server and the importer's shape), and the HTTP side of a serving process.</summary>
+internal static class IngestFeature
+{
+    /// <summary>Ingest limits, the normalizer and the pipeline.</summary>
+    public static IServiceCollection AddIngest(this IServiceCollection services)
+    {
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName)
+            .Validate(o => o.MaxBodyBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxEventBytes > 0 && o.QueueCapacity > 0 && o.MaxJsonDepth is > 2 and <= 256,
+                "Ingest limits must be positive (MaxJsonDepth 3..256).")
+            .Validate(o => o.MaxBytesInFlight > 0 && o.MaxEventsInFlight > 0, "Ingest:MaxBytesInFlight and Ingest:MaxEventsInFlight must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var registry = sp.GetRequiredService<CatalogRegistry>();
+            return new EventNormalizer(() => registry.Current.Schemas, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
+        });
+        services.AddSingleton(sp => new IngestPipeline(
+            sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>(),
+            sp.GetRequiredService<Access.OptOuts>(), sp.GetRequiredService<Projections.ProjectionSet>()));
+        return services;
+    }
+
+    /// <summary>What a serving process adds: the group-commit writer, admission (rate limits, bytes and events in flight), the quarantine trim.</summary>
+    public static IServiceCollection AddIngestApi(this IServiceCollection services)
+    {
+        services.AddSingleton<GroupCommitWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
+        services.AddSingleton<IngestRateLimits>();
+        services.AddSingleton<IngestBudget>();
+        services.AddHostedService<QuarantineTrimmer>();
+        return services;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Cairn.Storage;
+
+/// <summary>Groups (classes), their teachers and their rosters.</summary>
+internal interface IGroupStore
+{
+    /// <summary>
+    /// Creates the group or updates its name and teachers. A group is keyed by (org, id): ids are unique per org only.
+    /// False when the org already has a group of this id for another game.
+    /// </summary>
+    Task<bool> UpsertGroupAsync(GroupRecord group, CancellationToken cancellationToken);
+
+    Task<GroupRecord?> GetGroupAsync(string orgId, string groupId, CancellationToken cancellationToken);
+
+    /// <summary>The groups of every org with this id (for the admin token, which spans orgs).</summary>
+    Task<IReadOnlyList<GroupRecord>> FindGroupsAsync(string groupId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<GroupRecord>> ListGroupsAsync(string? orgId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces a group's roster; members' raw ids and display names go to the player directory. A member who stays keeps
+    /// their seat; one who joins gets the next. A name given with <paramref name="lockNames"/> (an org admin's roster) is
+    /// kept from then on against rosters without it; a name given without it only replaces a name no org admin set.
+    /// </summary>
+    Task<RosterChange> ReplaceMembersAsync(
+        string groupId, string orgId, IReadOnlyList<DirectoryEntry> members, IReadOnlyList<string?> displayNames, bool lockNames, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<GroupMember>> GetMembersAsync(string orgId, string groupId, CancellationToken cancellationToken);
+
+    /// <summary>The groups a player is a member of (to decide which teachers' scopes cover them).</summary>
+    Task<IReadOnlyList<GroupRecord>> GetGroupsOfPlayerAsync(string playerKey, CancellationToken cancellationToken);
+}
