@@ -35,6 +35,12 @@ internal static class PrivacyCommands
         await using var store = context.Store;
         var counts = await Erasure.EraseAsync(store, context.Keyring, org, player, cancellationToken);
         await new Audit(store, TimeProvider.System).RecordAsync(Cli, "player.erase", "cli", $"org {org}: {counts.Total} rows removed", cancellationToken);
+        if (counts.Total == 0)
+        {
+            // The raw id is not repeated: console output may end up in logs.
+            Console.Error.WriteLine($"cairn: player not found: the store has no data of that player id in org '{org}' (check --org, the id's spelling, and --data or --store); nothing erased");
+            return 1;
+        }
         Console.WriteLine($"erased: {counts.Events} events, {counts.Rejected} quarantined events, {counts.Jobs} jobs, {counts.Progress} progress rows, " +
             $"{counts.Changes} change-log rows, {counts.Memberships} memberships, {counts.Directory} directory rows");
         return 0;

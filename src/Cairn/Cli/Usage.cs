@@ -68,7 +68,7 @@ internal static class Usage
             cairn keys: creates, lists and revokes ingest keys and read tokens in the store.
 
             Usage:
-              cairn keys create --org ORG --game GAME [--data DIR] [--store S]
+              cairn keys create --org ORG --game GAME [--catalogs DIR] [--data DIR] [--store S]
               cairn keys create --org ORG --role ROLE [--teacher ID[,ID…]] [--player RAW_ID] [--data DIR] [--store S]
               cairn keys list [--org ORG] [--data DIR] [--store S]
               cairn keys revoke KEY_ID [--data DIR] [--store S]
@@ -81,7 +81,7 @@ internal static class Usage
             on stdout, once; which store it was written to is said on stderr.
 
             Usage:
-              cairn keys create --org ORG --game GAME
+              cairn keys create --org ORG --game GAME [--catalogs DIR]
               cairn keys create --org ORG --role ROLE [--teacher ID[,ID…]] [--player RAW_ID]
 
             Options:
@@ -90,6 +90,7 @@ internal static class Usage
               --role ROLE       a read token: admin, org-admin, teacher-admin, teacher or student
               --teacher IDS     the teacher ids a teacher token covers (comma-separated)
               --player RAW_ID   the player a student token covers
+              --catalogs DIR    where to look for the game's catalog, to warn of a game no catalog defines (default ./catalogs)
             {StoreOptions}
 
             Examples:
