@@ -75,6 +75,11 @@ internal static class Usage
 
             A key works only on a server that uses the same store: give the same --data (or --store) as 'cairn serve'.
             'cairn keys create --help' and the others tell more.
+
+            Examples:
+              cairn keys create --org demo --game mhs
+              cairn keys list --org demo
+              cairn keys revoke key_3f9a2c41d0e7
             """,
         ["keys create"] = $"""
             cairn keys create: makes an ingest key (with --game) or a read token (with --role). The key is printed alone
@@ -119,7 +124,7 @@ internal static class Usage
             {StoreOptions}
 
             Example:
-              cairn keys revoke key_3f9a2c
+              cairn keys revoke key_3f9a2c41d0e7
             """,
         ["import"] = $"""
             cairn import: loads an export (JSON lines, JSON, CSV or TSV) through the ingest pipeline, offline.
