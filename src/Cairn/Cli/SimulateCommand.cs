@@ -38,6 +38,7 @@ internal static class SimulateCommand
         var catalog = registry.Current.For(game)
             ?? throw new UsageException($"no catalog for game '{game}' in '{catalogs}' (--catalogs DIR)");
         var students = SimStudent.Class(studentCount, seed, catalog.Points.Count);
+        await EnsureServerAsync(url, cancellationToken);
 
         if (group is not null)
         {
@@ -78,6 +79,20 @@ internal static class SimulateCommand
             return 1;
         }
         return 0;
+    }
+
+    /// <summary>No server at the URL is said once, not as a run of failed requests that ends in "0 events sent".</summary>
+    private static async Task EnsureServerAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var probe = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            using var response = await probe.GetAsync("health/live", cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"no server answers at {url} ({ex.Message}); start one with 'cairn serve', or give its address with --url");
+        }
     }
 
     private static string Students(int count) => count == 1 ? "1 student" : $"{count} students";

@@ -200,6 +200,22 @@ public sealed class FirstHourCliTests
     }
 
     [Fact]
+    public async Task Issue_11_simulate_without_a_server_says_so_once_and_exits_non_zero()
+    {
+        using var root = new TempDirectory();
+        var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+
+        var result = await CairnCli.RunAsync(root.Path, "simulate", "--url", $"http://127.0.0.1:{port}/", "--key", "cik_x", "--catalogs", Catalogs, "--duration", "30");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"cairn: no server answers at http://127.0.0.1:{port}/", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("events sent", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Issue_11_worker_without_an_admin_token_does_not_claim_to_have_printed_one()
     {
         using var root = new TempDirectory();
