@@ -1,7 +1,7 @@
 using System.Globalization;
 using Cairn.Access;
-using Cairn.Hosting;
 using Cairn.Catalogs;
+using Cairn.Hosting;
 using Cairn.Identity;
 using Cairn.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
