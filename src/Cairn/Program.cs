@@ -7,6 +7,16 @@ try
 {
     var command = args.FirstOrDefault() ?? "help";
     var rest = args.Skip(1);
+    if (command is "--version" or "version")
+    {
+        Console.WriteLine($"cairn {Usage.Version}");
+        return 0;
+    }
+    // Help comes before parsing, so 'cairn serve --help' never starts a server; values after '--' are not flags.
+    if (args.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h") || command == "help")
+    {
+        return Help(command == "help" ? rest.ToList() : args);
+    }
     using var cancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
     {
@@ -30,18 +40,20 @@ try
         "purge" => await PrivacyCommands.PurgeAsync(Args.Parse(rest), cancel.Token),
         "export" => await PrivacyCommands.ExportAsync(Args.Parse(args, "names"), cancel.Token),
         "rekey" => await PrivacyCommands.RekeyAsync(Args.Parse(rest), cancel.Token),
-        "help" or "--help" or "-h" => Help(),
-        _ => throw new UsageException($"unknown command '{command}'"),
+        _ => throw new UsageException($"unknown command '{command}'" +
+            (Args.Suggest(command.TrimStart('-'), Usage.CommandNames) is { } near ? $" (did you mean '{near}'?)" : "")),
     };
 }
 catch (UsageException ex)
 {
     Console.Error.WriteLine($"cairn: {ex.Message}");
     Console.Error.WriteLine();
-    Console.Error.WriteLine(Usage.Text);
+    // The usage of the command at hand (the whole list for an unknown command).
+    Console.Error.WriteLine(Usage.For(args) ?? Usage.Text);
     return 2;
 }
-catch (Exception ex) when (ex is InvalidOperationException or CatalogException or ImportException or IOException or StoreUnavailableException)
+catch (Exception ex) when (ex is InvalidOperationException or CatalogException or ImportException or IOException or StoreUnavailableException
+    or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"cairn: {ex.Message}");
     return 1;
@@ -52,8 +64,12 @@ catch (System.Data.Common.DbException ex)
     return 1;
 }
 
-static int Help()
+static int Help(IReadOnlyList<string> words)
 {
-    Console.WriteLine(Usage.Text);
+    if (Usage.For(words) is not { } help)
+    {
+        throw new UsageException($"no help for '{string.Join(' ', words)}': not a command");
+    }
+    Console.WriteLine(help);
     return 0;
 }

@@ -30,6 +30,16 @@ internal static class Authentication
         return caller;
     }
 
+    /// <summary>What kind of token a caller used, for messages that refuse it ("a teacher token").</summary>
+    public static string Describe(Caller caller) => caller switch
+    {
+        Caller.Admin { KeyId: "admin-token" } => "the admin token",
+        Caller.Admin => "an admin read token",
+        Caller.IngestKey => "an ingest key",
+        Caller.Reader reader => $"{(reader.Role.Length > 0 && "aeiou".Contains(reader.Role[0], StringComparison.Ordinal) ? "an" : "a")} {reader.Role} read token",
+        _ => "a token",
+    };
+
     private const string CallerItem = "cairn.caller";
 
     /// <summary>The caller <see cref="AuthenticateFirstAsync"/> authenticated for this request.</summary>
@@ -44,7 +54,7 @@ internal static class Authentication
     public static TBuilder RequireMetricsReader<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Metrics);
 
-    private static bool IsMetricsToken(HttpContext http)
+    internal static bool IsMetricsToken(HttpContext http)
     {
         const string scheme = "Bearer ";
         var header = http.Request.Headers.Authorization.ToString();

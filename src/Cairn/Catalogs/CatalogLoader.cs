@@ -68,72 +68,125 @@ internal static class CatalogLoader
         private readonly Dictionary<string, Dictionary<string, FieldType>> _schemas = new(StringComparer.Ordinal);
         private readonly HashSet<(string, string)> _declared = [];
 
+        // Every error found; a part of the file that is wrong is skipped and the reading goes on, so one run
+        // reports all of a file's mistakes. The catalog is returned only when there are none.
+        private readonly List<CatalogException> _errors = [];
+
         public GameCatalog Catalog(YamlMappingNode root)
         {
             CheckKeys(root, TopLevelKeys, "the catalog");
-            var game = RequiredScalar(root, "game", "the catalog");
+            var game = Try(() => RequiredScalar(root, "game", "the catalog"));
             if (Get(root, "eventTypes") is { } eventTypes)
             {
-                EventTypes(eventTypes);
+                Try(() => EventTypes(eventTypes));
             }
             var units = new List<Unit>();
             if (Get(root, "units") is { } unitsNode)
             {
-                foreach (var item in Sequence(unitsNode, "'units'"))
+                foreach (var item in Try(() => Sequence(unitsNode, "'units'")) ?? [])
                 {
-                    var map = Mapping(item, "a unit");
-                    CheckKeys(map, ["id", "title"], "a unit");
-                    var id = RequiredScalar(map, "id", "a unit");
-                    if (units.Any(u => u.Id == id))
+                    Try(() =>
                     {
-                        throw Error(map, $"duplicate unit id '{id}'");
-                    }
-                    units.Add(new Unit(id, OptionalScalar(map, "title")));
+                        var map = Mapping(item, "a unit");
+                        CheckKeys(map, ["id", "title"], "a unit");
+                        var id = RequiredScalar(map, "id", "a unit");
+                        if (units.Any(u => u.Id == id))
+                        {
+                            throw Error(map, $"duplicate unit id '{id}'");
+                        }
+                        units.Add(new Unit(id, OptionalScalar(map, "title")));
+                    });
                 }
             }
             var points = new List<PointDefinition>();
+            var pointIds = new HashSet<string>(StringComparer.Ordinal);
             if (Get(root, "points") is { } pointsNode)
             {
-                foreach (var item in Sequence(pointsNode, "'points'"))
+                foreach (var item in Try(() => Sequence(pointsNode, "'points'")) ?? [])
                 {
-                    var point = Point(Mapping(item, "a point"), points.Count, units);
-                    if (points.Any(p => p.Id == point.Id))
+                    Try(() =>
                     {
-                        throw Error(item, $"duplicate point id '{point.Id}'");
-                    }
-                    points.Add(point);
+                        var map = Mapping(item, "a point");
+                        var id = Get(map, "id") is YamlScalarNode { Value: { Length: > 0 } text } ? text : null;
+                        if (id is not null && !pointIds.Add(id))
+                        {
+                            Record(Error(item, $"duplicate point id '{id}'"));
+                        }
+                        if (Point(map, points.Count, units) is { } point && _errors.Count == 0)
+                        {
+                            points.Add(point);
+                        }
+                    });
                 }
             }
+            if (_errors.Count > 0)
+            {
+                throw _errors.Count == 1 ? _errors[0] : new CatalogException([.. _errors.OrderBy(e => e.Line)]);
+            }
             var schemas = _schemas.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, FieldType>)s.Value, StringComparer.Ordinal);
-            return new GameCatalog(game, file, units, points, schemas);
+            return new GameCatalog(game!, file, units, points, schemas);
+        }
+
+        private void Record(CatalogException error) => _errors.Add(error);
+
+        private void Try(Action read)
+        {
+            try
+            {
+                read();
+            }
+            catch (CatalogException ex)
+            {
+                Record(ex);
+            }
+        }
+
+        private T? Try<T>(Func<T> read)
+            where T : class
+        {
+            try
+            {
+                return read();
+            }
+            catch (CatalogException ex)
+            {
+                Record(ex);
+                return null;
+            }
         }
 
         private void EventTypes(YamlNode node)
         {
             foreach (var (typeNode, body) in Mapping(node, "'eventTypes'").Children)
             {
-                var eventType = Scalar(typeNode);
-                var bodyMap = Mapping(body, $"event type '{eventType}'");
-                CheckKeys(bodyMap, ["data"], $"event type '{eventType}'");
-                var fields = SchemaFor(eventType);
-                if (Get(bodyMap, "data") is not { } data)
+                Try(() =>
                 {
-                    continue;
-                }
-                foreach (var (fieldNode, typeValue) in Mapping(data, $"'data' of '{eventType}'").Children)
-                {
-                    var field = Scalar(fieldNode);
-                    var typeName = Scalar(typeValue);
-                    fields[field] = typeName switch
+                    var eventType = Scalar(typeNode);
+                    var bodyMap = Mapping(body, $"event type '{eventType}'");
+                    CheckKeys(bodyMap, ["data"], $"event type '{eventType}'");
+                    var fields = SchemaFor(eventType);
+                    if (Get(bodyMap, "data") is not { } data)
                     {
-                        "string" => FieldType.String,
-                        "integer" => FieldType.Integer,
-                        "number" => FieldType.Number,
-                        "boolean" => FieldType.Boolean,
-                        _ => throw Error(typeValue, $"field '{field}' of '{eventType}' has type '{typeName}' (expected string, integer, number or boolean)"),
-                    };
-                    _declared.Add((eventType, field));
-                }
+                        return;
+                    }
+                    foreach (var (fieldNode, typeValue) in Mapping(data, $"'data' of '{eventType}'").Children)
+                    {
+                        Try(() =>
+                        {
+                            var field = Scalar(fieldNode);
+                            var typeName = Scalar(typeValue);
+                            fields[field] = typeName switch
+                            {
+                                "string" => FieldType.String,
+                                "integer" => FieldType.Integer,
+                                "number" => FieldType.Number,
+                                "boolean" => FieldType.Boolean,
+                                _ => throw Error(typeValue, $"field '{field}' of '{eventType}' has type '{typeName}' (expected string, integer, number or boolean)"),
+                            };
+                            _declared.Add((eventType, field));
+                        });
+                    }
+                });
             }
         }
 
@@ -146,41 +199,60 @@ internal static class CatalogLoader
             return fields;
         }
 
-        private PointDefinition Point(YamlMappingNode map, int order, List<Unit> units)
+        /// <summary>A point, or null when something in it is wrong (each mistake is recorded).</summary>
+        private PointDefinition? Point(YamlMappingNode map, int order, List<Unit> units)
         {
+            var errorsBefore = _errors.Count;
             CheckKeys(map, PointKeys, "a point");
             var id = RequiredScalar(map, "id", "a point");
             var unit = OptionalScalar(map, "unit");
             if (unit is not null && units.Count > 0 && units.All(u => u.Id != unit))
             {
-                throw Error(Get(map, "unit")!, $"point '{id}' names unit '{unit}', which 'units' does not list");
+                Record(Error(Get(map, "unit")!, $"point '{id}' names unit '{unit}', which 'units' does not list"));
             }
             var complete = new List<EventPattern>();
+            var completeGiven = false;
             if (Get(map, "complete") is { } one)
             {
-                complete.Add(Pattern(one, $"'complete' of point '{id}'"));
+                completeGiven = true;
+                if (Try(() => Pattern(one, $"'complete' of point '{id}'")) is { } pattern)
+                {
+                    complete.Add(pattern);
+                }
             }
             if (Get(map, "completeAny") is { } any)
             {
-                if (complete.Count > 0)
+                if (completeGiven)
                 {
-                    throw Error(any, $"point '{id}' has both 'complete' and 'completeAny'; use one");
+                    Record(Error(any, $"point '{id}' has both 'complete' and 'completeAny'; use one"));
                 }
-                foreach (var item in Sequence(any, $"'completeAny' of point '{id}'"))
+                else
                 {
-                    complete.Add(Pattern(item, $"'completeAny' of point '{id}'"));
-                }
-                if (complete.Count == 0)
-                {
-                    throw Error(any, $"'completeAny' of point '{id}' is empty");
+                    completeGiven = true;
+                    var items = Try(() => Sequence(any, $"'completeAny' of point '{id}'"))?.ToList();
+                    foreach (var item in items ?? [])
+                    {
+                        if (Try(() => Pattern(item, $"'completeAny' of point '{id}'")) is { } pattern)
+                        {
+                            complete.Add(pattern);
+                        }
+                    }
+                    if (items is { Count: 0 })
+                    {
+                        Record(Error(any, $"'completeAny' of point '{id}' is empty"));
+                    }
                 }
             }
-            if (complete.Count == 0)
+            if (!completeGiven)
             {
-                throw Error(map, $"point '{id}' has no completion: give 'complete' or 'completeAny'");
+                Record(Error(map, $"point '{id}' has no completion: give 'complete' or 'completeAny'"));
             }
-            var start = Get(map, "start") is { } s ? Pattern(s, $"'start' of point '{id}'") : null;
-            var count = Get(map, "count") is { } c ? Pattern(c, $"'count' of point '{id}'") : null;
+            var start = Get(map, "start") is { } s ? Try(() => Pattern(s, $"'start' of point '{id}'")) : null;
+            var count = Get(map, "count") is { } c ? Try(() => Pattern(c, $"'count' of point '{id}'")) : null;
+            if (_errors.Count > errorsBefore)
+            {
+                return null;
+            }
             var green = GreenRule.Always;
             if (Get(map, "green") is { } g)
             {
@@ -316,14 +388,15 @@ internal static class CatalogLoader
             return canonical;
         }
 
+        /// <summary>Records every unknown key (the known ones are still read).</summary>
         private void CheckKeys(YamlMappingNode map, string[] allowed, string what)
         {
             foreach (var (keyNode, _) in map.Children)
             {
-                var key = Scalar(keyNode);
-                if (!allowed.Contains(key))
+                var key = Try(() => Scalar(keyNode));
+                if (key is not null && !allowed.Contains(key))
                 {
-                    throw Error(keyNode, $"unknown key '{key}' in {what} (expected one of: {string.Join(", ", allowed)})");
+                    Record(Error(keyNode, $"unknown key '{key}' in {what} (expected one of: {string.Join(", ", allowed)})"));
                 }
             }
         }

@@ -35,10 +35,13 @@ internal sealed class CatalogRegistry(string directory, ILogger<CatalogRegistry>
                     }
                     games[catalog.Game] = catalog;
                 }
-                catch (Exception ex) when (ex is CatalogException or IOException)
+                catch (Exception ex) when (ex is CatalogException or IOException or UnauthorizedAccessException)
                 {
-                    errors.Add(ex.Message);
-                    Log.CatalogRejected(logger, ex.Message);
+                    foreach (var message in ex is CatalogException catalogError ? catalogError.Errors.Select(e => e.Message) : [ex.Message])
+                    {
+                        errors.Add(message);
+                        Log.CatalogRejected(logger, message);
+                    }
                     // Keep the working version of the game this file held before, if any.
                     foreach (var kept in old.Games.Values.Where(g => g.File == file && !games.ContainsKey(g.Game)))
                     {

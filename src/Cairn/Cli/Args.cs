@@ -3,10 +3,16 @@ using System.Globalization;
 namespace Cairn.Cli;
 
 /// <summary>A parsed command line: positional words, <c>--name value</c> options and <c>--flag</c> switches.</summary>
+/// <remarks>
+/// Hand-written rather than System.CommandLine: the commands read their options imperatively (several read
+/// different options per verb), and moving all twelve commands onto a declared parser was more than the
+/// change needed; help, <c>--version</c> and "did you mean" are provided here and in <see cref="Usage"/>.
+/// </remarks>
 internal sealed class Args
 {
     private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _missingValue = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
     public List<string> Positional { get; } = [];
@@ -37,8 +43,19 @@ internal sealed class Args
                 result._flags.Add(name);
                 continue;
             }
-            var value = inline ?? (i + 1 < list.Count ? list[++i] : throw new UsageException($"--{name} needs a value"));
-            result._options[name] = value;
+            if (inline is not null)
+            {
+                result._options[name] = inline;
+            }
+            else if (i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                result._options[name] = list[++i];
+            }
+            else
+            {
+                // Decided when the command asks: a known option without its value, or a mistyped flag.
+                result._missingValue.Add(name);
+            }
         }
         return result;
     }
@@ -46,6 +63,10 @@ internal sealed class Args
     public string? Option(string name)
     {
         _used.Add(name);
+        if (_missingValue.Contains(name))
+        {
+            throw new UsageException($"--{name} needs a value");
+        }
         return _options.GetValueOrDefault(name);
     }
 
@@ -75,10 +96,50 @@ internal sealed class Args
     /// <summary>Fails on options nobody asked for, so a typo is an error rather than silently ignored.</summary>
     public void RejectUnknown()
     {
-        var unknown = _options.Keys.Concat(_flags).Where(k => !_used.Contains(k)).ToList();
-        if (unknown.Count > 0)
+        var unknown = _options.Keys.Concat(_flags).Concat(_missingValue).Where(k => !_used.Contains(k)).Distinct().ToList();
+        if (unknown.Count == 0)
         {
-            throw new UsageException($"unknown option{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown.Select(u => "--" + u))}");
+            return;
         }
+        var hints = unknown.Select(u => Suggest(u, _used) is { } near ? $" (did you mean --{near}?)" : "").ToList();
+        throw new UsageException($"unknown option{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown.Select((u, i) => "--" + u + hints[i]))}");
+    }
+
+    /// <summary>The known option nearest to a mistyped one, if it is near enough to be the likely intent.</summary>
+    internal static string? Suggest(string typed, IEnumerable<string> known)
+    {
+        var best = known.Select(k => (Name: k, Distance: Distance(typed.ToLowerInvariant(), k.ToLowerInvariant())))
+            .OrderBy(k => k.Distance).ThenBy(k => k.Name, StringComparer.Ordinal).FirstOrDefault();
+        var limit = Math.Max(1, Math.Min(3, typed.Length / 3));
+        return best.Name is not null && (best.Distance <= limit || best.Name.StartsWith(typed, StringComparison.OrdinalIgnoreCase) && typed.Length >= 3)
+            ? best.Name
+            : null;
+    }
+
+    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+        return d[a.Length, b.Length];
     }
 }

@@ -1,7 +1,10 @@
 using System.Globalization;
 using Cairn.Access;
+using Cairn.Catalogs;
 using Cairn.Hosting;
 using Cairn.Identity;
+using Cairn.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cairn.Cli;
 
@@ -24,8 +27,14 @@ internal static class KeysCommand
             {
                 var org = args.Option("org");
                 args.RejectUnknown();
-                await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
-                foreach (var key in await store.Access.ListApiKeysAsync(org, cancellationToken))
+                var storage = Offline.Storage(data, storeOption);
+                await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
+                var keys = await store.Access.ListApiKeysAsync(org, cancellationToken);
+                if (keys.Count == 0)
+                {
+                    Console.Error.WriteLine($"No keys{(org is null ? "" : $" for org '{org}'")} in {StoreName(storage)}.");
+                }
+                foreach (var key in keys)
                 {
                     var scope = key.IsIngestKey ? $"ingest {key.OrgId}/{key.Game}"
                         : $"{key.Role} {key.OrgId}" + (key.Teachers is { Count: > 0 } t ? $" teachers={string.Join(',', t)}" : "")
@@ -60,12 +69,14 @@ internal static class KeysCommand
         var game = args.Option("game");
         var teachers = args.Option("teacher")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var player = args.Option("player");
+        var catalogs = args.Option("catalogs") ?? "catalogs";
         args.RejectUnknown();
         if (!AdminApi.Identifier().IsMatch(org))
         {
             throw new UsageException("--org takes letters, digits, '_', '.', '-' (up to 64 characters)");
         }
-        await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
+        var storage = Offline.Storage(data, storeOption);
+        await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
         var keys = new ApiKeys(store.Access, new AdminToken(SecretHash.NewSecret("unused_")));
         if (role is null)
         {
@@ -74,7 +85,9 @@ internal static class KeysCommand
                 throw new UsageException("an ingest key needs --game GAME (or give --role for a read token)");
             }
             var (record, secret) = await keys.CreateIngestKeyAsync(org, game, cancellationToken);
-            Console.Error.WriteLine($"Created ingest key {record.Id} for org '{org}', game '{game}'. It is shown once; store it now.");
+            Console.Error.WriteLine($"Created ingest key {record.Id} for org '{org}', game '{game}' in {StoreName(storage)}. It is shown once; store it now.");
+            Console.Error.WriteLine(ServerHint(storage, storeOption));
+            WarnIfNoCatalog(game, catalogs);
             Console.WriteLine(secret);
             return 0;
         }
@@ -90,8 +103,33 @@ internal static class KeysCommand
             playerKey = new PlayerKeys(pepper, identity.PepperVersion).Compute(org, player);
         }
         var (token, tokenSecret) = await keys.CreateReadTokenAsync(role, org, teachers, playerKey, cancellationToken);
-        Console.Error.WriteLine($"Created {role} token {token.Id} for org '{org}'. It is shown once; store it now.");
+        Console.Error.WriteLine($"Created {role} token {token.Id} for org '{org}' in {StoreName(storage)}. It is shown once; store it now.");
+        Console.Error.WriteLine(ServerHint(storage, storeOption));
         Console.WriteLine(tokenSecret);
         return 0;
+    }
+
+    /// <summary>Which store a key went to: a key is known only to servers that use the same one.</summary>
+    internal static string StoreName(StorageOptions storage) =>
+        CairnConfiguration.IsSqlite(storage) ? $"the store {CairnConfiguration.Describe(storage)}" : $"the PostgreSQL store {CairnConfiguration.Describe(storage)}";
+
+    private static string ServerHint(StorageOptions storage, string? storeOption) =>
+        storeOption is not null || Environment.GetEnvironmentVariable("CAIRN_STORE") is { Length: > 0 }
+            ? "It works on servers that use this store (the same --store or CAIRN_STORE)."
+            : $"It works on a server started with this data directory: cairn serve --data {Path.GetFullPath(storage.DataDirectory)}";
+
+    /// <summary>A game no catalog defines is accepted (its events are stored), but it is most often a typo.</summary>
+    private static void WarnIfNoCatalog(string game, string catalogsDirectory)
+    {
+        var registry = new CatalogRegistry(catalogsDirectory, NullLogger<CatalogRegistry>.Instance);
+        registry.Reload();
+        if (registry.Current.For(game) is not null)
+        {
+            return;
+        }
+        var known = registry.Current.Games.Keys.Order(StringComparer.Ordinal).ToList();
+        Console.Error.WriteLine($"warning: no catalog in {Path.GetFullPath(catalogsDirectory)} defines game '{game}' " +
+            $"({(known.Count == 0 ? "it has no catalogs" : "it defines " + string.Join(", ", known))}): its events are stored but count toward no progress. " +
+            "Check the spelling, or give --catalogs DIR.");
     }
 }

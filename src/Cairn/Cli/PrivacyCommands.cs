@@ -35,6 +35,12 @@ internal static class PrivacyCommands
         await using var store = context.Store;
         var counts = await Erasure.EraseAsync(store.Privacy, context.Keyring, org, player, cancellationToken);
         await new Audit(store.Privacy, TimeProvider.System).RecordAsync(Cli, "player.erase", "cli", $"org {org}: {counts.Total} rows removed", cancellationToken);
+        if (counts.Total == 0)
+        {
+            // The raw id is not repeated: console output may end up in logs.
+            Console.Error.WriteLine($"cairn: player not found: the store has no data of that player id in org '{org}' (check --org, the id's spelling, and --data or --store); nothing erased");
+            return 1;
+        }
         Console.WriteLine($"erased: {counts.Total} rows (" +
             string.Join(", ", counts.Tables.Where(t => t.Value > 0).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key} {t.Value}")) + ")");
         return 0;

@@ -18,8 +18,23 @@ internal static class ServeCommand
             Production = args.Flag("production"),
         };
         args.RejectUnknown();
+        // Checked before anything is written: a data directory already in use (SQLite), then the port.
+        var storage = Offline.Storage(settings.DataDirectory, settings.Store);
+        var sqlite = CairnConfiguration.IsSqlite(storage);
+        using var dataLock = sqlite && Directory.Exists(storage.DataDirectory) ? DataDirectoryLock.Acquire(storage.DataDirectory) : null;
+        PortCheck.EnsureFree(settings.Host, settings.Port);
+        using var newDataLock = sqlite && dataLock is null ? DataDirectoryLock.Acquire(storage.DataDirectory) : null;
+
         await using var app = CairnServer.Build(settings);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (Exception ex) when (PortCheck.IsAddressInUse(ex))
+        {
+            throw new InvalidOperationException(
+                $"port {settings.Port} on {settings.Host} is already in use; stop what uses it, or choose another port with --port N");
+        }
         var address = CairnServer.ListeningAddress(app);
         Console.WriteLine($"Cairn is listening on {address} (Ctrl+C to stop).");
         var simulation = Task.CompletedTask;

@@ -38,6 +38,7 @@ internal static class SimulateCommand
         var catalog = registry.Current.For(game)
             ?? throw new UsageException($"no catalog for game '{game}' in '{catalogs}' (--catalogs DIR)");
         var students = SimStudent.Class(studentCount, seed, catalog.Points.Count);
+        await EnsureServerAsync(url, cancellationToken);
 
         if (group is not null)
         {
@@ -47,17 +48,17 @@ internal static class SimulateCommand
             }
             using var admin = new HttpClient { BaseAddress = url };
             admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
-            (await admin.PostAsJsonAsync("/v1/groups", new { id = group, org, game, name = group, teachers = Array.Empty<string>() }, cancellationToken))
-                .EnsureSuccessStatusCode();
-            (await admin.PutAsJsonAsync($"/v1/groups/{Uri.EscapeDataString(group)}/members",
-                students.Select(s => new { playerId = s.PlayerId, displayName = s.DisplayName }), cancellationToken)).EnsureSuccessStatusCode();
-            Console.WriteLine($"simulate: class '{group}' with {students.Count} students: {url}groups/{Uri.EscapeDataString(group)}");
+            await EnsureAsync(await admin.PostAsJsonAsync("/v1/groups", new { id = group, org, game, name = group, teachers = Array.Empty<string>() }, cancellationToken),
+                "create the class", cancellationToken);
+            await EnsureAsync(await admin.PutAsJsonAsync($"/v1/groups/{Uri.EscapeDataString(group)}/members",
+                students.Select(s => new { playerId = s.PlayerId, displayName = s.DisplayName }), cancellationToken), "set the class's roster", cancellationToken);
+            Console.WriteLine($"simulate: class '{group}' with {Students(students.Count)}: {url}groups/{Uri.EscapeDataString(group)}");
         }
 
         using var ingest = new HttpClient { BaseAddress = url };
         ingest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         var simulator = new Simulator(ingest, catalog, students, new SimClock(speed, TimeProvider.System), Console.Out, seed);
-        Console.WriteLine($"simulate: {students.Count} students playing '{game}' at {speed}x against {url} (Ctrl+C to stop)");
+        Console.WriteLine($"simulate: {Students(students.Count)} playing '{game}' at {speed}x against {url} (Ctrl+C to stop)");
         using var progress = new PeriodicTimer(TimeSpan.FromSeconds(5));
         var run = simulator.RunAsync(durationSeconds > 0 ? TimeSpan.FromSeconds(durationSeconds) : null, cancellationToken);
         while (!run.IsCompleted && await Task.WhenAny(run, progress.WaitForNextTickAsync(cancellationToken).AsTask()) != run)
@@ -71,6 +72,51 @@ internal static class SimulateCommand
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        if (simulator.Refusal is { } refusal)
+        {
+            Console.Error.WriteLine($"cairn: {refusal}");
+            Console.Error.WriteLine("cairn: give an ingest key for this game that this server's store knows (cairn keys create --org ORG --game GAME with the server's --data or --store)");
+            return 1;
+        }
         return 0;
+    }
+
+    /// <summary>No server at the URL is said once, not as a run of failed requests that ends in "0 events sent".</summary>
+    private static async Task EnsureServerAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var probe = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            using var response = await probe.GetAsync("health/live", cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"no server answers at {url} ({ex.Message}); start one with 'cairn serve', or give its address with --url");
+        }
+    }
+
+    private static string Students(int count) => count == 1 ? "1 student" : $"{count} students";
+
+    /// <summary>A refused admin call ends the command with the server's reason rather than a stack trace.</summary>
+    private static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            string? detail = null;
+            try
+            {
+                using var problem = System.Text.Json.JsonDocument.Parse(body);
+                detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+            throw new InvalidOperationException($"the server refused to {what} ({(int)response.StatusCode} {response.ReasonPhrase}){(detail is null ? "" : ": " + detail)}");
+        }
     }
 }

@@ -22,7 +22,7 @@ internal static class WorkerCommand
         // The worker's catalogs follow their files too, so a rule change reaches every process.
         builder.Services.AddHostedService<Catalogs.CatalogWatcher>();
         using var host = builder.Build();
-        startup.Report(host.Services, TextWriter.Null);
+        startup.Report(host.Services, console: null);
         Console.WriteLine($"cairn worker: {workers} worker loop(s) on the {startup.Storage.Store} store (Ctrl+C to stop).");
         await host.RunAsync();
         return 0;

@@ -17,12 +17,18 @@ internal sealed class Simulator(HttpClient ingest, GameCatalog catalog, IReadOnl
     private long _sent;
     private long _failed;
     private int _eventSeq;
+    private CancellationTokenSource? _stop;
+    private string? _refusal;
 
     public long EventsSent => Interlocked.Read(ref _sent);
+
+    /// <summary>Why the server refused the key (401 or 403), which stopped the run; null if it did not.</summary>
+    public string? Refusal => Volatile.Read(ref _refusal);
 
     public async Task RunAsync(TimeSpan? duration, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _stop = stop;
         if (duration is { } limit)
         {
             stop.CancelAfter(limit);
@@ -44,6 +50,11 @@ internal sealed class Simulator(HttpClient ingest, GameCatalog catalog, IReadOnl
         }
         catch (OperationCanceledException)
         {
+        }
+        if (Refusal is { } refusal)
+        {
+            log.WriteLine($"simulate: stopped after {EventsSent} events: {refusal}");
+            return;
         }
         log.WriteLine($"simulate: done, {EventsSent} events sent, {Interlocked.Read(ref _failed)} requests failed");
     }
@@ -152,6 +163,17 @@ internal sealed class Simulator(HttpClient ingest, GameCatalog catalog, IReadOnl
                     Interlocked.Add(ref _sent, events.Count);
                     return;
                 }
+                if ((int)response.StatusCode is 401 or 403)
+                {
+                    // The key is wrong for every student alike: stop the whole run at the first refusal.
+                    var detail = await ProblemDetailAsync(response, cancellationToken);
+                    if (Interlocked.CompareExchange(ref _refusal,
+                        $"the server refused the ingest key ({(int)response.StatusCode} {response.ReasonPhrase}){(detail is null ? "" : ": " + detail)}", null) is null)
+                    {
+                        await _stop!.CancelAsync();
+                    }
+                    throw new OperationCanceledException(_stop!.Token);
+                }
                 if ((int)response.StatusCode is not (503 or 429))
                 {
                     log.WriteLine($"simulate: the server answered {(int)response.StatusCode} for {student.DisplayName}'s events");
@@ -165,5 +187,18 @@ internal sealed class Simulator(HttpClient ingest, GameCatalog catalog, IReadOnl
             await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)), cancellationToken);
         }
         Interlocked.Increment(ref _failed);
+    }
+
+    private static async Task<string?> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 }

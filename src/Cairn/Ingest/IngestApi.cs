@@ -33,11 +33,19 @@ internal static class IngestApi
         var caller = await Authentication.CallerAsync(http, keys);
         if (caller is null)
         {
-            return Problems.Unauthorized(http, "Send 'Authorization: Bearer <ingest key>'; create a key with 'cairn keys create --org O --game G'.");
+            if (Authentication.IsMetricsToken(http))
+            {
+                return Problems.Forbidden("Events are sent with an ingest key; this is the metrics token, which only reads /metrics.");
+            }
+            return Problems.Unauthorized(http, http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                // Most often a key created against another data directory or store than this server's.
+                ? "This ingest key is unknown to this server's store (or revoked). A key works only on servers that use the store it was " +
+                  "created in: create it with 'cairn keys create --org O --game G' and the same --data (or --store) as this server, or with POST /v1/admin/keys."
+                : "Send 'Authorization: Bearer <ingest key>'; create a key with 'cairn keys create --org O --game G'.");
         }
         if (caller is not Caller.IngestKey key)
         {
-            return Problems.Forbidden("Events are sent with an ingest key, not the admin token.");
+            return Problems.Forbidden($"Events are sent with an ingest key; this is {Authentication.Describe(caller)}. Create an ingest key with 'cairn keys create --org O --game G'.");
         }
         if (!http.RequestServices.GetRequiredService<IngestRateLimits>().TryAcquire(key.KeyId, out var retryAfter))
         {

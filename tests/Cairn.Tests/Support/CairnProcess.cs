@@ -21,6 +21,8 @@ internal sealed partial class CairnProcess : IDisposable
 
     public HttpClient Http { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>The server's resident memory now, from /proc (Linux).</summary>
     public long ResidentBytes()
     {
