@@ -16,7 +16,8 @@ internal static class PrivacyApi
 
     internal sealed record EraseRequest(string? Org, string? PlayerId);
 
-    internal sealed record Erased(long Rows, ErasureCounts Removed);
+    /// <summary>An erasure's answer: the rows removed (or rewritten) in all, and per table (core tables and every projection's).</summary>
+    internal sealed record Erased(long Rows, IReadOnlyDictionary<string, long> Removed);
 
     internal sealed record RejectedList(IReadOnlyList<StoredRejected> Rejected, string? NextCursor);
 
@@ -106,7 +107,7 @@ internal static class PrivacyApi
         keys.ForgetPlayers(keyring.Candidates(org, playerId));
         // The audit record says that an erasure happened and how much it removed, never whose.
         await audit.RecordAsync(caller, "player.erase", Audit.ScopeOf(caller), $"org {org}: {counts.Total} rows removed", cancellationToken);
-        return TypedResults.Ok(new Erased(counts.Total, counts));
+        return TypedResults.Ok(new Erased(counts.Total, counts.Tables));
     }
 
     private static async Task<Results<Ok<RejectedList>, ProblemHttpResult>> ListRejectedAsync(
