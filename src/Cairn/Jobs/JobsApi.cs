@@ -13,13 +13,23 @@ internal static class JobsApi
 
     internal sealed record DeadJobs(IReadOnlyList<DeadJob> Jobs);
 
+    /// <summary>The queue in total and per projection (a projection with no job and no dead letter is absent).</summary>
+    internal sealed record JobsOverview(long Pending, long Leased, long Dead, DateTimeOffset? OldestPending, IReadOnlyDictionary<string, JobCounts> ByProjection);
+
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/admin/jobs").RequireAdmin();
-        group.MapGet("/", (IJobQueue store, CancellationToken ct) => store.CountJobsAsync(ct));
+        group.MapGet("/", OverviewAsync);
         group.MapGet("/dead", async (IJobQueue store, CancellationToken ct) => TypedResults.Ok(new DeadJobs(await store.ListDeadJobsAsync(1000, ct))));
         group.MapPost("/dead/retry", RetryAsync);
         return group;
+    }
+
+    private static async Task<Ok<JobsOverview>> OverviewAsync(IJobQueue store, CancellationToken cancellationToken)
+    {
+        var total = await store.CountJobsAsync(cancellationToken);
+        var byProjection = await store.CountJobsByProjectionAsync(cancellationToken);
+        return TypedResults.Ok(new JobsOverview(total.Pending, total.Leased, total.Dead, total.OldestPending, byProjection));
     }
 
     private static async Task<Ok<RetryResponse>> RetryAsync(

@@ -168,8 +168,10 @@ public abstract class ProgressHttpTests : IAsyncLifetime
         var retry = await PostAsync("/v1/admin/jobs/dead/retry", "{}");
 
         Assert.Equal(1, counts.GetProperty("dead").GetInt64());
+        Assert.Equal(1, counts.GetProperty("byProjection").GetProperty("progress").GetProperty("dead").GetInt64());
         var job = Assert.Single(dead.GetProperty("jobs").EnumerateArray());
         Assert.Equal("IOException: disk on fire", job.GetProperty("lastError").GetString());
+        Assert.Equal(("progress", "U1.C1"), (job.GetProperty("projection").GetString(), job.GetProperty("key").GetString()));
         Assert.Equal(1, retry.GetProperty("requeued").GetInt32());
         var cell = Point(await PointsAsync(playerKey, points => points.Length == 1), "U1.C1");
         Assert.Equal("c1", cell.GetProperty("triggerEventId").GetString());
