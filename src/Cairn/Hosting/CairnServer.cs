@@ -51,6 +51,7 @@ internal static class CairnServer
         builder.Services.AddHostedService<Privacy.PurgeService>();
         builder.Services.AddHostedService<QuarantineTrimmer>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddCairnOpenApi();
         builder.Services.AddExceptionHandler<StoreFailureHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -76,6 +77,7 @@ internal static class CairnServer
         app.Use(Authentication.AuthenticateFirstAsync);
         app.Use(BodyLimits.EnforceAsync);
         app.MapHealthApi();
+        app.MapCairnOpenApi();
         app.MapMetricsApi();
         // Ingest checks its own limit (Ingest:MaxBodyBytes, also after gzip) once it has authenticated the key.
         app.MapIngestApi().WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());

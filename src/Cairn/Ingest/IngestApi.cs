@@ -14,8 +14,15 @@ internal static class IngestApi
 {
     public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/events");
-        group.MapPost("/", PostEventsAsync);
+        var group = app.MapGroup("/v1/events").WithTags("Ingest");
+        group.MapPost("/", PostEventsAsync).WithName("postEvents")
+            .WithSummary("Ingests one event, an array of events, or {\"events\": [...]} (JSON, optionally gzip) with an ingest key; answers per-event results.")
+            .Accepts<System.Text.Json.JsonElement>("application/json")
+            .WithMetadata(Hosting.OpenApiDescription.NeedsIngestKey.Instance)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

@@ -15,10 +15,12 @@ internal static class JobsApi
 
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/admin/jobs").RequireAdmin();
-        group.MapGet("/", (IEventStore store, CancellationToken ct) => store.CountJobsAsync(ct));
-        group.MapGet("/dead", async (IEventStore store, CancellationToken ct) => TypedResults.Ok(new DeadJobs(await store.ListDeadJobsAsync(1000, ct))));
-        group.MapPost("/dead/retry", RetryAsync);
+        var group = app.MapGroup("/v1/admin/jobs").RequireAdmin().WithTags("Admin");
+        group.MapGet("/", (IEventStore store, CancellationToken ct) => store.CountJobsAsync(ct))
+            .WithName("countJobs").WithSummary("How many jobs are pending, leased and dead.");
+        group.MapGet("/dead", async (IEventStore store, CancellationToken ct) => TypedResults.Ok(new DeadJobs(await store.ListDeadJobsAsync(1000, ct))))
+            .WithName("listDeadJobs").WithSummary("Up to 1000 dead jobs (failed too often), with their last error.");
+        group.MapPost("/dead/retry", RetryAsync).WithName("retryDeadJobs").WithSummary("Requeues one dead job (id) or all of them (no id).");
         return group;
     }
 
