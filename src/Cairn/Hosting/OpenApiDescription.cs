@@ -9,6 +9,9 @@ namespace Cairn.Hosting;
 /// and their metadata (names, summaries, the types they take and answer, their problem details). It is open: it describes
 /// the API and holds no data, like the documentation in the repository. Endpoints that need a token say so
 /// (<see cref="CallerRequirement"/> → the <c>bearer</c> security scheme).
+/// The schemas come from the server's own JSON options (ConfigureHttpJsonOptions) through reflection: the app is built with
+/// the slim builder but is neither trimmed nor AOT-compiled and has no source-generated JsonSerializerContext; were it to get
+/// one, every request and answer type would have to be in it, or the document would fail to build (OpenApiTests would say so).
 /// </summary>
 internal static class OpenApiDescription
 {

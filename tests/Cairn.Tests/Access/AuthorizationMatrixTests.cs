@@ -208,7 +208,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "admin.catalogs" => (HttpMethod.Get, "/v1/admin/catalogs", null),
             "admin.audit" => (HttpMethod.Get, "/v1/admin/audit", null),
             "admin.stats" => (HttpMethod.Get, "/v1/admin/stats", null),
-            // The API description holds no data, so it is open to every caller (docs/configuration.md, The API description).
+            // The API description holds no data, so it is open to every caller (docs/ingest.md, The API description).
             "openapi" => (HttpMethod.Get, "/openapi/v1.json", null),
             "admin.lookup" => (HttpMethod.Get, $"/v1/admin/players/lookup?org={AccessWorld.OrgA}&playerId={AccessWorld.Student}", null),
             "group.create" => (HttpMethod.Post, "/v1/groups", AccessWorld.GroupBody(group!)),
