@@ -32,12 +32,12 @@ internal static class Pages
         app.MapPost("/signin", SignInAsync).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(FormBodyBytes))
             .WithTags("Pages").WithName("signIn")
             .WithSummary("Signs in with a token (form fields token, returnUrl and _csrf): a session cookie and a redirect, or (401) the form again with the error.")
-            .WithMetadata(new Microsoft.AspNetCore.Http.Metadata.AcceptsMetadata(["application/x-www-form-urlencoded"], typeof(Dictionary<string, string>))).Produces(StatusCodes.Status302Found)
+            .WithMetadata(Hosting.OpenApiDescription.RequestBody.Form).Produces(StatusCodes.Status302Found)
             .Produces<string>(StatusCodes.Status401Unauthorized, "text/html").ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         app.MapPost("/signout", SignOut).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(FormBodyBytes))
             .WithTags("Pages").WithName("signOut").WithSummary("Ends the browser session (form with the anti-forgery field) and redirects to /signin.")
-            .WithMetadata(new Microsoft.AspNetCore.Http.Metadata.AcceptsMetadata(["application/x-www-form-urlencoded"], typeof(Dictionary<string, string>))).Produces(StatusCodes.Status302Found)
+            .WithMetadata(Hosting.OpenApiDescription.RequestBody.Form).Produces(StatusCodes.Status302Found)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         app.MapGet("/groups", GroupsPageAsync).WithTags("Pages").WithName("groupsPage").WithSummary("The classes the session covers (HTML).")
             .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found);

@@ -55,17 +55,30 @@ internal static class OpenApiDescription
                 {
                     operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
                 }
-                return OneOfAnswersAsync(operation, context, metadata, cancellationToken);
+                return DescribeAsync(operation, context, metadata, cancellationToken);
             });
         });
 
     /// <summary>
-    /// An endpoint that answers one status with either of two JSON types (<c>Results&lt;Ok&lt;A&gt;, Ok&lt;B&gt;&gt;</c>) gets only
-    /// one of them from the generator, which keys answers by status; this makes the answer <c>anyOf</c> all of them.
+    /// What the generator cannot see: the body of an endpoint that reads its own (<see cref="RequestBody"/>), and answers of
+    /// one status in either of two JSON types (<c>Results&lt;Ok&lt;A&gt;, Ok&lt;B&gt;&gt;</c>), of which the generator, keying
+    /// answers by status, keeps one; this makes such an answer <c>anyOf</c> all of them.
     /// </summary>
-    private static async Task OneOfAnswersAsync(
+    private static async Task DescribeAsync(
         OpenApiOperation operation, OpenApiOperationTransformerContext context, IList<object> metadata, CancellationToken cancellationToken)
     {
+        if (metadata.OfType<RequestBody>().FirstOrDefault() is { } body && operation.RequestBody is null)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = body.Description,
+                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+                {
+                    [body.ContentType] = new OpenApiMediaType { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken) },
+                },
+            };
+        }
         var byStatus = metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>()
             .Where(m => m.Type is not null && m.Type != typeof(void) && m.ContentTypes.Contains("application/json"))
             .GroupBy(m => m.StatusCode);
@@ -88,6 +101,16 @@ internal static class OpenApiDescription
     }
 
     public static IEndpointConventionBuilder MapCairnOpenApi(this IEndpointRouteBuilder app) => app.MapOpenApi(Route);
+
+    /// <summary>
+    /// Endpoint metadata: the body of an endpoint that reads its body itself. Unlike <c>Accepts</c> (AcceptsMetadata), it
+    /// plays no part in routing, so the handler still answers a wrong content type with its own problem details.
+    /// </summary>
+    internal sealed record RequestBody(Type Type, string ContentType, string Description)
+    {
+        public static readonly RequestBody Form = new(typeof(Dictionary<string, string>), "application/x-www-form-urlencoded",
+            "The form's fields (token, returnUrl and _csrf for sign-in; _csrf for sign-out).");
+    }
 
     /// <summary>
     /// Endpoint metadata for an endpoint that authenticates its caller itself (POST /v1/events checks its ingest key after

@@ -122,6 +122,9 @@ public sealed class OpenApiTests
         var paths = document.RootElement.GetProperty("paths");
         Assert.Contains("\"$ref\":\"#/components/schemas/CreateGroupRequest\"", Compact(paths.GetProperty("/v1/groups").GetProperty("post")
             .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema")), StringComparison.Ordinal);
+        Assert.True(paths.GetProperty("/v1/events").GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(paths.GetProperty("/signin").GetProperty("post").GetProperty("requestBody").GetProperty("content")
+            .TryGetProperty("application/x-www-form-urlencoded", out _));
         Assert.Equal("#/components/schemas/IngestResponse", paths.GetProperty("/v1/events").GetProperty("post")
             .GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
         // The matrix answers either the whole matrix or, with ?since=, the changes: both are described.
