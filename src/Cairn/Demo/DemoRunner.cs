@@ -19,6 +19,7 @@ internal static class DemoRunner
     public const string Org = "demo";
     public const string Game = "mhs";
     public const string GroupId = "demo-class";
+    private const int ClassSize = 25;
 
     /// <returns>The running simulation (it ends with the server).</returns>
     /// <param name="speed">Game seconds per real second.</param>
@@ -59,7 +60,8 @@ internal static class DemoRunner
             $"Demo: round 1: a class of {ClassSize} students is playing MHS now ({speed}x game speed). Watch it fill in:"));
         output.WriteLine($"  {address}groups/{GroupId}");
         output.WriteLine($"  sign in with {signInHint}");
-        output.WriteLine($"  When every student has finished, a new class of {ClassSize} takes their seats and starts over, until Ctrl+C.");
+        output.WriteLine($"  When every student has finished, a new class of {ClassSize} takes their seats and starts over " +
+            "(an open page reloads itself for them), until Ctrl+C.");
         return Task.Run(async () =>
         {
             using (http)
@@ -86,8 +88,6 @@ internal static class DemoRunner
             }
         }, CancellationToken.None);
     }
-
-    private const int ClassSize = 25;
 
     private static int Seed(long run, int round) => (int)((run + round) % int.MaxValue);
 
