@@ -11,16 +11,27 @@ internal static partial class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/admin").RequireAdmin();
-        group.MapPost("/keys", CreateKeyAsync);
-        group.MapGet("/keys", ListKeysAsync);
-        group.MapDelete("/keys/{id}", RevokeKeyAsync);
-        group.MapGet("/audit", async (Stores store, CancellationToken ct) => TypedResults.Ok(new AuditPage(await store.Privacy.ListAuditAsync(500, ct))));
-        group.MapGet("/rejected", ListRejectedAsync);
-        group.MapGet("/players/lookup", LookupPlayerFromQueryAsync);
-        group.MapPost("/players/lookup", LookupPlayerAsync);
+        var group = app.MapGroup("/v1/admin").RequireAdmin().WithTags("Admin");
+        group.MapPost("/keys", CreateKeyAsync).WithName("createKey")
+            .WithSummary("Creates an ingest key (org and game) or, with a role, a read token; the secret is shown only here.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/keys", ListKeysAsync).WithName("listKeys").WithSummary("Lists the keys and read tokens (never their secrets), of one org with ?org=.");
+        group.MapDelete("/keys/{id}", RevokeKeyAsync).WithName("revokeKey").WithSummary("Revokes a key or read token.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/audit", async (IPrivacyStore store, CancellationToken ct) => TypedResults.Ok(new AuditPage(await store.ListAuditAsync(500, ct))))
+            .WithName("listAudit").WithSummary("The newest 500 entries of the audit log.");
+        group.MapGet("/rejected", ListRejectedAsync).WithName("listRejectedAsAdmin")
+            .WithSummary("The quarantine of rejected events, of every org (or ?org=), a page at a time.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/players/lookup", LookupPlayerFromQueryAsync).WithName("lookupPlayerFromQuery")
+            .WithSummary("The playerKey of a raw player id (?org=&playerId=), and whether the player is known.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/players/lookup", LookupPlayerAsync).WithName("lookupPlayer")
+            .WithSummary("The playerKey of a raw player id sent in the body (it stays out of URLs and logs), and whether the player is known.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/stats", (Observability.CairnMetrics counters, Hosting.BackgroundHealth health) =>
-            TypedResults.Ok(new Stats(counters.OptedOutByOrg(), health.Snapshot())));
+            TypedResults.Ok(new Stats(counters.OptedOutByOrg(), health.Snapshot())))
+            .WithName("getStats").WithSummary("Opted-out events per org since start-up, and the health of the background components.");
         return group;
     }
 

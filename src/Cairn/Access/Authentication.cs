@@ -48,11 +48,11 @@ internal static class Authentication
 
     /// <summary>Only admins may call these endpoints (401 without a valid token, 403 with another kind).</summary>
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Admin);
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Admin).WithRefusals();
 
     /// <summary>Only the admin token, an admin read token or the metrics token may call these endpoints.</summary>
     public static TBuilder RequireMetricsReader<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Metrics);
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Metrics).WithRefusals();
 
     internal static bool IsMetricsToken(HttpContext http)
     {
@@ -65,7 +65,13 @@ internal static class Authentication
 
     /// <summary>Admins and read tokens may call these endpoints; an ingest key gets 403.</summary>
     public static TBuilder RequireReader<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Reader);
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(CallerRequirement.Reader).WithRefusals();
+
+    /// <summary>For the OpenAPI document: the 401 and 403 problems <see cref="AuthenticateFirstAsync"/> answers.</summary>
+    private static TBuilder WithRefusals<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(
+            new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]),
+            new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
 
     /// <summary>
     /// Middleware: authenticates the caller of an endpoint with a <see cref="CallerRequirement"/> before anything reads

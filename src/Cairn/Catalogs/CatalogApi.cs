@@ -14,9 +14,9 @@ internal static class CatalogApi
 
     public static RouteGroupBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/admin/catalogs").RequireAdmin();
-        group.MapGet("/", List);
-        group.MapPost("/reload", Reload);
+        var group = app.MapGroup("/v1/admin/catalogs").RequireAdmin().WithTags("Admin");
+        group.MapGet("/", List).WithName("listCatalogs").WithSummary("The loaded game catalogs: their units and progress points.");
+        group.MapPost("/reload", Reload).WithName("reloadCatalogs").WithSummary("Reads the catalogs directory again and says what changed or failed.");
         return group;
     }
 

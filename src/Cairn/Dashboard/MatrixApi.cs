@@ -25,10 +25,15 @@ internal static class MatrixApi
 
     public static RouteGroupBuilder MapMatrixApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/groups/{groupId}").RequireReader();
-        group.MapGet("/progress", GetProgressAsync);
-        group.MapGet("/progress/stream", StreamAsync);
-        group.MapGet("/players/{playerKey}/points/{pointId}", DrillDownAsync);
+        var group = app.MapGroup("/v1/groups/{groupId}").RequireReader().WithTags("Matrix")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/progress", GetProgressAsync).WithName("getGroupProgress")
+            .WithSummary("The class matrix (players × points, with a cursor); with ?since=<cursor> only the cells changed since (MatrixChanges).");
+        group.MapGet("/progress/stream", StreamAsync).WithName("streamGroupProgress")
+            .WithSummary("Server-Sent Events: one 'cell' event (a CellUpdate, id = its change sequence) per changed cell; Last-Event-ID or ?since= resumes.")
+            .Produces<CellUpdate>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/players/{playerKey}/points/{pointId}", DrillDownAsync).WithName("getCellDrillDown")
+            .WithSummary("One cell of the matrix and the events that decided it.");
         return group;
     }
 

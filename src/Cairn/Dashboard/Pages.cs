@@ -22,16 +22,33 @@ internal static class Pages
 
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", () => Results.Redirect("/groups"));
-        app.MapGet("/static/{name}", Asset);
-        app.MapGet("/signin", (HttpContext http, string? returnUrl) => SignInPage(http, returnUrl, error: null));
+        // The pages are for browsers (HTML; a page needs the session cookie of /signin and redirects there without one).
+        app.MapGet("/", () => Results.Redirect("/groups")).WithTags("Pages").WithName("home").WithSummary("Redirects to /groups.")
+            .Produces(StatusCodes.Status302Found);
+        app.MapGet("/static/{name}", Asset).WithTags("Pages").WithName("getAsset").WithSummary("The pages' script and style sheet.")
+            .Produces<string>(StatusCodes.Status200OK, "text/javascript", "text/css").Produces(StatusCodes.Status404NotFound);
+        app.MapGet("/signin", (HttpContext http, string? returnUrl) => SignInPage(http, returnUrl, error: null))
+            .WithTags("Pages").WithName("signInPage").WithSummary("The sign-in form (HTML).").Produces<string>(StatusCodes.Status200OK, "text/html");
         // A sign-in form is tiny; nobody is authenticated before it is read, so it may not be large.
-        app.MapPost("/signin", SignInAsync).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(FormBodyBytes));
-        app.MapPost("/signout", SignOut).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(FormBodyBytes));
-        app.MapGet("/groups", GroupsPageAsync);
-        app.MapGet("/groups/{groupId}", MatrixPageAsync);
-        app.MapGet("/groups/{groupId}/players/{playerKey}/points/{pointId}", DrillDownPageAsync);
-        app.MapGet("/me", MyPageAsync);
+        app.MapPost("/signin", SignInAsync).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(FormBodyBytes))
+            .WithTags("Pages").WithName("signIn")
+            .WithSummary("Signs in with a token (form fields token, returnUrl and _csrf): a session cookie and a redirect, or (401) the form again with the error.")
+            .WithMetadata(Hosting.OpenApiDescription.RequestBody.Form).Produces(StatusCodes.Status302Found)
+            .Produces<string>(StatusCodes.Status401Unauthorized, "text/html").ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        app.MapPost("/signout", SignOut).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(FormBodyBytes))
+            .WithTags("Pages").WithName("signOut").WithSummary("Ends the browser session (form with the anti-forgery field) and redirects to /signin.")
+            .WithMetadata(Hosting.OpenApiDescription.RequestBody.Form).Produces(StatusCodes.Status302Found)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        app.MapGet("/groups", GroupsPageAsync).WithTags("Pages").WithName("groupsPage").WithSummary("The classes the session covers (HTML).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found);
+        app.MapGet("/groups/{groupId}", MatrixPageAsync).WithTags("Pages").WithName("matrixPage").WithSummary("A class's live matrix (HTML).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound);
+        app.MapGet("/groups/{groupId}/players/{playerKey}/points/{pointId}", DrillDownPageAsync).WithTags("Pages").WithName("drillDownPage")
+            .WithSummary("One cell of a class's matrix and the events that decided it (HTML).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound);
+        app.MapGet("/me", MyPageAsync).WithTags("Pages").WithName("myPage").WithSummary("A student's own progress and recent events (HTML).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found);
         return app;
     }
 

@@ -10,16 +10,18 @@ namespace Cairn.Demo;
 
 /// <summary>
 /// <c>cairn serve --demo</c>: first sends the server a batch in each dialect over HTTP (canonical, legacy
-/// MongoDB, snake_case LMS, and broken ones) and prints what Cairn made of them; then creates a class of
-/// 25 students on the MHS catalog and starts the simulator, so the class matrix fills in live.
+/// MongoDB, snake_case LMS, and broken ones) and prints what Cairn made of them; then seats a fresh class of
+/// 25 students on the MHS catalog and starts the simulator, so the class matrix fills in live; when the class has
+/// finished, a new one takes its seats, round after round, until the server stops.
 /// </summary>
 internal static class DemoRunner
 {
     public const string Org = "demo";
     public const string Game = "mhs";
     public const string GroupId = "demo-class";
+    private const int ClassSize = 25;
 
-    /// <returns>The running simulation (it ends with the server, or when the class is done).</returns>
+    /// <returns>The running simulation (it ends with the server).</returns>
     /// <param name="speed">Game seconds per real second.</param>
     public static async Task<Task> RunAsync(
         WebApplication app, Uri address, TextWriter output, string signInHint, CancellationToken cancellationToken, double speed = 30)
@@ -38,29 +40,68 @@ internal static class DemoRunner
             return Task.CompletedTask;
         }
         var store = app.Services.GetRequiredService<IGroupStore>();
-        var playerKeys = app.Services.GetRequiredService<Identity.PlayerKeys>();
-        var students = SimStudent.Class(25, seed: 7, catalog.Points.Count);
+        var earlier = await store.GetGroupAsync(Org, GroupId, cancellationToken);
         await store.UpsertGroupAsync(new GroupRecord(GroupId, Org, "Demo class 7B", Game, ["t-demo"]), cancellationToken);
-        await store.ReplaceMembersAsync(GroupId, Org,
-            students.Select(s => new DirectoryEntry(Org, playerKeys.Compute(Org, s.PlayerId), s.PlayerId)).ToList(),
-            students.Select(s => (string?)s.DisplayName).ToList(), lockNames: true, cancellationToken);
+        // Every run, and every round of a run, seats students no earlier one had (the run's start time is in their ids),
+        // so the class always starts white and fills in, even over a data directory an earlier demo left full.
+        var run = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var first = await SeatClassAsync(app, store, catalog, run, round: 1, cancellationToken);
         var (_, key) = await app.Services.GetRequiredService<ApiKeys>().CreateIngestKeyAsync(Org, Game, cancellationToken);
         var http = new HttpClient { BaseAddress = address };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        var simulator = new Simulator(http, catalog, students, new SimClock(speed, TimeProvider.System), output, seed: 7);
 
         output.WriteLine();
-        output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"Demo: a class of 25 students is playing MHS now ({speed}x game speed). Watch it fill in:"));
+        if (earlier is not null)
+        {
+            output.WriteLine($"Demo: '{GroupId}' is left from an earlier demo in this data directory; a fresh class replaces its students " +
+                "(their events stay in the store).");
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Demo: round 1: a class of {ClassSize} students is playing MHS now ({speed}x game speed). Watch it fill in:"));
         output.WriteLine($"  {address}groups/{GroupId}");
         output.WriteLine($"  sign in with {signInHint}");
+        output.WriteLine($"  When every student has finished, a new class of {ClassSize} takes their seats and starts over " +
+            "(an open page reloads itself for them), until Ctrl+C.");
         return Task.Run(async () =>
         {
             using (http)
             {
-                await simulator.RunAsync(null, cancellationToken);
+                var students = first;
+                try
+                {
+                    for (var round = 1; !cancellationToken.IsCancellationRequested; round++)
+                    {
+                        if (round > 1)
+                        {
+                            students = await SeatClassAsync(app, store, catalog, run, round, cancellationToken);
+                            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"Demo: round {round}: everyone finished round {round - 1}; a new class of {ClassSize} students starts over in {GroupId}."));
+                        }
+                        var simulator = new Simulator(http, catalog, students, new SimClock(speed, TimeProvider.System), output, seed: Seed(run, round));
+                        await simulator.RunAsync(null, cancellationToken);
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // The server is stopping.
+                }
             }
         }, CancellationToken.None);
+    }
+
+    private static int Seed(long run, int round) => (int)((run + round) % int.MaxValue);
+
+    /// <summary>Makes a new class of students (names and ids of this run and round) the demo class's roster.</summary>
+    private static async Task<IReadOnlyList<SimStudent>> SeatClassAsync(
+        WebApplication app, IGroupStore store, Catalogs.GameCatalog catalog, long run, int round, CancellationToken cancellationToken)
+    {
+        var playerKeys = app.Services.GetRequiredService<Identity.PlayerKeys>();
+        var tag = string.Create(CultureInfo.InvariantCulture, $"+r{run:x}.{round}");
+        var students = SimStudent.Class(ClassSize, Seed(run, round), catalog.Points.Count, tag);
+        await store.ReplaceMembersAsync(GroupId, Org,
+            students.Select(s => new DirectoryEntry(Org, playerKeys.Compute(Org, s.PlayerId), s.PlayerId)).ToList(),
+            students.Select(s => (string?)s.DisplayName).ToList(), lockNames: true, cancellationToken);
+        return students;
     }
 
     private static async Task ShowDialectsAsync(WebApplication app, Uri address, TextWriter output, CancellationToken cancellationToken)

@@ -18,8 +18,9 @@ internal sealed record SimStudent(string PlayerId, string DisplayName, double Pa
         "Mensah", "Novak", "Okafor", "Patel", "Quispe", "Rossi", "Schmidt", "Tanaka", "Usman", "Varga", "Wright", "Yilmaz",
     ];
 
-    /// <summary>A class of plausible students; the same seed gives the same class.</summary>
-    public static IReadOnlyList<SimStudent> Class(int count, int seed, int points)
+    /// <summary>A class of plausible students; the same seed (and tag) gives the same class.</summary>
+    /// <param name="tag">Part of every player id, so that classes with different tags never share a student.</param>
+    public static IReadOnlyList<SimStudent> Class(int count, int seed, int points, string tag = "")
     {
         var random = new Random(seed);
         var students = new List<SimStudent>(count);
@@ -34,7 +35,7 @@ internal sealed record SimStudent(string PlayerId, string DisplayName, double Pa
                 name = $"{first} {last} {i}";
                 used.Add(name);
             }
-            var id = $"{first}.{last}.{i}@demo-school.example".ToLowerInvariant();
+            var id = $"{first}.{last}.{i}{tag}@demo-school.example".ToLowerInvariant();
             var kind = random.NextDouble();
             var pace = kind < 0.2 ? 0.5 + random.NextDouble() * 0.3 : kind < 0.8 ? 0.8 + random.NextDouble() * 0.6 : 1.4 + random.NextDouble() * 0.8;
             var stuckAt = random.NextDouble() < 0.15 && points > 1 ? random.Next(1, points) : -1;

@@ -26,14 +26,21 @@ internal static class GroupsApi
 
     public static RouteGroupBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/groups").RequireReader();
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{groupId}", GetAsync);
+        var group = app.MapGroup("/v1/groups").RequireReader().WithTags("Groups");
+        group.MapPost("/", CreateAsync).WithName("createGroup")
+            .WithSummary("Creates a class (201) or updates its name and teachers (200).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListAsync).WithName("listGroups").WithSummary("The classes the token covers.");
+        group.MapGet("/{groupId}", GetAsync).WithName("getGroup").WithSummary("One class.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         // A roster is larger than other bodies (Http:MaxRosterBodyBytes); the caller is authenticated before it is read.
         group.MapPut("/{groupId}/members", ReplaceMembersAsync).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(
-            app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.HttpOptions>>().Value.MaxRosterBodyBytes));
-        group.MapGet("/{groupId}/members", GetMembersAsync);
+            app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.HttpOptions>>().Value.MaxRosterBodyBytes))
+            .WithName("replaceMembers").WithSummary("Replaces the class's roster; the answer is the new roster, with notes on what was kept.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/{groupId}/members", GetMembersAsync).WithName("getMembers").WithSummary("The class's roster.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -44,6 +44,7 @@ internal static class CairnServer
         builder.Services.AddRetentionPurge();
         builder.Services.AddMetricsEndpoint();
         builder.Services.AddProblemDetails();
+        builder.Services.AddCairnOpenApi();
         builder.Services.AddExceptionHandler<StoreFailureHandler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -69,6 +70,7 @@ internal static class CairnServer
         app.Use(Authentication.AuthenticateFirstAsync);
         app.Use(BodyLimits.EnforceAsync);
         app.MapHealthApi();
+        app.MapCairnOpenApi();
         app.MapMetricsApi();
         // Ingest checks its own limit (Ingest:MaxBodyBytes, also after gzip) once it has authenticated the key.
         app.MapIngestApi().WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());

@@ -15,9 +15,11 @@ internal static class HealthApi
 
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/health");
-        group.MapGet("/live", () => TypedResults.Ok(new HealthStatus("live")));
-        group.MapGet("/ready", ReadyAsync);
+        var group = app.MapGroup("/health").WithTags("Health");
+        group.MapGet("/live", () => TypedResults.Ok(new HealthStatus("live"))).WithName("getLiveness").WithSummary("200 while the process answers.");
+        group.MapGet("/ready", ReadyAsync).WithName("getReadiness")
+            .WithSummary("ready or degraded (200, naming failing components); 503 while the store or the opted-out players are not ready.")
+            .Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

@@ -14,8 +14,16 @@ internal static class IngestApi
 {
     public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/events");
-        group.MapPost("/", PostEventsAsync);
+        var group = app.MapGroup("/v1/events").WithTags("Ingest");
+        group.MapPost("/", PostEventsAsync).WithName("postEvents")
+            .WithSummary("Ingests one event, an array of events, or {\"events\": [...]} (JSON, optionally gzip) with an ingest key; answers per-event results.")
+            .WithMetadata(Hosting.OpenApiDescription.NeedsIngestKey.Instance,
+                new Hosting.OpenApiDescription.RequestBody(typeof(System.Text.Json.JsonElement), "application/json",
+                    "An event, an array of events, or {\"events\": [...]}, in any dialect of docs/ingest.md; Content-Encoding: gzip is allowed."))
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

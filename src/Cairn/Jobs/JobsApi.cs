@@ -18,10 +18,12 @@ internal static class JobsApi
 
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/admin/jobs").RequireAdmin();
-        group.MapGet("/", OverviewAsync);
-        group.MapGet("/dead", async (IJobQueue store, CancellationToken ct) => TypedResults.Ok(new DeadJobs(await store.ListDeadJobsAsync(1000, ct))));
-        group.MapPost("/dead/retry", RetryAsync);
+        var group = app.MapGroup("/v1/admin/jobs").RequireAdmin().WithTags("Admin");
+        group.MapGet("/", OverviewAsync)
+            .WithName("countJobs").WithSummary("How many jobs are pending, leased and dead, in total and per projection.");
+        group.MapGet("/dead", async (IJobQueue store, CancellationToken ct) => TypedResults.Ok(new DeadJobs(await store.ListDeadJobsAsync(1000, ct))))
+            .WithName("listDeadJobs").WithSummary("Up to 1000 dead jobs (failed too often), with their last error.");
+        group.MapPost("/dead/retry", RetryAsync).WithName("retryDeadJobs").WithSummary("Requeues one dead job (id) or all of them (no id).");
         return group;
     }
 

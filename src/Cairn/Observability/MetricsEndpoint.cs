@@ -9,7 +9,9 @@ internal static class MetricsEndpoint
     {
         // Created now, not at the first scrape: the adapter sees only what is measured once it listens.
         _ = app.ServiceProvider.GetRequiredService<PrometheusExport>();
-        return app.MapGet("/metrics", ScrapeAsync).RequireMetricsReader();
+        return app.MapGet("/metrics", ScrapeAsync).RequireMetricsReader().WithTags("Observability").WithName("getMetrics")
+            .WithSummary("Metrics in the Prometheus text format (the admin token, an admin read token or the metrics token).")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
     }
 
     /// <summary>

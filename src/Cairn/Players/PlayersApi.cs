@@ -14,8 +14,10 @@ internal static class PlayersApi
 
     public static RouteGroupBuilder MapPlayersApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/players").RequireReader();
-        group.MapGet("/{playerKey}/events", GetTimelineAsync);
+        var group = app.MapGroup("/v1/players").RequireReader().WithTags("Players");
+        group.MapGet("/{playerKey}/events", GetTimelineAsync).WithName("getPlayerEvents")
+            .WithSummary("A player's timeline, newest first, a page at a time (?since=&until=&limit=&cursor=).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

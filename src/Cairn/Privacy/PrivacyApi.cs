@@ -23,18 +23,37 @@ internal static class PrivacyApi
 
     public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").RequireReader();
-        group.MapPut("/players/consent", SetConsentAsync);
+        var group = app.MapGroup("/v1").RequireReader().WithTags("Privacy");
+        group.MapPut("/players/consent", SetConsentAsync).WithName("setConsent")
+            .WithSummary("Records a player's consent (granted, opted-out, unknown) and age flags; an org admin's or the admin's call.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/players/{playerId}", (HttpContext http, string playerId, string? org, Stores store, PlayerKeyring keyring, OptOuts optOuts, ApiKeys keys,
-            Audit audit, CancellationToken ct) => EraseAsync(http, new EraseRequest(org, playerId), store, keyring, optOuts, keys, audit, ct));
-        group.MapPost("/players/erase", EraseAsync);
-        group.MapGet("/rejected", ListRejectedAsync);
+            Audit audit, CancellationToken ct) => EraseAsync(http, new EraseRequest(org, playerId), store, keyring, optOuts, keys, audit, ct))
+            .WithName("erasePlayerByPath")
+            .WithSummary("Erases a player (raw id in the path, ?org=): events, progress, directory entry, memberships and keys; answers the counts.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/players/erase", EraseAsync).WithName("erasePlayer")
+            .WithSummary("Erases a player named in the body (the raw id stays out of URLs and logs); answers the counts.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/rejected", ListRejectedAsync).WithName("listRejected")
+            .WithSummary("The quarantine of rejected events of the caller's org (admins and org admins), a page at a time.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/export/events", (HttpContext http, string? format, string? group, string? org, string? since, string? until, bool? names,
             Stores store, Scopes scopes, Audit audit, CancellationToken ct) =>
-            ExportAsync(http, "events", format, group, org, since, until, names == true, store, scopes, audit, ct));
+            ExportAsync(http, "events", format, group, org, since, until, names == true, store, scopes, audit, ct))
+            .WithName("exportEvents")
+            .WithSummary("Streams the events in the caller's scope as CSV (default) or a JSON array of rows: eventId, eventType, timestamp, game, "
+                + "source, playerKey, [playerId, displayName with ?names=true], sessionId, eventKey, privacyLevel, receivedAt, data, device, context.")
+            .Produces<System.Text.Json.JsonElement[]>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/export/progress", (HttpContext http, string? format, string? group, string? org, string? since, string? until, bool? names,
             Stores store, Scopes scopes, Audit audit, CancellationToken ct) =>
-            ExportAsync(http, "progress", format, group, org, since, until, names == true, store, scopes, audit, ct));
+            ExportAsync(http, "progress", format, group, org, since, until, names == true, store, scopes, audit, ct))
+            .WithName("exportProgress")
+            .WithSummary("Streams the progress rows in the caller's scope as CSV (default) or a JSON array of rows: game, playerKey, [playerId, "
+                + "displayName with ?names=true], pointId, status, score, durationSeconds, count, completedAt, scoreVersion, triggerEventId, updatedAt.")
+            .Produces<System.Text.Json.JsonElement[]>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -16,8 +16,10 @@ internal static class ProgressApi
 
     public static RouteGroupBuilder MapProgressApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/players").RequireReader();
-        group.MapGet("/{playerKey}/progress", GetProgressAsync);
+        var group = app.MapGroup("/v1/players").RequireReader().WithTags("Players");
+        group.MapGet("/{playerKey}/progress", GetProgressAsync).WithName("getPlayerProgress")
+            .WithSummary("A player's progress points (of one game with ?game=).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -10,6 +10,7 @@ namespace Cairn.Tests.Access;
 /// Every role against every endpoint and target, as one table. Targets: "own" is g1 (and its members; for org-wide calls org A),
 /// "same" is g2 in the same org, "other" is gb in org B, "-" is a call without a target.
 /// Outside the caller's scope an object does not exist (404); admin calls are 403 for everyone else; no token is 401.
+/// The OpenAPI document describes the API and holds no data: every caller, with or without a token, reads it.
 /// </summary>
 public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<AccessWorld>
 {
@@ -63,6 +64,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         admin.audit      -       200            403          403              403         403      403     401   403
         admin.lookup     -       200            403          403              403         403      403     401   403
         admin.stats      -       200            403          403              403         403      403     401   403
+        openapi          -       200            200          200              200         200      200     200   200
         group.create     own     200            200          200              403         403      403     401   403
         group.create     same    200            200          409              403         403      403     401   403
         group.create     other   200            403          403              403         403      403     401   200
@@ -206,6 +208,8 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "admin.catalogs" => (HttpMethod.Get, "/v1/admin/catalogs", null),
             "admin.audit" => (HttpMethod.Get, "/v1/admin/audit", null),
             "admin.stats" => (HttpMethod.Get, "/v1/admin/stats", null),
+            // The API description holds no data, so it is open to every caller (docs/ingest.md, The API description).
+            "openapi" => (HttpMethod.Get, "/openapi/v1.json", null),
             "admin.lookup" => (HttpMethod.Get, $"/v1/admin/players/lookup?org={AccessWorld.OrgA}&playerId={AccessWorld.Student}", null),
             "group.create" => (HttpMethod.Post, "/v1/groups", AccessWorld.GroupBody(group!)),
             "roster" => (HttpMethod.Put, $"/v1/groups/{group}/members", AccessWorld.RosterBody(group!)),

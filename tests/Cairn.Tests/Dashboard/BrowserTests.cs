@@ -73,4 +73,35 @@ public sealed class BrowserTests
         Assert.Contains("not valid", error.Text, StringComparison.Ordinal);
         Assert.Empty(browser.FindElements(By.CssSelector("table.matrix")));
     }
+
+    [SkippableFact]
+    public async Task Issue_11_the_matrix_page_shows_a_student_who_joins_the_class_while_it_is_open()
+    {
+        using var profile = new TempDirectory();
+        using var browser = Chromium.Start(profile.Path);
+        await using var d = await DashboardServer.StartAsync();
+        var dan = await d.Server.PlayerKeyAsync("dan@school.example");
+        var baseUrl = d.Server.Http.BaseAddress!.ToString().TrimEnd('/');
+        browser.Navigate().GoToUrl($"{baseUrl}/groups/{DashboardServer.GroupId}");
+        browser.FindElement(By.Name("token")).SendKeys(TestServer.AdminToken);
+        browser.FindElement(By.CssSelector("form.signin button")).Click();
+        await WaitForAsync(() => browser.FindElements(By.CssSelector("table.matrix")).FirstOrDefault(), "the matrix");
+        await WaitForAsync(() => browser.FindElement(By.Id("live")).Text == "live" ? "" : null, "the live connection");
+        Assert.Empty(browser.FindElements(By.CssSelector($"td.cell[data-player='{dan}']")));
+
+        var roster = System.Text.Json.JsonSerializer.Serialize(DashboardServer.Students.Append((PlayerId: "dan@school.example", Name: "Dan Diallo"))
+            .Select(s => new { playerId = s.PlayerId, displayName = s.Name }));
+        using (var members = await d.Server.SendAsync(HttpMethod.Put, $"/v1/groups/{DashboardServer.GroupId}/members", TestServer.AdminToken, roster))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, members.StatusCode);
+        }
+        await d.SendAsync("dan@school.example", 31, 29, minutesAgo: 2); // completes U1.C1
+
+        var cellSelector = By.CssSelector($"td.cell[data-player='{dan}'][data-point='U1.C1']");
+        await WaitForAsync(() => browser.FindElements(cellSelector).FirstOrDefault() is { } cell
+            && cell.GetAttribute("class")!.Contains("green", StringComparison.Ordinal) ? cell : null, "Dan's row, with his green cell", seconds: 15);
+        Assert.Contains("Dan Diallo", browser.FindElement(By.CssSelector("table.matrix")).Text, StringComparison.Ordinal);
+        await WaitForAsync(() => browser.FindElement(By.Id("live")).Text == "live" ? "" : null, "the live connection after the reload");
+        ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(Chromium.ArtifactPath("matrix-student-joined.png"));
+    }
 }

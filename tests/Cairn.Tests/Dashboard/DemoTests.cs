@@ -43,4 +43,77 @@ public sealed class DemoTests
         Assert.Contains("sign in with your CAIRN_ADMIN_TOKEN", demo.Output, StringComparison.Ordinal);
         await demo.StopAsync();
     }
+
+    [Fact]
+    public async Task Issue_11_a_second_demo_over_the_same_data_directory_seats_a_fresh_class_that_fills_in()
+    {
+        using var root = new TempDirectory();
+        var first = new HashSet<string>(StringComparer.Ordinal);
+        using (var demo = await StartDemoAsync(root, speed: 600))
+        {
+            var matrix = await WaitForMatrixAsync(demo, m => m.Coloured >= 5, "the first demo's class to fill in");
+            first.UnionWith(matrix.Players);
+            await demo.StopAsync();
+        }
+
+        using var again = await StartDemoAsync(root, speed: 600);
+        var fresh = await WaitForMatrixAsync(again, m => !m.Players.Overlaps(first) && m.Coloured >= 5,
+            "a class of other students, filling in, in the second demo");
+
+        Assert.Equal(25, fresh.Players.Count);
+        Assert.Contains("'demo-class' is left from an earlier demo in this data directory; a fresh class replaces its students", again.Output, StringComparison.Ordinal);
+        Assert.Contains("Demo: round 1: a class of 25 students is playing MHS now", again.Output, StringComparison.Ordinal);
+        await again.StopAsync();
+    }
+
+    [Fact]
+    public async Task Issue_11_the_demo_keeps_playing_with_a_new_class_after_the_first_one_has_finished()
+    {
+        using var root = new TempDirectory();
+        using var demo = await StartDemoAsync(root, speed: 3000);
+        var round1 = await WaitForMatrixAsync(demo, m => m.Players.Count == 25, "the first class");
+
+        var round2 = await WaitForMatrixAsync(demo, m => !m.Players.Overlaps(round1.Players) && m.Coloured >= 5,
+            "a second class, filling in, after the first has finished", seconds: 120);
+
+        Assert.Equal(25, round2.Players.Count);
+        Assert.Contains("Demo: round 2: everyone finished round 1; a new class of 25 students starts over in demo-class.", demo.Output, StringComparison.Ordinal);
+        await demo.StopAsync();
+    }
+
+    private sealed record MatrixView(HashSet<string> Players, int Coloured);
+
+    private static Task<CairnProcess> StartDemoAsync(TempDirectory root, int speed) =>
+        CairnProcess.StartAsync(root.Combine("data"), ["--demo", "--catalogs", Path.Combine(SharedData.RepositoryRoot(), "catalogs")],
+            new Dictionary<string, string> { ["CAIRN_Demo__Speed"] = speed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    /// <summary>Reads the demo class's matrix until it shows what <paramref name="done"/> wants (a deadline, not a timing assertion).</summary>
+    private static async Task<MatrixView> WaitForMatrixAsync(CairnProcess demo, Func<MatrixView, bool> done, string what, double seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        MatrixView? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/v1/groups/demo-class/progress");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestServer.AdminToken);
+            using var response = await demo.Http.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.NotFound)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                using var matrix = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                var players = matrix.RootElement.GetProperty("players").EnumerateArray()
+                    .Select(p => p.GetProperty("playerKey").GetString()!).ToHashSet(StringComparer.Ordinal);
+                var coloured = matrix.RootElement.GetProperty("cells").EnumerateArray()
+                    .Sum(row => row.EnumerateArray().Count(c => c.GetProperty("status").GetString() != "white"));
+                last = new MatrixView(players, coloured);
+                if (done(last))
+                {
+                    return last;
+                }
+            }
+            await Task.Delay(300);
+        }
+        Assert.Fail($"timed out after {seconds} s waiting for {what}; last matrix: {last?.Players.Count} players, {last?.Coloured} coloured cells\n{demo.Output}");
+        return null!;
+    }
 }

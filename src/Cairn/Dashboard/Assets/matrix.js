@@ -36,9 +36,20 @@
     }
   }
 
+  const players = new Set(Array.from(cells.values(), function (td) { return td.dataset.player; }));
+  let reloading = false;
+
   function apply(update) {
     const td = cells.get(update.playerKey + "\u001f" + update.pointId);
-    if (!td) return;
+    if (!td) {
+      // A student who joined the class after this page loaded (a new roster, the demo's next class): load the page
+      // again for their row, once, a second later, so that a burst of their changes costs one reload.
+      if (!players.has(update.playerKey) && !reloading) {
+        reloading = true;
+        setTimeout(function () { source.close(); location.reload(); }, 1000);
+      }
+      return;
+    }
     td.classList.remove("white", "yellow", "green", "flash");
     void td.offsetWidth; // restart the flash animation
     td.classList.add(update.status, "flash");
