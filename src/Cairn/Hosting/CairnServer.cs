@@ -40,7 +40,8 @@ internal static class CairnServer
         builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName)
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxRosterBodyBytes > 0, "Http body limits must be positive.").ValidateOnStart();
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName)
-            .Validate(o => o.MaxStreamsPerToken > 0, "Dashboard:MaxStreamsPerToken must be positive.").ValidateOnStart();
+            .Validate(o => o.MaxStreamsPerToken > 0, "Dashboard:MaxStreamsPerToken must be positive.")
+            .Validate(o => o.AttentionYellowCells > 0 && o.InactiveMinutes > 0, "Dashboard:AttentionYellowCells and Dashboard:InactiveMinutes must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<IngestBudget>();
         builder.Services.AddSingleton<Observability.JobQueueSample>();
         builder.Services.AddSingleton<Observability.ServerGauges>();
@@ -213,6 +214,7 @@ internal static class CairnServer
         services.AddSingleton<JobSignal>();
         services.AddSingleton<ProgressFeed>();
         services.AddSingleton<MatrixReader>();
+        services.AddSingleton<ClassViewReader>();
         services.AddSingleton<Sessions>();
         services.AddSingleton<Scopes>();
         services.AddSingleton<Audit>();
