@@ -100,6 +100,8 @@ internal static partial class Pages
         return html.ToString();
     }
 
+    private const int AttentionShown = 6;
+
     /// <summary>The strip above the matrix: who needs the teacher now and why (matrix.js refreshes it from this page).</summary>
     private static string RenderAttention(ClassView v)
     {
@@ -113,13 +115,19 @@ internal static partial class Pages
         else
         {
             html.Append(CultureInfo.InvariantCulture, $"<h2>Needs attention ({who.Count})</h2><ul>");
-            foreach (var (s, player) in who)
+            for (var i = 0; i < who.Count; i++)
             {
+                var (s, player) = who[i];
+                // A long list stays short: the first few, the rest one click away.
+                if (i == AttentionShown && who.Count > AttentionShown + 1)
+                {
+                    html.Append(CultureInfo.InvariantCulture, $"</ul><details><summary>{who.Count - AttentionShown} more</summary><ul>");
+                }
                 html.Append(CultureInfo.InvariantCulture, $"<li data-player=\"{Html.E(player.PlayerKey)}\"><strong>{Html.E(player.DisplayName)}</strong>: ")
                     .AppendJoin("; ", s.Reasons.Select(r => $"<span class=\"reason\" data-kind=\"{r.Kind}\">{Html.E(r.Text)}</span>"))
                     .Append("</li>");
             }
-            html.Append("</ul>");
+            html.Append(who.Count > AttentionShown + 1 ? "</ul></details>" : "</ul>");
         }
         return html.Append("</section>").ToString();
     }

@@ -63,7 +63,8 @@
   const orders = {
     name: byName,
     progress: (a, b) => (b.dataset.green - a.dataset.green) + 0.5 * (b.dataset.yellow - a.dataset.yellow) || byName(a, b),
-    attention: (a, b) => (b.dataset.attention - a.dataset.attention) || (a.dataset.green - b.dataset.green) || byName(a, b),
+    attention: (a, b) => (b.dataset.attention - a.dataset.attention)
+      || (a.dataset.green - b.dataset.green + (a.dataset.yellow - b.dataset.yellow)) || byName(a, b),
   };
 
   function applySort() {
