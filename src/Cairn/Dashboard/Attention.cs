@@ -33,7 +33,8 @@ internal static class Attention
             var names = string.Join(", ", yellow.Take(3).Select(p => p.Title ?? p.Id)) + (yellow.Count > 3 ? ", …" : "");
             reasons.Add(new(Yellow, string.Create(CultureInfo.InvariantCulture, $"yellow on {yellow.Count} points ({names}): needed more time, help or tries")));
         }
-        if (classActive && classClock is { } clock)
+        // A student who has done every point is not waiting for anything.
+        if (classActive && classClock is { } clock && cells.Any(c => c.Status == "white"))
         {
             var limit = TimeSpan.FromMinutes(options.InactiveMinutes);
             if (lastPlayed is null)

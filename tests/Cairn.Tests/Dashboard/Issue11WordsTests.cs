@@ -84,12 +84,14 @@ public sealed class Issue11WordsTests
         var idleWhileClassIsNot = Attention.For(fine, Clock.AddMinutes(-14), NothingStarted, Points, typical, Clock, classActive: false, options);
         var never = Attention.For(fine, null, NothingStarted, Points, typical, Clock, classActive: true, options);
         var ok = Attention.For(fine, Clock.AddMinutes(-2), NothingStarted, Points, typical, Clock, classActive: true, options);
+        var finished = Attention.For([new("green"), new("green"), new("yellow")], Clock.AddMinutes(-40), NothingStarted, Points, typical, Clock, classActive: true, options);
 
         Assert.Equal("yellow on 2 points (Find Dr. Toppo, Argue): needed more time, help or tries", Assert.Single(many).Text);
         Assert.Equal((Attention.Inactive, "no activity for 14 min, while the class is playing"), (Assert.Single(idle).Kind, idle[0].Text));
         Assert.Empty(idleWhileClassIsNot);
         Assert.Equal("has not started, while the class is playing", Assert.Single(never).Text);
         Assert.Empty(ok);
+        Assert.Empty(finished);
     }
 
     /// <summary>The progress projection has no in-progress state yet; this is the hook it will feed.</summary>
