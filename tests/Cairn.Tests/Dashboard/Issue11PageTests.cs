@@ -158,6 +158,12 @@ public sealed class Issue11PageTests
         await d.SendAsync("cleo@school.example", 32, 40, minutesAgo: 0.2);
         await WaitForAsync(() => browser.FindElement(By.CssSelector($"tr[data-player='{cleo}'] td.total")).Text == "3 ✓ 0 ◐" ? "" : null, "Cleo's total");
         Assert.Equal("2/3", browser.FindElement(By.CssSelector("th.point[data-point='U1.C3'] .pcount")).Text);
+
+        // Ben plays again: once his cell changes, the strip is read again and he is off it.
+        await d.SendAsync("ben@school.example", 30, 98, minutesAgo: 0.1);
+        await WaitForAsync(() => browser.FindElement(By.Id("attention")).Text.Contains("Needs attention (1)", StringComparison.Ordinal) ? "" : null, "Ben off the strip");
+        Assert.Empty(browser.FindElements(By.CssSelector($"#attention li[data-player='{ben}']")));
+        Assert.Equal("0", browser.FindElement(By.CssSelector($"tr[data-player='{ben}']")).GetAttribute("data-attention"));
     }
 
     [SkippableFact]
