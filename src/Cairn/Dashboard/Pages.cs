@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text;
 using Cairn.Access;
-using Cairn.Catalogs;
-using Cairn.Storage;
 
 namespace Cairn.Dashboard;
 
