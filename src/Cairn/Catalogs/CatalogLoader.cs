@@ -14,7 +14,7 @@ internal static class CatalogLoader
 {
     private static readonly string[] TopLevelKeys = ["game", "version", "title", "eventTypes", "units", "points"];
     private static readonly string[] PointKeys = ["id", "unit", "title", "complete", "completeAny", "start", "count", "green"];
-    private static readonly string[] PatternKeys = ["eventType", "data"];
+    private static readonly string[] PatternKeys = ["name", "eventType", "data"];
     private static readonly string[] GreenKeys = ["durationSeconds", "count"];
     private static readonly string[] BoundKeys = ["min", "max"];
 
@@ -124,7 +124,7 @@ internal static class CatalogLoader
                 throw _errors.Count == 1 ? _errors[0] : new CatalogException([.. _errors.OrderBy(e => e.Line)]);
             }
             var schemas = _schemas.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, FieldType>)s.Value, StringComparer.Ordinal);
-            return new GameCatalog(game!, file, units, points, schemas);
+            return new GameCatalog(game!, file, units, points, schemas) { Title = OptionalScalar(root, "title") };
         }
 
         private void Record(CatalogException error) => _errors.Add(error);
@@ -339,7 +339,8 @@ internal static class CatalogLoader
                     data.Add((field, values));
                 }
             }
-            return new EventPattern(eventType, data);
+            // The name is what the pages say (not part of the rule: renaming a pattern recomputes nothing).
+            return new EventPattern(eventType, data) { Name = OptionalScalar(map, "name") };
         }
 
         /// <summary>A match value; its YAML type (plain 20 vs quoted "20") also implies the field's schema type.</summary>

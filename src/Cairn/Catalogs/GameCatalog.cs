@@ -20,6 +20,9 @@ internal sealed class GameCatalog
 
     public string Game { get; }
 
+    /// <summary>The game's title for people ("Mission: Hydro Science"); the pages fall back to the game id.</summary>
+    public string? Title { get; init; }
+
     public string File { get; }
 
     public IReadOnlyList<Unit> Units { get; }

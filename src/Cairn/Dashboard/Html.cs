@@ -15,15 +15,15 @@ internal static class Html
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(E(title)).Append(" · Cairn</title>")
-            .Append("<link rel=\"stylesheet\" href=\"/static/cairn.css\"></head><body>")
-            .Append("<header><a class=\"title\" href=\"/groups\">Cairn</a><span>").Append(E(title)).Append("</span><span class=\"spacer\"></span>");
+            .Append("<link rel=\"icon\" href=\"/favicon.ico\"><link rel=\"stylesheet\" href=\"/static/cairn.css\"></head><body>")
+            .Append("<header><a class=\"title\" href=\"/groups\">Cairn</a><span class=\"page\">").Append(E(title)).Append("</span><span class=\"spacer\"></span>");
         if (csrf is not null)
         {
             html.Append(headerExtra)
                 .Append("<form method=\"post\" action=\"/signout\"><input type=\"hidden\" name=\"_csrf\" value=\"").Append(E(csrf))
                 .Append("\"><button type=\"submit\">Sign out</button></form>");
         }
-        html.Append("</header><main>").Append(body).Append("</main></body></html>");
+        html.Append("</header><main>").Append(body).Append("</main><script src=\"/static/time.js\"></script></body></html>");
         return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 }

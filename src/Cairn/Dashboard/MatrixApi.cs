@@ -17,11 +17,14 @@ internal static class MatrixApi
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
-    internal sealed record DrillEvent(string EventId, string EventType, DateTimeOffset Timestamp, JsonElement Data);
+    /// <param name="Name">What the event meant: the catalog pattern's name, or the built-in event's meaning (null when the pattern has none).</param>
+    internal sealed record DrillEvent(string EventId, string EventType, DateTimeOffset Timestamp, JsonElement Data, string? Name);
 
+    /// <param name="Why">Why a completed cell has its color, one phrase per bound of the green rule ("6 min 39 s; green needs at most 5 min").</param>
     internal sealed record DrillDown(
         string GroupId, string PlayerKey, string DisplayName, MatrixPoint Point, string Status, double? Score, double? DurationSeconds, int? Count,
-        DateTimeOffset? CompletedAt, string? ScoreVersion, DrillEvent? Reset, DrillEvent? Start, DrillEvent? Completion, IReadOnlyList<DrillEvent> Counted);
+        DateTimeOffset? CompletedAt, string? ScoreVersion, DrillEvent? Reset, DrillEvent? Start, DrillEvent? Completion, IReadOnlyList<DrillEvent> Counted,
+        IReadOnlyList<string> Why);
 
     public static RouteGroupBuilder MapMatrixApi(this IEndpointRouteBuilder app)
     {
@@ -222,8 +225,17 @@ internal static class MatrixApi
         return new DrillDown(
             group.Id, playerKey, MatrixReader.LabelOf(member), new MatrixPoint(point.Id, point.Unit, point.Title),
             row?.Status ?? "white", row?.Score, row?.DurationSeconds, row?.Count, row?.CompletedAt, row?.ScoreVersion,
-            Drill(explanation.Reset), Drill(explanation.Start), Drill(explanation.Completion), explanation.Counted.Select(e => Drill(e)!).ToList());
+            Drill(explanation.Reset, _ => "reset to an earlier point"), Drill(explanation.Start, _ => point.Start?.Name),
+            Drill(explanation.Completion, e => CompletionName(point, e)), explanation.Counted.Select(e => Drill(e, _ => point.Count?.Name)!).ToList(),
+            row is null ? [] : Words.Why(point, row.DurationSeconds, row.Count));
     }
 
-    private static DrillEvent? Drill(HistoryEvent? e) => e is null ? null : new DrillEvent(e.EventId, e.EventType, e.Timestamp, e.Data);
+    private static DrillEvent? Drill(HistoryEvent? e, Func<HistoryEvent, string?> name) =>
+        e is null ? null : new DrillEvent(e.EventId, e.EventType, e.Timestamp, e.Data, name(e));
+
+    /// <summary>The name of the completion pattern an event matched (one of several with <c>completeAny</c>).</summary>
+    internal static string? CompletionName(PointDefinition point, HistoryEvent e) =>
+        e.EventType == BuiltInEvents.Completed
+            ? "marked as completed"
+            : point.Complete.FirstOrDefault(p => PatternMatcher.Matches(p, e.EventType, e.Data))?.Name;
 }

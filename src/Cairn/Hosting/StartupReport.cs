@@ -16,6 +16,8 @@ internal sealed record StartupReport(StorageOptions Storage, int PepperVersion, 
         {
             Log.AdminTokenGenerated(logger);
             console.WriteLine($"Admin token for this run (set CAIRN_ADMIN_TOKEN to choose one): {GeneratedAdminToken}");
+            // The sign-in page says nothing about this console (its visitors are teachers and students): it is said here.
+            console.WriteLine("  Sign in to the class pages at /signin with it; give teachers and students read tokens (cairn keys create --role …).");
         }
     }
 }

@@ -234,6 +234,12 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             using var body = await TestServer.ReadJsonAsync(response);
             status += ":" + string.Join(',', body.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
         }
+        if (endpoint == "drill" && response.StatusCode == HttpStatusCode.OK)
+        {
+            // The drill-down's words (issue #11) come with the answer, and only with an answer inside the scope.
+            using var body = await TestServer.ReadJsonAsync(response);
+            Assert.Equal(JsonValueKind.Array, body.RootElement.GetProperty("why").ValueKind);
+        }
         return status;
     }
 }

@@ -30,7 +30,11 @@ internal sealed class DashboardServer : IAsyncDisposable
 
     /// <param name="start">How to start the server (on which store); a server on a SQLite file when null.</param>
     /// <param name="overrides">Extra configuration.</param>
-    public static async Task<DashboardServer> StartAsync(StartServer? start = null, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="students">The roster (<see cref="Students"/> when null).</param>
+    /// <param name="groupName">The class's name.</param>
+    public static async Task<DashboardServer> StartAsync(
+        StartServer? start = null, IReadOnlyDictionary<string, string?>? overrides = null,
+        IReadOnlyList<(string PlayerId, string Name)>? students = null, string groupName = "Class 7B")
     {
         var mhs = await File.ReadAllTextAsync(Path.Combine(SharedData.RepositoryRoot(), "catalogs", "mhs.yaml"));
         var catalogs = new Dictionary<string, string> { ["mhs.yaml"] = mhs };
@@ -38,12 +42,12 @@ internal sealed class DashboardServer : IAsyncDisposable
         try
         {
             var key = await server.CreateIngestKeyAsync(TestServer.Org, Game);
-            var group = JsonSerializer.Serialize(new { id = GroupId, org = TestServer.Org, name = "Class 7B", game = Game, teachers = new[] { "t-1" } });
+            var group = JsonSerializer.Serialize(new { id = GroupId, org = TestServer.Org, name = groupName, game = Game, teachers = new[] { "t-1" } });
             using (var created = await server.SendAsync(HttpMethod.Post, "/v1/groups", TestServer.AdminToken, group))
             {
                 Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             }
-            var roster = JsonSerializer.Serialize(Students.Select(s => new { playerId = s.PlayerId, displayName = s.Name }));
+            var roster = JsonSerializer.Serialize((students ?? Students).Select(s => new { playerId = s.PlayerId, displayName = s.Name }));
             using (var members = await server.SendAsync(HttpMethod.Put, $"/v1/groups/{GroupId}/members", TestServer.AdminToken, roster))
             {
                 Assert.Equal(HttpStatusCode.OK, members.StatusCode);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Cairn.Tests.Support;
+using OpenQA.Selenium;
 
 namespace Cairn.Tests.Dashboard;
 
@@ -115,5 +116,55 @@ public sealed class DemoTests
         }
         Assert.Fail($"timed out after {seconds} s waiting for {what}; last matrix: {last?.Players.Count} players, {last?.Coloured} coloured cells\n{demo.Output}");
         return null!;
+    }
+
+    /// <summary>Also takes the class page's picture in the docs (docs/dashboard-class.png is a copy of this test's artifact).</summary>
+    [SkippableFact]
+    public async Task Issue_11_the_demo_class_page_says_who_needs_attention()
+    {
+        using var root = new TempDirectory();
+        using var profile = new TempDirectory();
+        using var browser = Chromium.Start(profile.Path);
+        browser.Manage().Window.Size = new System.Drawing.Size(1280, 800);
+        var catalogs = Path.Combine(SharedData.RepositoryRoot(), "catalogs");
+        using var demo = await CairnProcess.StartAsync(root.Combine("data"), ["--demo", "--catalogs", catalogs],
+            new Dictionary<string, string> { ["CAIRN_Demo__Speed"] = "60" });
+        var baseUrl = demo.Http.BaseAddress!.ToString().TrimEnd('/');
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var yellow = 0;
+        var coloured = 0;
+        do
+        {
+            await Task.Delay(1000);
+            var request = new HttpRequestMessage(HttpMethod.Get, "/v1/groups/demo-class/progress");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestServer.AdminToken);
+            using var response = await demo.Http.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var matrix = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                var cells = matrix.RootElement.GetProperty("cells").EnumerateArray().SelectMany(row => row.EnumerateArray()).Select(c => c.GetProperty("status").GetString()).ToList();
+                yellow = cells.Count(c => c == "yellow");
+                coloured = cells.Count(c => c != "white");
+            }
+        }
+        while ((yellow < 4 || coloured < 100) && DateTime.UtcNow < deadline); // a class in the middle of the game
+
+        browser.Navigate().GoToUrl($"{baseUrl}/groups/demo-class");
+        browser.FindElement(By.Name("token")).SendKeys(TestServer.AdminToken);
+        browser.FindElement(By.CssSelector("form.signin button")).Click();
+        var items = 0;
+        for (var i = 0; i < 100 && items == 0; i++)
+        {
+            await Task.Delay(100);
+            items = browser.FindElements(By.CssSelector("#attention li")).Count;
+        }
+
+        Assert.True(yellow >= 4, $"only {yellow} yellow cells in 90 s");
+        Assert.True(items > 0, "nobody on the needs-attention strip of a class in the middle of the game");
+        Assert.Contains("Mission HydroSci", browser.FindElement(By.CssSelector("main .sub")).Text, StringComparison.Ordinal);
+        browser.GetScreenshot().SaveAsFile(Chromium.ArtifactPath("demo-class.png"));
+        browser.Navigate().GoToUrl($"{baseUrl}/groups");
+        browser.GetScreenshot().SaveAsFile(Chromium.ArtifactPath("demo-groups.png"));
+        await demo.StopAsync();
     }
 }
