@@ -16,8 +16,8 @@ internal static class Attention
     /// <param name="cells">The student's cells, parallel to <paramref name="points"/>.</param>
     /// <param name="lastPlayed">Their latest event's timestamp, or null when they have none.</param>
     /// <param name="started">
-    /// Points the student started and has not completed, with the start's timestamp. The progress projection has no such
-    /// state yet, so callers pass an empty map; once it has, the "stuck" reason works from it with no other change.
+    /// Points the student started and has not completed, with the start's timestamp (the progress projection's
+    /// <c>started</c> cells): the "stuck" reason compares how long with the point's typical time.
     /// </param>
     /// <param name="typicalSeconds">Per point, its typical time (<see cref="ClassView.TypicalSeconds"/>).</param>
     /// <param name="classClock">The class's latest event's timestamp, or null when nobody has played.</param>
@@ -34,7 +34,7 @@ internal static class Attention
             reasons.Add(new(Yellow, string.Create(CultureInfo.InvariantCulture, $"yellow on {yellow.Count} points ({names}): needed more time, help or tries")));
         }
         // A student who has done every point is not waiting for anything.
-        if (classActive && classClock is { } clock && cells.Any(c => c.Status == "white"))
+        if (classActive && classClock is { } clock && cells.Any(c => !c.IsDone))
         {
             var limit = TimeSpan.FromMinutes(options.InactiveMinutes);
             if (lastPlayed is null)
@@ -47,7 +47,7 @@ internal static class Attention
             }
             for (var i = 0; i < points.Count; i++)
             {
-                if (cells[i].Status == "white" && started.TryGetValue(points[i].Id, out var since) && typicalSeconds[i] is { } typical
+                if (!cells[i].IsDone && started.TryGetValue(points[i].Id, out var since) && typicalSeconds[i] is { } typical
                     && (clock - since).TotalSeconds > typical)
                 {
                     reasons.Add(new(Stuck, $"on “{points[i].Title ?? points[i].Id}” for {Words.Duration((clock - since).TotalSeconds)}; it typically takes {Words.Duration(typical)}"));

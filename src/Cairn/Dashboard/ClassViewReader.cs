@@ -8,7 +8,6 @@ namespace Cairn.Dashboard;
 /// <summary>Reads a class for the pages: the matrix, and per student their totals, latest event and attention reasons.</summary>
 internal sealed class ClassViewReader(MatrixReader matrices, IProgressStore progress, IEventLog events, CatalogRegistry catalogs, IOptions<DashboardOptions> options, TimeProvider time)
 {
-    private static readonly IReadOnlyDictionary<string, DateTimeOffset> NothingStarted = new Dictionary<string, DateTimeOffset>();
 
     public async Task<ClassView> ReadAsync(GroupRecord group, CancellationToken cancellationToken)
     {
@@ -35,8 +34,16 @@ internal sealed class ClassViewReader(MatrixReader matrices, IProgressStore prog
         var students = matrix.Players.Select((_, i) =>
         {
             var cells = matrix.Cells[i];
-            // The progress projection has no "started, not completed" state yet: nothing is passed as started (see Attention.For).
-            var reasons = Attention.For(cells, latest[i]?.Timestamp, NothingStarted, matrix.Points, typical, classClock, active, o);
+            // The points the student started and has not completed, since when (the progress projection's "started" cells).
+            var started = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            for (var q = 0; q < cells.Count; q++)
+            {
+                if (cells[q].Status == ProgressStatus.Started && cells[q].StartedAt is { } since)
+                {
+                    started[matrix.Points[q].Id] = since;
+                }
+            }
+            var reasons = Attention.For(cells, latest[i]?.Timestamp, started, matrix.Points, typical, classClock, active, o);
             return new StudentSummary(cells.Count(c => c.Status == "green"), cells.Count(c => c.Status == "yellow"), latest[i]?.Timestamp, reasons);
         }).ToList();
         return new ClassView(matrix, students, typical, lastReceived, active);

@@ -17,13 +17,16 @@ internal sealed record MatrixPoint(string Id, string? Unit, string? Title);
 
 internal sealed record MatrixPlayer(string PlayerKey, string DisplayName);
 
-/// <summary>One cell: white (no row), yellow or green, with the score and completion time of a row.</summary>
-internal sealed record MatrixCell(string Status, double? Score = null, DateTimeOffset? CompletedAt = null)
+/// <summary>One cell: white (no row), started (not completed yet), yellow or green, with the score, completion and start times of a row.</summary>
+internal sealed record MatrixCell(string Status, double? Score = null, DateTimeOffset? CompletedAt = null, DateTimeOffset? StartedAt = null)
 {
     public static readonly MatrixCell White = new("white");
+
+    /// <summary>Completed: green or yellow.</summary>
+    public bool IsDone => Status is Storage.ProgressStatus.Green or Storage.ProgressStatus.Yellow;
 }
 
 /// <summary>A changed cell, for "changes since" and the live stream.</summary>
-internal sealed record CellUpdate(string PlayerKey, string PointId, string Status, double? Score, DateTimeOffset? CompletedAt);
+internal sealed record CellUpdate(string PlayerKey, string PointId, string Status, double? Score, DateTimeOffset? CompletedAt, DateTimeOffset? StartedAt = null);
 
 internal sealed record MatrixChanges(IReadOnlyList<CellUpdate> Cells, string Cursor);

@@ -224,10 +224,10 @@ internal static class MatrixApi
         var row = (await progress.GetPlayerProgressAsync(playerKey, group.Game, cancellationToken)).FirstOrDefault(r => r.PointId == pointId && r.OrgId == group.OrgId);
         return new DrillDown(
             group.Id, playerKey, MatrixReader.LabelOf(member), new MatrixPoint(point.Id, point.Unit, point.Title),
-            row?.Status ?? "white", row?.Score, row?.DurationSeconds, row?.Count, row?.CompletedAt, row?.ScoreVersion,
+            row?.Status ?? "white", row?.Score, row?.DurationSeconds, row?.Count, row?.CompletionTime, row?.ScoreVersion,
             Drill(explanation.Reset, _ => "reset to an earlier point"), Drill(explanation.Start, _ => point.Start?.Name),
             Drill(explanation.Completion, e => CompletionName(point, e)), explanation.Counted.Select(e => Drill(e, _ => point.Count?.Name)!).ToList(),
-            row is null ? [] : Words.Why(point, row.DurationSeconds, row.Count));
+            row is null || row.IsStarted ? [] : Words.Why(point, row.DurationSeconds, row.Count));
     }
 
     private static DrillEvent? Drill(HistoryEvent? e, Func<HistoryEvent, string?> name) =>

@@ -27,7 +27,7 @@ internal sealed class MatrixReader(IGroupStore groups, IProgressStore progress, 
         {
             if (playerIndex.TryGetValue(row.PlayerKey, out var p) && pointIndex.TryGetValue(row.PointId, out var q))
             {
-                cells[p][q] = new MatrixCell(row.Status, row.Score, row.CompletedAt);
+                cells[p][q] = new MatrixCell(row.Status, row.Score, row.CompletionTime, row.StartedAt);
             }
         }
         var units = (catalog?.Units ?? [])
@@ -54,7 +54,7 @@ internal sealed class MatrixReader(IGroupStore groups, IProgressStore progress, 
         var catalog = catalogs.Current.For(group.Game);
         var result = changes
             .Where(c => catalog is null || catalog.PointsById.ContainsKey(c.PointId))
-            .Select(c => (c.Seq, new CellUpdate(c.PlayerKey, c.PointId, c.Status ?? "white", c.Score, c.CompletedAt)))
+            .Select(c => (c.Seq, new CellUpdate(c.PlayerKey, c.PointId, c.Status ?? "white", c.Score, c.CompletedAt, c.StartedAt)))
             .ToList();
         return (result, changes.Count > 0 ? changes[^1].Seq : after);
     }

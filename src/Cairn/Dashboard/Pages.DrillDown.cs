@@ -33,7 +33,7 @@ internal static partial class Pages
             html.Append(CultureInfo.InvariantCulture, $"<dt>Why {(d.Status == "green" ? "green" : "yellow")}</dt><dd class=\"why\">")
                 .AppendJoin("<br>", d.Why.Select(Html.E)).Append("</dd>");
         }
-        else if (d.Status != "white")
+        else if (d.Status is "green" or "yellow")
         {
             html.Append("<dt>Why green</dt><dd class=\"why\">this point is green whenever it is completed</dd>");
         }
@@ -48,6 +48,10 @@ internal static partial class Pages
         if (d.CompletedAt is { } completed)
         {
             html.Append(CultureInfo.InvariantCulture, $"<dt>Completed</dt><dd>{Words.Time(completed)}</dd>");
+        }
+        else if (d.Status == "started" && d.Start is { } start)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<dt>Started</dt><dd>{Words.Time(start.Timestamp)}, not completed yet</dd>");
         }
         html.Append("</dl></div><div class=\"card\"><h2>What happened</h2>")
             .Append("<label class=\"raw-toggle\"><input type=\"checkbox\" id=\"show-raw\"> show the raw events</label>")

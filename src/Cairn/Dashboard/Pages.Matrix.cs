@@ -37,6 +37,7 @@ internal static partial class Pages
             .Append("<option value=\"attention\">needs attention</option></select></label>")
             .Append("<div class=\"legend\"><span><span class=\"cell green\">✓</span>done, on target</span>")
             .Append("<span><span class=\"cell yellow\">◐</span>done, needed more (time, help or tries)</span>")
+            .Append("<span><span class=\"cell started\">▷</span>started, not done yet</span>")
             .Append("<span><span class=\"cell white\"></span>not yet</span><span>Click a cell to see why.</span></div></div>");
 
         // Column groups: the catalog's units in order, then points without a unit.
@@ -69,7 +70,7 @@ internal static partial class Pages
             for (var k = 0; k < column.Points.Count; k++)
             {
                 var (point, index) = column.Points[k];
-                var done = m.Cells.Count(row => row[index].Status != "white");
+                var done = m.Cells.Count(row => row[index].IsDone);
                 var typical = v.TypicalSeconds[index] is { } t ? " · typically " + Words.Duration(t) : "";
                 html.Append(CultureInfo.InvariantCulture,
                     $"<th class=\"point{(k == 0 ? " first" : "")}\" data-point=\"{Html.E(point.Id)}\" title=\"{Html.E(point.Id + " " + point.Title + typical)}\"><span class=\"ptitle\">{Html.E(point.Title ?? point.Id)}</span><span class=\"pcode\">{Html.E(point.Id)}</span><span class=\"pcount\" title=\"students done\">{done}/{m.Players.Count}</span></th>");
@@ -135,12 +136,14 @@ internal static partial class Pages
     /// <summary>The cell's score and completion time, for matrix.js to write the tooltip in the viewer's time zone.</summary>
     private static string CellData(MatrixCell cell) =>
         (cell.Score is { } score ? " data-score=\"" + score.ToString("R", CultureInfo.InvariantCulture) + "\"" : "")
-        + (cell.CompletedAt is { } at ? " data-completed=\"" + at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) + "\"" : "");
+        + (cell.CompletedAt is { } at ? " data-completed=\"" + at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) + "\"" : "")
+        + (cell.StartedAt is { } started ? " data-started=\"" + started.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) + "\"" : "");
 
     private static string Symbol(string status) => status switch
     {
         "green" => "✓",
         "yellow" => "◐",
+        "started" => "▷",
         _ => "",
     };
 
@@ -154,6 +157,10 @@ internal static partial class Pages
         if (cell.CompletedAt is { } at)
         {
             parts.Add("completed " + at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
+        }
+        else if (cell.StartedAt is { } started)
+        {
+            parts.Add("started " + started.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
         }
         return string.Join(" · ", parts);
     }

@@ -30,14 +30,14 @@ internal static partial class Pages
         {
             var catalog = catalogs.Current.For(game);
             var points = catalog?.Points ?? [];
-            var done = points.Count(p => rows.Any(r => r.Game == game && r.PointId == p.Id));
+            var done = points.Count(p => rows.Any(r => r.Game == game && r.PointId == p.Id && !r.IsStarted));
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"card\"><h2>{Html.E(catalog?.Title ?? game)}</h2><p class=\"sub\">You have done {done} of {points.Count} steps.</p><table class=\"events mine\"><thead><tr><th>Step</th><th>How it went</th><th>When</th></tr></thead><tbody>");
             foreach (var point in points)
             {
                 var row = rows.FirstOrDefault(r => r.Game == game && r.PointId == point.Id);
                 var status = row?.Status ?? "white";
                 html.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td>{Html.E(point.Title ?? point.Id)}</td><td class=\"status\"><span class=\"cell badge {status}\">{Symbol(status)}</span> {Words.StudentStatus(status)}</td><td>{(row is null ? "" : Words.Time(row.CompletedAt, seconds: false))}</td></tr>");
+                    $"<tr><td>{Html.E(point.Title ?? point.Id)}</td><td class=\"status\"><span class=\"cell badge {status}\">{Symbol(status)}</span> {Words.StudentStatus(status)}</td><td>{(row?.CompletionTime is { } when ? Words.Time(when, seconds: false) : row?.StartedAt is { } since ? "started " + Words.Time(since, seconds: false) : "")}</td></tr>");
             }
             html.Append("</tbody></table></div>");
         }

@@ -23,6 +23,7 @@ internal static class Words
     {
         "green" => "green: done, on target",
         "yellow" => "yellow: done, needed more",
+        "started" => "started, not done yet",
         _ => "not yet",
     };
 
@@ -31,6 +32,7 @@ internal static class Words
     {
         "green" => "Done, well done!",
         "yellow" => "Done (next time, aim for the target)",
+        "started" => "Started: keep going!",
         _ => "Not yet",
     };
 

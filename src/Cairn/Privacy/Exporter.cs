@@ -47,7 +47,7 @@ internal sealed class Exporter(Stores store)
         Stream output, string format, ExportFilter filter, bool names, Func<string, string?, bool> allows, CancellationToken cancellationToken)
     {
         string[] header = ["game", "playerKey", .. names ? new[] { "playerId", "displayName" } : [], "pointId", "status", "score",
-            "durationSeconds", "count", "completedAt", "scoreVersion", "triggerEventId", "updatedAt"];
+            "durationSeconds", "count", "completedAt", "scoreVersion", "triggerEventId", "updatedAt", "startedAt"];
         await using var writer = new RowWriter(output, format, header);
         long rows = 0;
         await foreach (var r in _progress.ExportProgressAsync(filter, cancellationToken))
@@ -59,7 +59,8 @@ internal sealed class Exporter(Stores store)
             var (raw, name) = names ? await NamesAsync(r.PlayerKey, cancellationToken) : (null, null);
             await writer.WriteAsync([
                 r.Game, r.PlayerKey, .. names ? new[] { raw, name } : [], r.PointId, r.Status, r.Score, r.DurationSeconds, r.Count,
-                Time(r.CompletedAt), r.ScoreVersion, r.TriggerEventId, Time(r.UpdatedAt),
+                r.CompletionTime is { } completed ? Time(completed) : null, r.ScoreVersion, r.TriggerEventId, Time(r.UpdatedAt),
+                r.StartedAt is { } started ? Time(started) : null,
             ], cancellationToken);
             rows++;
         }

@@ -10,7 +10,7 @@ namespace Cairn.Progress;
 internal static class ProgressApi
 {
     internal sealed record ProgressCell(string PointId, string Status, double? Score, double? DurationSeconds, int? Count,
-        DateTimeOffset CompletedAt, string ScoreVersion, string TriggerEventId, DateTimeOffset UpdatedAt);
+        DateTimeOffset? CompletedAt, string ScoreVersion, string TriggerEventId, DateTimeOffset UpdatedAt, DateTimeOffset? StartedAt);
 
     internal sealed record PlayerProgress(string PlayerKey, string? Game, IReadOnlyList<ProgressCell> Points);
 
@@ -41,7 +41,7 @@ internal static class ProgressApi
         var rows = await store.GetPlayerProgressAsync(playerKey, game, cancellationToken);
         return TypedResults.Ok(new PlayerProgress(playerKey, game, rows
             .Where(r => reach.Includes(r.Game))
-            .Select(r => new ProgressCell(r.PointId, r.Status, r.Score, r.DurationSeconds, r.Count, r.CompletedAt, r.ScoreVersion, r.TriggerEventId, r.UpdatedAt))
+            .Select(r => new ProgressCell(r.PointId, r.Status, r.Score, r.DurationSeconds, r.Count, r.CompletionTime, r.ScoreVersion, r.TriggerEventId, r.UpdatedAt, r.StartedAt))
             .ToList()));
     }
 }

@@ -12,10 +12,11 @@ namespace Cairn.Progress;
 /// </summary>
 internal static class ProgressCalculator
 {
-    public const string Green = "green";
-    public const string Yellow = "yellow";
+    public const string Green = ProgressStatus.Green;
+    public const string Yellow = ProgressStatus.Yellow;
+    public const string Started = ProgressStatus.Started;
 
-    /// <returns>The row, or null when the point is not completed (white).</returns>
+    /// <returns>The row: green or yellow once completed, started after its start event; null when neither (white).</returns>
     public static ProgressRow? Compute(
         GameCatalog catalog, PointDefinition point, string orgId, string playerKey, IEnumerable<HistoryEvent> history, DateTimeOffset now) =>
         Explain(catalog, point, orgId, playerKey, history, now).Row;
@@ -49,6 +50,16 @@ internal static class ProgressCalculator
         var reset = from > 0 ? events[from - 1] : null;
         if (completion < 0)
         {
+            // Not completed: started when a start event happened since the reset (the latest one says since when).
+            for (var i = events.Count - 1; i >= from; i--)
+            {
+                if (PatternMatcher.Matches(point.Start, events[i].EventType, events[i].Data))
+                {
+                    var started = new ProgressRow(orgId, catalog.Game, playerKey, point.Id, Started, null, null, null,
+                        events[i].Timestamp, point.Version, events[i].EventId, now, events[i].Timestamp);
+                    return new ProgressExplanation(started, reset, events[i], null, []);
+                }
+            }
             return new ProgressExplanation(null, reset, null, null, []);
         }
 
@@ -84,7 +95,7 @@ internal static class ProgressCalculator
 
         var row = new ProgressRow(
             orgId, catalog.Game, playerKey, point.Id, isGreen ? Green : Yellow, score, duration, count,
-            events[completion].Timestamp, point.Version, events[completion].EventId, now);
+            events[completion].Timestamp, point.Version, events[completion].EventId, now, start >= 0 ? events[start].Timestamp : null);
         return new ProgressExplanation(row, reset, start >= 0 ? events[start] : null, events[completion], counted);
     }
 

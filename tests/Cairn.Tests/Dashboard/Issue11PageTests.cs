@@ -167,6 +167,47 @@ public sealed class Issue11PageTests
     }
 
     [SkippableFact]
+    public async Task Issue_11_a_started_point_has_its_own_look_and_a_student_stuck_on_it_needs_attention()
+    {
+        using var profile = new TempDirectory();
+        using var browser = Chromium.Start(profile.Path);
+        await using var d = await DashboardServer.StartAsync();
+        await PlayAsync(d);
+        // Cleo talked to Dr. Toppo 25 minutes ago and has not found him; the class typically takes 7 minutes (Ada's time).
+        await d.SendAsync("cleo@school.example", 20, 1, minutesAgo: 25);
+        var cleo = await d.Server.PlayerKeyAsync("cleo@school.example");
+        await d.WaitForCellAsync(cleo, "U2.C2", "started");
+
+        await SignInAsync(browser, $"{BaseUrl(d)}/groups/{DashboardServer.GroupId}", TestServer.AdminToken, "table.matrix");
+
+        var cell = browser.FindElement(By.CssSelector($"td.cell[data-player='{cleo}'][data-point='U2.C2']"));
+        Assert.Contains("started", cell.GetAttribute("class")!.Split(' '));
+        Assert.Equal("▷", cell.Text);
+        Assert.Contains("started, not done yet", cell.GetAttribute("title"), StringComparison.Ordinal);
+        Assert.Contains("started, not done yet", browser.FindElement(By.CssSelector(".legend")).Text, StringComparison.Ordinal);
+        // A started point is not done: the header's count and the student's total leave it out.
+        Assert.Equal("1/3", browser.FindElement(By.CssSelector("th.point[data-point='U2.C2'] .pcount")).Text);
+        var cleoItem = browser.FindElement(By.CssSelector($"#attention li[data-player='{cleo}']"));
+        var stuck = cleoItem.FindElement(By.CssSelector(".reason[data-kind='stuck']"));
+        Assert.Equal("on “Find Dr. Toppo in under 5 minutes” for 24 min 30 s; it typically takes 7 min", stuck.Text);
+        Screenshot(browser, "issue11-started-and-stuck.png");
+
+        // The player's progress says started, since when, and no completion.
+        using var response = await d.Server.GetAsAdminAsync($"/v1/players/{cleo}/progress?game=mhs");
+        using var body = await TestServer.ReadJsonAsync(response);
+        var point = body.RootElement.GetProperty("points").EnumerateArray().Single(p => p.GetProperty("pointId").GetString() == "U2.C2");
+        Assert.Equal("started", point.GetProperty("status").GetString());
+        Assert.True(point.TryGetProperty("startedAt", out _));
+        Assert.False(point.TryGetProperty("completedAt", out _));
+
+        // Completing it turns the cell yellow (18 min 30 s > 5 min) and takes Cleo off the strip's stuck reason.
+        await d.SendAsync("cleo@school.example", 20, 26, minutesAgo: 6.5);
+        await WaitForAsync(() => cell.GetAttribute("class")!.Contains("yellow", StringComparison.Ordinal) ? "" : null, "the started cell to turn yellow");
+        await WaitForAsync(() => browser.FindElements(By.CssSelector($"#attention li[data-player='{cleo}'] .reason[data-kind='stuck']")).Count == 0 ? "" : null,
+            "the stuck reason to go");
+    }
+
+    [SkippableFact]
     public async Task Issue_11_the_drill_down_says_why_a_cell_is_yellow_and_names_the_events_with_raw_data_behind_a_toggle()
     {
         using var profile = new TempDirectory();

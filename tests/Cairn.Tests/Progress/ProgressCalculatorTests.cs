@@ -28,7 +28,7 @@ public sealed class ProgressCalculatorTests
     {
         var row = Compute("U2.C2", DialogueHistory("e1", 0, 20, 1), DialogueHistory("e2", 300, 20, 26));
 
-        Assert.Equal(new ProgressRow("org", "mhs", Player, "U2.C2", "green", 300, 300, null, At(300), Version("U2.C2"), "e2", Now), row);
+        Assert.Equal(new ProgressRow("org", "mhs", Player, "U2.C2", "green", 300, 300, null, At(300), Version("U2.C2"), "e2", Now, StartedAt: At(0)), row);
     }
 
     [Theory]
@@ -287,10 +287,21 @@ public sealed class ProgressCalculatorTests
     }
 
     [Fact]
-    public void No_completion_gives_no_row()
+    public void No_start_and_no_completion_gives_no_row()
     {
         Assert.Null(Compute("U2.C2"));
-        Assert.Null(Compute("U2.C2", DialogueHistory("s", 0, 20, 1)));
-        Assert.Null(Compute("U2.C7", DialogueHistory("s", 0, 20, 60), HelpAsked("h", 1)));
+        Assert.Null(Compute("U2.C2", HelpAsked("h", 1)));
+    }
+
+    [Fact]
+    public void Issue_11_a_start_without_a_completion_gives_a_started_cell_since_the_latest_start()
+    {
+        var once = Compute("U2.C2", DialogueHistory("s", 0, 20, 1));
+        var twice = Compute("U2.C7", DialogueHistory("s1", 0, 20, 60), HelpAsked("h", 1), DialogueHistory("s2", 30, 20, 60));
+
+        Assert.Equal(new ProgressRow("org", "mhs", Player, "U2.C2", "started", null, null, null, At(0), Version("U2.C2"), "s", Now, StartedAt: At(0)), once);
+        Assert.True(once!.IsStarted);
+        Assert.Null(once.CompletionTime);
+        Assert.Equal(("started", At(30), "s2"), (twice!.Status, twice.StartedAt, twice.TriggerEventId));
     }
 }

@@ -33,6 +33,13 @@ public sealed class WavesProgressTests
             var complete = events.FindIndex(e => e.Name == "COMPLETE.0");
             if (complete < 0)
             {
+                // Begun and not completed: started, since the latest BEGIN.0.
+                var latestBegin = events.FindLastIndex(e => e.Name == "BEGIN.0");
+                if (latestBegin >= 0)
+                {
+                    var since = DateTimeOffset.ParseExact(events[latestBegin].Time, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                    expected.Add(new Expected(group.Key.Session, group.Key.Level, "started", 0, since));
+                }
                 continue;
             }
             var begin = events.FindLastIndex(complete, e => e.Name == "BEGIN.0");
@@ -56,8 +63,12 @@ public sealed class WavesProgressTests
 
         Assert.Equal(0, summary.Rejected);
         Assert.Equal(0, h.JobRows());
-        var rows = Database.Column(h.DatabasePath, "SELECT player_key || ' ' || point_id || ' ' || status || ' ' || count || ' ' || completed_at FROM progress_points;");
-        var wanted = expected.Select(e => $"{h.KeyOf(e.Session)} level-{e.Level:D2} {e.Status} {e.Failures} {ProgressHarness.Micros(e.CompletedAt)}").ToList();
+        var rows = Database.Column(h.DatabasePath, "SELECT player_key || ' ' || point_id || ' ' || status || ' ' || count || ' ' || completed_at FROM progress_points WHERE status <> 'started';");
+        var wanted = expected.Where(e => e.Status != "started").Select(e => $"{h.KeyOf(e.Session)} level-{e.Level:D2} {e.Status} {e.Failures} {ProgressHarness.Micros(e.CompletedAt)}").ToList();
+        // Levels begun and not completed are started cells, since their latest BEGIN.0.
+        var startedRows = Database.Column(h.DatabasePath, "SELECT player_key || ' ' || point_id || ' ' || started_at FROM progress_points WHERE status = 'started';");
+        var startedWanted = expected.Where(e => e.Status == "started").Select(e => $"{h.KeyOf(e.Session)} level-{e.Level:D2} {ProgressHarness.Micros(e.CompletedAt)}").ToList();
+        Assert.Equal(startedWanted.Order(StringComparer.Ordinal), startedRows.Order(StringComparer.Ordinal));
         Assert.NotEmpty(wanted);
         Assert.Equal(expected.Count(e => e.Status == "green"), Database.Scalar(h.DatabasePath, "SELECT COUNT(*) FROM progress_points WHERE status = 'green';"));
         Assert.Equal(expected.Count(e => e.Status == "yellow"), Database.Scalar(h.DatabasePath, "SELECT COUNT(*) FROM progress_points WHERE status = 'yellow';"));

@@ -8,8 +8,9 @@
   const tbody = table.tBodies[0];
   const sort = document.getElementById("sort");
   const group = table.dataset.group;
-  const symbols = { green: "\u2713", yellow: "\u25D0", white: "" };
-  const words = { green: "green: done, on target", yellow: "yellow: done, needed more", white: "not yet" };
+  const symbols = { green: "\u2713", yellow: "\u25D0", started: "\u25B7", white: "" };
+  const words = { green: "green: done, on target", yellow: "yellow: done, needed more", started: "started, not done yet", white: "not yet" };
+  const isDone = (td) => td.dataset.status === "green" || td.dataset.status === "yellow";
 
   const cells = new Map();
   for (const td of table.querySelectorAll("td.cell")) {
@@ -29,6 +30,7 @@
     const parts = [td.dataset.pointTitle || td.dataset.point, words[td.dataset.status]];
     if (td.dataset.score !== undefined) parts.push("score " + Math.round(Number(td.dataset.score) * 10) / 10);
     if (td.dataset.completed) parts.push("completed " + localTime(td.dataset.completed) + " (" + td.dataset.completed.replace("T", " ").replace(/\.\d+Z$/, " UTC") + ")");
+    else if (td.dataset.started) parts.push("started " + localTime(td.dataset.started) + " (" + td.dataset.started.replace("T", " ").replace(/\.\d+Z$/, " UTC") + ")");
     return parts.join(" \u00B7 ");
   }
 
@@ -36,14 +38,14 @@
     for (const th of table.querySelectorAll("th.unit[data-unit]")) {
       const all = table.querySelectorAll('td.cell[data-unit="' + CSS.escape(th.dataset.unit) + '"]');
       let done = 0;
-      for (const td of all) if (td.dataset.status !== "white") done++;
+      for (const td of all) if (isDone(td)) done++;
       const count = th.querySelector(".count");
       if (count) count.textContent = done + "/" + all.length;
     }
     const rows = tbody.rows.length;
     for (const th of table.querySelectorAll("th.point[data-point]")) {
       let done = 0;
-      for (const td of table.querySelectorAll('td.cell[data-point="' + CSS.escape(th.dataset.point) + '"]')) if (td.dataset.status !== "white") done++;
+      for (const td of table.querySelectorAll('td.cell[data-point="' + CSS.escape(th.dataset.point) + '"]')) if (isDone(td)) done++;
       th.querySelector(".pcount").textContent = done + "/" + rows;
     }
     for (const tr of tbody.rows) {
@@ -123,12 +125,13 @@
       }
       return;
     }
-    td.classList.remove("white", "yellow", "green", "flash");
+    td.classList.remove("white", "yellow", "green", "started", "flash");
     void td.offsetWidth; // restart the flash animation
     td.classList.add(update.status, "flash");
     td.dataset.status = update.status;
     if (update.score !== undefined && update.score !== null) td.dataset.score = update.score; else delete td.dataset.score;
     if (update.completedAt) td.dataset.completed = update.completedAt; else delete td.dataset.completed;
+    if (update.startedAt) td.dataset.started = update.startedAt; else delete td.dataset.started;
     const link = td.querySelector("a");
     if (link) link.textContent = symbols[update.status] || "";
     td.title = describe(td);
@@ -138,7 +141,7 @@
   }
 
   window.addEventListener("DOMContentLoaded", function () {
-    for (const td of cells.values()) if (td.dataset.completed) td.title = describe(td);
+    for (const td of cells.values()) if (td.dataset.completed || td.dataset.started) td.title = describe(td);
   });
 
   const wanted = new URL(location.href).searchParams.get("sort");

@@ -24,8 +24,15 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
 
     public string Projection => ProgressProjection.Name;
 
-    /// <summary>The progress tables were created by the core migrations before projections had their own (version 1).</summary>
-    public IReadOnlyList<(int Version, string Sql)> Migrations => [];
+    /// <summary>
+    /// The progress tables were created by the core migrations before projections had their own (version 1); the
+    /// projection's own versions follow.
+    /// </summary>
+    public IReadOnlyList<(int Version, string Sql)> Migrations { get; } =
+    [
+        // A started, not completed cell ('started') keeps when it started; a completed one keeps its start too.
+        (1, "ALTER TABLE progress_points ADD COLUMN started_at timestamptz;"),
+    ];
 
     public IReadOnlyList<PlayerKeyTable> PlayerTables => ProgressProjection.PlayerTables;
 
@@ -42,7 +49,7 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
     {
         string? existing = null;
         await using (var current = Command(connection, tx, """
-            SELECT status, score, duration_seconds, count, completed_at, score_version, trigger_event_id
+            SELECT status, score, duration_seconds, count, completed_at, score_version, trigger_event_id, started_at
             FROM progress_points WHERE org_id = $1 AND game = $2 AND player_key = $3 AND point_id = $4;
             """, org, game, playerKey, pointId))
         await using (var reader = await current.ExecuteReaderAsync(cancellationToken))
@@ -50,7 +57,8 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
             if (await reader.ReadAsync(cancellationToken))
             {
                 existing = Describe(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetDouble(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt32(3), Utc(reader.GetDateTime(4)), reader.GetString(5), reader.GetString(6));
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3), Utc(reader.GetDateTime(4)), reader.GetString(5), reader.GetString(6),
+                    reader.IsDBNull(7) ? null : Utc(reader.GetDateTime(7)));
             }
         }
         if (row is null)
@@ -65,30 +73,34 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
             await LogChangeAsync(connection, tx, org, game, playerKey, pointId, null, now, cancellationToken);
             return;
         }
-        if (Describe(row.Status, row.Score, row.DurationSeconds, row.Count, row.CompletedAt, row.ScoreVersion, row.TriggerEventId) == existing)
+        if (Describe(row.Status, row.Score, row.DurationSeconds, row.Count, row.CompletedAt, row.ScoreVersion, row.TriggerEventId, row.StartedAt) == existing)
         {
             return;
         }
         var seq = await LogChangeAsync(connection, tx, org, game, playerKey, pointId, row.Status, now, cancellationToken);
         await using var upsert = Command(connection, tx, """
             INSERT INTO progress_points (org_id, game, player_key, point_id, status, score, duration_seconds, count,
-                                         completed_at, score_version, trigger_event_id, updated_at, change_seq)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                         completed_at, score_version, trigger_event_id, updated_at, change_seq, started_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             ON CONFLICT (org_id, game, player_key, point_id) DO UPDATE SET
                 status = excluded.status, score = excluded.score, duration_seconds = excluded.duration_seconds,
                 count = excluded.count, completed_at = excluded.completed_at, score_version = excluded.score_version,
-                trigger_event_id = excluded.trigger_event_id, updated_at = excluded.updated_at, change_seq = excluded.change_seq;
+                trigger_event_id = excluded.trigger_event_id, updated_at = excluded.updated_at, change_seq = excluded.change_seq,
+                started_at = excluded.started_at;
             """, org, game, playerKey, pointId, row.Status, row.Score, row.DurationSeconds, row.Count, row.CompletedAt, row.ScoreVersion,
-            row.TriggerEventId, now, seq);
+            row.TriggerEventId, now, seq, row.StartedAt);
+        upsert.Parameters[13].NpgsqlDbType = NpgsqlDbType.TimestampTz;
         upsert.Parameters[5].NpgsqlDbType = NpgsqlDbType.Double;
         upsert.Parameters[6].NpgsqlDbType = NpgsqlDbType.Double;
         upsert.Parameters[7].NpgsqlDbType = NpgsqlDbType.Integer;
         await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string Describe(string status, double? score, double? duration, int? count, DateTimeOffset completedAt, string version, string trigger) =>
+    private static string Describe(
+        string status, double? score, double? duration, int? count, DateTimeOffset completedAt, string version, string trigger, DateTimeOffset? startedAt) =>
         string.Join('|', status, Convert.ToString(score, CultureInfo.InvariantCulture), Convert.ToString(duration, CultureInfo.InvariantCulture),
-            Convert.ToString(count, CultureInfo.InvariantCulture), TimeCodec.ToMicros(completedAt).ToString(CultureInfo.InvariantCulture), version, trigger);
+            Convert.ToString(count, CultureInfo.InvariantCulture), TimeCodec.ToMicros(completedAt).ToString(CultureInfo.InvariantCulture), version, trigger,
+            startedAt is { } started ? TimeCodec.ToMicros(started).ToString(CultureInfo.InvariantCulture) : "");
 
     /// <summary>
     /// Appends to the change log. The advisory lock makes sequence order equal commit order, so a reader that has
@@ -123,7 +135,7 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
 
     private const string ProgressColumns = """
         p.org_id, p.game, p.player_key, p.point_id, p.status, p.score, p.duration_seconds, p.count, p.completed_at,
-        p.score_version, p.trigger_event_id, p.updated_at
+        p.score_version, p.trigger_event_id, p.updated_at, p.started_at
         """;
 
     private static async Task<IReadOnlyList<ProgressRow>> ReadProgressRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -141,7 +153,7 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
         reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
         reader.IsDBNull(7) ? null : reader.GetInt32(7), Utc(reader.GetDateTime(8)), reader.GetString(9), reader.GetString(10),
-        Utc(reader.GetDateTime(11)));
+        Utc(reader.GetDateTime(11)), reader.IsDBNull(12) ? null : Utc(reader.GetDateTime(12)));
 
     public async Task<IReadOnlyList<ProgressRow>> GetGroupProgressAsync(GroupRecord group, CancellationToken cancellationToken)
     {
@@ -168,7 +180,7 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
     {
         await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
-            SELECT c.seq, c.player_key, c.point_id, p.status, p.score, p.completed_at
+            SELECT c.seq, c.player_key, c.point_id, p.status, p.score, p.completed_at, p.started_at
             FROM progress_changes c
             JOIN group_members m ON m.org_id = c.org_id AND m.group_id = $1 AND m.player_key = c.player_key
             LEFT JOIN progress_points p ON p.org_id = c.org_id AND p.game = c.game AND p.player_key = c.player_key AND p.point_id = c.point_id
@@ -185,7 +197,9 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
         while (await reader.ReadAsync(cancellationToken))
         {
             changes.Add(new CellChange(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5))));
+                reader.IsDBNull(4) ? null : reader.GetDouble(4),
+                reader.IsDBNull(5) || (!reader.IsDBNull(3) && reader.GetString(3) == ProgressStatus.Started) ? null : Utc(reader.GetDateTime(5)),
+                reader.IsDBNull(6) ? null : Utc(reader.GetDateTime(6))));
         }
         return changes;
     }

@@ -13,8 +13,15 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
 {
     public string Projection => ProgressProjection.Name;
 
-    /// <summary>The progress tables were created by the core migrations before projections had their own (version 2).</summary>
-    public IReadOnlyList<(int Version, string Sql)> Migrations => [];
+    /// <summary>
+    /// The progress tables were created by the core migrations before projections had their own (version 2); the
+    /// projection's own versions follow.
+    /// </summary>
+    public IReadOnlyList<(int Version, string Sql)> Migrations { get; } =
+    [
+        // A started, not completed cell ('started') keeps when it started; a completed one keeps its start too.
+        (1, "ALTER TABLE progress_points ADD COLUMN started_at INTEGER;"),
+    ];
 
     public IReadOnlyList<PlayerKeyTable> PlayerTables => ProgressProjection.PlayerTables;
 
@@ -30,7 +37,7 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         SqliteConnection connection, SqliteTransaction tx, string org, string game, string playerKey, string pointId, ProgressRow? row, DateTimeOffset now)
     {
         using var current = Command(connection, tx, """
-            SELECT status, score, duration_seconds, count, completed_at, score_version, trigger_event_id
+            SELECT status, score, duration_seconds, count, completed_at, score_version, trigger_event_id, started_at
             FROM progress_points WHERE org_id = $org AND game = $game AND player_key = $pk AND point_id = $point;
             """, ("$org", org), ("$game", game), ("$pk", playerKey), ("$point", pointId));
         string? existing = null;
@@ -38,7 +45,7 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         {
             if (reader.Read())
             {
-                existing = string.Join('|', Enumerable.Range(0, 7).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)));
+                existing = string.Join('|', Enumerable.Range(0, 8).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)));
             }
         }
         var nowMicros = TimeCodec.ToMicros(now);
@@ -58,7 +65,8 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         var next = string.Join('|', row.Status, Convert.ToString(row.Score, System.Globalization.CultureInfo.InvariantCulture),
             Convert.ToString(row.DurationSeconds, System.Globalization.CultureInfo.InvariantCulture),
             Convert.ToString(row.Count, System.Globalization.CultureInfo.InvariantCulture),
-            TimeCodec.ToMicros(row.CompletedAt).ToString(System.Globalization.CultureInfo.InvariantCulture), row.ScoreVersion, row.TriggerEventId);
+            TimeCodec.ToMicros(row.CompletedAt).ToString(System.Globalization.CultureInfo.InvariantCulture), row.ScoreVersion, row.TriggerEventId,
+            row.StartedAt is { } started ? TimeCodec.ToMicros(started).ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
         if (next == existing)
         {
             return;
@@ -66,15 +74,17 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         var seq = LogChange(connection, tx, org, game, playerKey, pointId, row.Status, nowMicros);
         using var upsert = Command(connection, tx, """
             INSERT INTO progress_points (org_id, game, player_key, point_id, status, score, duration_seconds, count,
-                                         completed_at, score_version, trigger_event_id, updated_at, change_seq)
-            VALUES ($org, $game, $pk, $point, $status, $score, $duration, $count, $completed, $version, $trigger, $now, $seq)
+                                         completed_at, score_version, trigger_event_id, updated_at, change_seq, started_at)
+            VALUES ($org, $game, $pk, $point, $status, $score, $duration, $count, $completed, $version, $trigger, $now, $seq, $started)
             ON CONFLICT (org_id, game, player_key, point_id) DO UPDATE SET
                 status = excluded.status, score = excluded.score, duration_seconds = excluded.duration_seconds,
                 count = excluded.count, completed_at = excluded.completed_at, score_version = excluded.score_version,
-                trigger_event_id = excluded.trigger_event_id, updated_at = excluded.updated_at, change_seq = excluded.change_seq;
+                trigger_event_id = excluded.trigger_event_id, updated_at = excluded.updated_at, change_seq = excluded.change_seq,
+                started_at = excluded.started_at;
             """, ("$org", org), ("$game", game), ("$pk", playerKey), ("$point", pointId), ("$status", row.Status), ("$score", row.Score),
             ("$duration", row.DurationSeconds), ("$count", row.Count), ("$completed", TimeCodec.ToMicros(row.CompletedAt)),
-            ("$version", row.ScoreVersion), ("$trigger", row.TriggerEventId), ("$now", nowMicros), ("$seq", seq));
+            ("$version", row.ScoreVersion), ("$trigger", row.TriggerEventId), ("$now", nowMicros), ("$seq", seq),
+            ("$started", row.StartedAt is { } at ? TimeCodec.ToMicros(at) : null));
         upsert.ExecuteNonQuery();
     }
 
@@ -92,7 +102,7 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         await using var connection = await db.OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT org_id, game, player_key, point_id, status, score, duration_seconds, count, completed_at, score_version, trigger_event_id, updated_at
+            SELECT org_id, game, player_key, point_id, status, score, duration_seconds, count, completed_at, score_version, trigger_event_id, updated_at, started_at
             FROM progress_points WHERE player_key = $pk AND ($game IS NULL OR game = $game) ORDER BY game, point_id;
             """;
         command.Parameters.AddWithValue("$pk", playerKey);
@@ -101,10 +111,7 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new ProgressRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
-                reader.IsDBNull(7) ? null : reader.GetInt32(7), TimeCodec.FromMicros(reader.GetInt64(8)), reader.GetString(9),
-                reader.GetString(10), TimeCodec.FromMicros(reader.GetInt64(11))));
+            rows.Add(ReadProgressRow(reader));
         }
         return rows;
     }
@@ -118,7 +125,7 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT p.org_id, p.game, p.player_key, p.point_id, p.status, p.score, p.duration_seconds, p.count, p.completed_at,
-                   p.score_version, p.trigger_event_id, p.updated_at
+                   p.score_version, p.trigger_event_id, p.updated_at, p.started_at
             FROM group_members m
             CROSS JOIN progress_points p ON p.player_key = m.player_key AND p.game = $game AND p.org_id = $org
             WHERE m.org_id = $org AND m.group_id = $g;
@@ -139,7 +146,7 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
         reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
         reader.IsDBNull(7) ? null : reader.GetInt32(7), TimeCodec.FromMicros(reader.GetInt64(8)), reader.GetString(9),
-        reader.GetString(10), TimeCodec.FromMicros(reader.GetInt64(11)));
+        reader.GetString(10), TimeCodec.FromMicros(reader.GetInt64(11)), reader.IsDBNull(12) ? null : TimeCodec.FromMicros(reader.GetInt64(12)));
 
     public async Task<long> GetLatestChangeAsync(CancellationToken cancellationToken)
     {
@@ -154,7 +161,7 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         await using var connection = await db.OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT c.seq, c.player_key, c.point_id, p.status, p.score, p.completed_at
+            SELECT c.seq, c.player_key, c.point_id, p.status, p.score, p.completed_at, p.started_at
             FROM progress_changes c
             JOIN group_members m ON m.org_id = c.org_id AND m.group_id = $g AND m.player_key = c.player_key
             LEFT JOIN progress_points p ON p.org_id = c.org_id AND p.game = c.game AND p.player_key = c.player_key AND p.point_id = c.point_id
@@ -171,7 +178,9 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         while (await reader.ReadAsync(cancellationToken))
         {
             changes.Add(new CellChange(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), NullableString(reader, 3),
-                reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : TimeCodec.FromMicros(reader.GetInt64(5))));
+                reader.IsDBNull(4) ? null : reader.GetDouble(4),
+                reader.IsDBNull(5) || NullableString(reader, 3) == ProgressStatus.Started ? null : TimeCodec.FromMicros(reader.GetInt64(5)),
+                reader.IsDBNull(6) ? null : TimeCodec.FromMicros(reader.GetInt64(6))));
         }
         return changes;
     }
@@ -181,7 +190,7 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
         await using var connection = await db.OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT org_id, game, player_key, point_id, status, score, duration_seconds, count, completed_at, score_version, trigger_event_id, updated_at
+            SELECT org_id, game, player_key, point_id, status, score, duration_seconds, count, completed_at, score_version, trigger_event_id, updated_at, started_at
             FROM progress_points
             WHERE ($org IS NULL OR org_id = $org) AND ($game IS NULL OR game = $game)
               AND ($since IS NULL OR completed_at >= $since) AND ($until IS NULL OR completed_at < $until)
