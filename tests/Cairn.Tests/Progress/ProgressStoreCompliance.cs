@@ -166,4 +166,30 @@ public abstract class ProgressStoreCompliance : StoreFacts
         Assert.Equal(changes.Take(2), firstTwo);
         Assert.Equal(changes.Skip(2), afterThem);
     }
+
+    [SkippableFact]
+    public async Task Issue_10_ExportProgress_streams_rows_by_game_player_and_point_filtered_by_org_players_game_and_completion_window()
+    {
+        var rows = new[]
+        {
+            Row(Ben, "P1", completedAt: T0.AddHours(2)),
+            Row(Ada, "P2", completedAt: T0),
+            Row(Ada, "P1", status: "yellow", score: null, completedAt: T0.AddHours(1)),
+            Row(Ada, "P1", game: OtherGame, completedAt: T0),
+            Row(Cy, "P1", org: OtherOrg, completedAt: T0),
+        };
+        foreach (var row in rows)
+        {
+            await MaterializeAsync(row);
+        }
+
+        async Task<ProgressRow[]> ExportAsync(ExportFilter filter) => [.. await Store.Progress().ExportProgressAsync(filter, None).ToListAsync()];
+
+        Assert.Equal([rows[2], rows[1], rows[0], rows[4], rows[3]], await ExportAsync(new ExportFilter(null, null, null, null, null)));
+        Assert.Equal([rows[2], rows[1], rows[0], rows[3]], await ExportAsync(new ExportFilter(Org, null, null, null, null)));
+        Assert.Equal([rows[2], rows[1], rows[0]], await ExportAsync(new ExportFilter(Org, null, Game, null, null)));
+        Assert.Equal([rows[2], rows[1], rows[3]], await ExportAsync(new ExportFilter(Org, [Ada], null, null, null)));
+        Assert.Equal([rows[2]], await ExportAsync(new ExportFilter(Org, null, Game, T0.AddHours(1), T0.AddHours(2))));
+        Assert.Empty(await ExportAsync(new ExportFilter("org-none", null, null, null, null)));
+    }
 }

@@ -434,4 +434,25 @@ public abstract class EventLogCompliance : StoreFacts
         Assert.Equal(["y-2", "y-1"], (await Store.Events.GetHistoryAsync(Org, "mhs", Ben, ["DialogueEvent"], None)).Select(h => h.EventId));
         Assert.Equal([1, 26], (await Store.Events.GetHistoryAsync(Org, "mhs", Cy, ["DialogueEvent"], None)).Select(h => h.Data.GetProperty("nodeId").GetInt32()));
     }
+
+    [SkippableFact]
+    public async Task Issue_10_ExportEvents_streams_events_by_time_then_arrival_filtered_by_org_players_game_and_window()
+    {
+        await WriteEventsAsync(Event("e-late", at: T0.AddMinutes(2)), Event("e-b", at: T0), Event("e-ben", player: Ben, at: T0.AddMinutes(1)));
+        await WriteEventsAsync(Event("e-a", at: T0), Event("e-other-game", game: OtherGame, at: T0), Event("e-other-org", org: OtherOrg, at: T0),
+            Event("e-anonymous", player: null, at: T0.AddMinutes(3)));
+
+        async Task<string[]> ExportAsync(ExportFilter filter) => [.. (await Store.Events.ExportEventsAsync(filter, None).ToListAsync()).Select(e => e.EventId)];
+
+        Assert.Equal(["e-b", "e-a", "e-other-game", "e-other-org", "e-ben", "e-late", "e-anonymous"], await ExportAsync(new ExportFilter(null, null, null, null, null)));
+        Assert.Equal(["e-b", "e-a", "e-other-game", "e-ben", "e-late", "e-anonymous"], await ExportAsync(new ExportFilter(Org, null, null, null, null)));
+        Assert.Equal(["e-b", "e-a", "e-ben", "e-late", "e-anonymous"], await ExportAsync(new ExportFilter(Org, null, Game, null, null)));
+        Assert.Equal(["e-b", "e-a", "e-other-game", "e-late"], await ExportAsync(new ExportFilter(Org, [Ada], null, null, null)));
+        Assert.Equal(["e-ben", "e-late"], await ExportAsync(new ExportFilter(Org, null, Game, T0.AddMinutes(1), T0.AddMinutes(3))));
+        Assert.Empty(await ExportAsync(new ExportFilter("org-none", null, null, null, null)));
+        var full = Assert.Single(await Store.Events.ExportEventsAsync(new ExportFilter(Org, [Ben], null, null, null), None).ToListAsync());
+        Assert.Equal(("e-ben", "LevelDone", T0.AddMinutes(1), Game, "src-1", Ben, "sess-1", "standard"),
+            (full.EventId, full.EventType, full.Timestamp, full.Game, full.Source, full.PlayerKey, full.SessionId, full.PrivacyLevel));
+        Assert.Equal(1, full.Data.GetProperty("n").GetInt32());
+    }
 }

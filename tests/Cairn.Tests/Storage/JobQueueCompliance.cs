@@ -275,6 +275,49 @@ public abstract class JobQueueCompliance : StoreFacts
         Assert.Null(allLeased);
     }
 
+    [SkippableFact]
+    public async Task Issue_10_CountJobsByProjection_counts_each_projections_pending_leased_and_dead_jobs_and_leaves_out_idle_ones()
+    {
+        var empty = await Store.Jobs.CountJobsByProjectionAsync(None);
+        await KillJobsAsync(("P9", "e-9"));
+        await WriteEventsAsync(Event("e-1", points: ["P1", "P2"]));
+        Assert.Equal(2, await Store.Jobs.EnqueueAsync([new QueuedJob("other", Org, Game, Ada, "k-1", null), new QueuedJob("other", Org, Game, Ben, "k-1", null)], Now, None));
+        var claimed = await ClaimAsync("w", max: 100);
+        Assert.Equal(4, claimed.Count);
+        await Store.Jobs.FailJobAsync(Assert.Single(claimed, j => j.Key == "P2"), "w", "later", Now.AddMinutes(5), Now, None);
+        await Store.Jobs.FailJobAsync(Assert.Single(claimed, j => j.PlayerKey == Ben), "w", "boom", null, Now, None);
+
+        var counts = await Store.Jobs.CountJobsByProjectionAsync(None);
+
+        Assert.Empty(empty);
+        Assert.Equal(["other", Cairn.Progress.ProgressProjection.Name], counts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new JobCounts(1, 1, 1, Now.AddMinutes(5)), counts[Cairn.Progress.ProgressProjection.Name]);
+        Assert.Equal(new JobCounts(0, 1, 1, null), counts["other"]);
+        Assert.Equal(new JobCounts(1, 2, 2, Now.AddMinutes(5)), await Store.Jobs.CountJobsAsync(None));
+    }
+
+    [SkippableFact]
+    public async Task Issue_10_Enqueue_queues_a_job_per_key_due_now_and_bumps_a_queued_one_to_run_at_the_earlier_time()
+    {
+        await WriteEventsAsync(Event("e-1", points: ["P2"]));
+        var waiting = Assert.Single(await ClaimAsync("w"));
+        await Store.Jobs.FailJobAsync(waiting, "w", "later", Now.AddMinutes(10), Now, None);
+
+        var queued = await Store.Jobs.EnqueueAsync(
+            [new QueuedJob(Cairn.Progress.ProgressProjection.Name, Org, Game, Ada, "P1", "e-7"), new QueuedJob(Cairn.Progress.ProgressProjection.Name, Org, Game, Ben, "P1", null),
+             new QueuedJob(Cairn.Progress.ProgressProjection.Name, Org, Game, Ada, "P2", "e-8")], Now, None);
+        var nothing = await Store.Jobs.EnqueueAsync([], Now, None);
+        var jobs = await ClaimAsync("w", max: 100);
+
+        Assert.Equal(3, queued);
+        Assert.Equal(0, nothing);
+        Assert.Equal(
+            [(Ada, "P1", 1L, 1, "e-7"), (Ada, "P2", 2L, 2, "e-1"), (Ben, "P1", 1L, 1, null)],
+            jobs.Select(j => (j.PlayerKey, j.Key, j.Version, j.Attempts, j.TriggerEventId)).OrderBy(j => (j.PlayerKey, j.Key)));
+        Assert.All(jobs, j => Assert.Equal((Cairn.Progress.ProgressProjection.Name, Org, Game), (j.Projection, j.OrgId, j.Game)));
+        Assert.Equal(waiting.Id, Assert.Single(jobs, j => j.Key == "P2").Id);
+    }
+
     /// <summary>Dead-letters one job per (point, trigger event) of <see cref="Ada"/>, in order.</summary>
     private async Task KillJobsAsync(params (string Point, string EventId)[] jobs)
     {
