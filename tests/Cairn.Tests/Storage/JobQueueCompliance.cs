@@ -318,6 +318,20 @@ public abstract class JobQueueCompliance : StoreFacts
         Assert.Equal(waiting.Id, Assert.Single(jobs, j => j.Key == "P2").Id);
     }
 
+    [SkippableFact]
+    public async Task Issue_10_Enqueue_folds_a_key_given_twice_in_one_call_into_one_job_bumped_once()
+    {
+        var job = new QueuedJob(Cairn.Progress.ProgressProjection.Name, Org, Game, Ada, "P1", "e-1");
+
+        var queued = await Store.Jobs.EnqueueAsync([job, job with { TriggerEventId = "e-2" }, job with { PlayerKey = Ben }], Now, None);
+        var bumped = await Store.Jobs.EnqueueAsync([job, job], Now, None);
+
+        Assert.Equal((2, 1), (queued, bumped));
+        Assert.Equal(
+            [(Ada, 2L), (Ben, 1L)],
+            (await ClaimAsync("w", max: 100)).Select(j => (j.PlayerKey, j.Version)).Order());
+    }
+
     /// <summary>Dead-letters one job per (point, trigger event) of <see cref="Ada"/>, in order.</summary>
     private async Task KillJobsAsync(params (string Point, string EventId)[] jobs)
     {
