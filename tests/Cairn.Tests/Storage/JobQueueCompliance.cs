@@ -10,6 +10,8 @@ namespace Cairn.Tests.Storage;
 /// </summary>
 public abstract class JobQueueCompliance : StoreFacts
 {
+    private const string ProgressJobs = Cairn.Progress.ProgressProjection.Name;
+
     private protected JobQueueCompliance(StoreMaker maker)
         : base(maker)
     {
@@ -290,8 +292,8 @@ public abstract class JobQueueCompliance : StoreFacts
         var counts = await Store.Jobs.CountJobsByProjectionAsync(None);
 
         Assert.Empty(empty);
-        Assert.Equal(["other", Cairn.Progress.ProgressProjection.Name], counts.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(new JobCounts(1, 1, 1, Now.AddMinutes(5)), counts[Cairn.Progress.ProgressProjection.Name]);
+        Assert.Equal(["other", ProgressJobs], counts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new JobCounts(1, 1, 1, Now.AddMinutes(5)), counts[ProgressJobs]);
         Assert.Equal(new JobCounts(0, 1, 1, null), counts["other"]);
         Assert.Equal(new JobCounts(1, 2, 2, Now.AddMinutes(5)), await Store.Jobs.CountJobsAsync(None));
     }
@@ -304,8 +306,8 @@ public abstract class JobQueueCompliance : StoreFacts
         await Store.Jobs.FailJobAsync(waiting, "w", "later", Now.AddMinutes(10), Now, None);
 
         var queued = await Store.Jobs.EnqueueAsync(
-            [new QueuedJob(Cairn.Progress.ProgressProjection.Name, Org, Game, Ada, "P1", "e-7"), new QueuedJob(Cairn.Progress.ProgressProjection.Name, Org, Game, Ben, "P1", null),
-             new QueuedJob(Cairn.Progress.ProgressProjection.Name, Org, Game, Ada, "P2", "e-8")], Now, None);
+            [new QueuedJob(ProgressJobs, Org, Game, Ada, "P1", "e-7"), new QueuedJob(ProgressJobs, Org, Game, Ben, "P1", null),
+             new QueuedJob(ProgressJobs, Org, Game, Ada, "P2", "e-8")], Now, None);
         var nothing = await Store.Jobs.EnqueueAsync([], Now, None);
         var jobs = await ClaimAsync("w", max: 100);
 
@@ -314,14 +316,14 @@ public abstract class JobQueueCompliance : StoreFacts
         Assert.Equal(
             [(Ada, "P1", 1L, 1, "e-7"), (Ada, "P2", 2L, 2, "e-1"), (Ben, "P1", 1L, 1, null)],
             jobs.Select(j => (j.PlayerKey, j.Key, j.Version, j.Attempts, j.TriggerEventId)).OrderBy(j => (j.PlayerKey, j.Key)));
-        Assert.All(jobs, j => Assert.Equal((Cairn.Progress.ProgressProjection.Name, Org, Game), (j.Projection, j.OrgId, j.Game)));
+        Assert.All(jobs, j => Assert.Equal((ProgressJobs, Org, Game), (j.Projection, j.OrgId, j.Game)));
         Assert.Equal(waiting.Id, Assert.Single(jobs, j => j.Key == "P2").Id);
     }
 
     [SkippableFact]
     public async Task Issue_10_Enqueue_folds_a_key_given_twice_in_one_call_into_one_job_bumped_once()
     {
-        var job = new QueuedJob(Cairn.Progress.ProgressProjection.Name, Org, Game, Ada, "P1", "e-1");
+        var job = new QueuedJob(ProgressJobs, Org, Game, Ada, "P1", "e-1");
 
         var queued = await Store.Jobs.EnqueueAsync([job, job with { TriggerEventId = "e-2" }, job with { PlayerKey = Ben }], Now, None);
         var bumped = await Store.Jobs.EnqueueAsync([job, job], Now, None);
