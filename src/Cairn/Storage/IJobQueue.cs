@@ -33,6 +33,6 @@ internal interface IJobQueue
     /// <summary>The queue per projection (projections with no job and no dead letter are absent).</summary>
     Task<IReadOnlyDictionary<string, JobCounts>> CountJobsByProjectionAsync(CancellationToken cancellationToken);
 
-    /// <summary>Queues (or bumps) one job per key given, due now. Returns how many were queued or bumped.</summary>
+    /// <summary>Queues (or bumps) one job per key given, due now; a key given twice counts once. Returns how many were queued or bumped.</summary>
     Task<int> EnqueueAsync(IReadOnlyList<QueuedJob> jobs, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -165,7 +165,9 @@ internal sealed class SqliteJobQueue(SqliteDatabase db, IReadOnlyDictionary<stri
     public Task<int> EnqueueAsync(IReadOnlyList<QueuedJob> jobs, DateTimeOffset now, CancellationToken cancellationToken) =>
         jobs.Count == 0
             ? Task.FromResult(0)
-            : db.InWriteTransactionAsync((connection, tx) => Enqueue(connection, tx, jobs, TimeCodec.ToMicros(now)), cancellationToken);
+            // Repeats are folded, as on PostgreSQL: a key given twice in one call is one job, bumped once.
+            : db.InWriteTransactionAsync((connection, tx) => Enqueue(connection, tx, jobs.DistinctBy(j => (j.Projection, j.OrgId, j.Game, j.PlayerKey, j.Key)),
+                TimeCodec.ToMicros(now)), cancellationToken);
 
     /// <summary>Queues or bumps jobs inside a write transaction of the caller's (a rekey moves rows and requeues in one).</summary>
     internal static int Enqueue(SqliteConnection connection, SqliteTransaction tx, IEnumerable<QueuedJob> jobs, long nowMicros)

@@ -5,16 +5,15 @@ using Cairn.Tests.Support;
 namespace Cairn.Tests.Storage;
 
 /// <summary>
-/// The store compliance facts on PostgreSQL, one fresh database per store. The store is made the way the server
-/// makes it (<see cref="CairnConfiguration.CreateStore"/> with the connection string as <c>Storage:Store</c>), so
-/// these facts fail, rather than skip, while that cannot make a PostgreSQL store yet.
+/// PostgreSQL stores, one fresh database of <paramref name="server"/> per store, with the connection string as
+/// <c>Storage:Store</c>; so facts fail, rather than skip, while that cannot make a PostgreSQL store.
 /// </summary>
-public sealed class PostgresStoreCompliance(PostgresServer server) : StoreCompliance, IClassFixture<PostgresServer>
+internal sealed class PostgresStoreMaker(PostgresServer server) : StoreMaker
 {
     private readonly TempDirectory _root = new();
     private readonly List<PostgresDatabase> _databases = [];
 
-    private protected override async Task<Stores> CreateStoreAsync(Action<StorageOptions>? configure = null)
+    public override async Task<Stores> CreateAsync(Action<StorageOptions>? configure)
     {
         var database = await server.CreateDatabaseAsync();
         _databases.Add(database);
@@ -31,7 +30,7 @@ public sealed class PostgresStoreCompliance(PostgresServer server) : StoreCompli
         }
     }
 
-    protected override async Task CleanUpAsync()
+    public override async Task CleanUpAsync()
     {
         foreach (var database in _databases)
         {
