@@ -70,18 +70,18 @@ internal static class PrivacyCommands
         return 0;
     }
 
-    /// <summary><c>cairn export events|progress [--org ORG] [--group G] [--since T] [--until T] [--format csv|json] [--names] [--out FILE]</c>.</summary>
+    /// <summary><c>cairn export events|progress|projections [--org ORG] [--group G] [--since T] [--until T] [--format csv|json] [--names] [--out FILE]</c>.</summary>
     public static async Task<int> ExportAsync(Args args, CancellationToken cancellationToken)
     {
         var kind = args.Positional.Count >= 2 ? args.Positional[1] : null;
-        if (kind is not ("events" or "progress"))
+        if (kind is not ("events" or "progress" or "projections"))
         {
-            throw new UsageException("expected 'cairn export events' or 'cairn export progress'");
+            throw new UsageException("expected 'cairn export events', 'cairn export progress' or 'cairn export projections'");
         }
         var (data, storeOption) = (args.Option("data"), args.Option("store"));
         var org = args.Option("org");
         var group = args.Option("group");
-        var format = args.Option("format") ?? Exporter.Csv;
+        var format = args.Option("format") ?? (kind == "projections" ? Exporter.Json : Exporter.Csv);
         var output = args.Option("out");
         var names = args.Flag("names");
         DateTimeOffset? since = null, until = null;
@@ -98,15 +98,22 @@ internal static class PrivacyCommands
         {
             throw new UsageException("--format takes csv or json");
         }
+        if (kind == "projections" && format != Exporter.Json)
+        {
+            throw new UsageException("the projections export is JSON only (its tables have different columns)");
+        }
         await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
         var (found, ambiguous) = await ExportScope.ResolveAsync(Cli, group, org, store.Groups, new Scopes(store), cancellationToken);
         var scope = found ?? throw new UsageException(ambiguous is null ? $"no group '{group}'" : $"several orgs have a group '{group}': give --org");
         var filter = new ExportFilter(scope.OrgId, scope.PlayerKeys, scope.Game, since, until);
         await using var stream = output is null ? Console.OpenStandardOutput() : File.Create(output);
         var exporter = new Exporter(store);
-        var rows = kind == "events"
-            ? await exporter.WriteEventsAsync(stream, format, filter, names, scope.Allows, cancellationToken)
-            : await exporter.WriteProgressAsync(stream, format, filter, names, scope.Allows, cancellationToken);
+        var rows = kind switch
+        {
+            "events" => await exporter.WriteEventsAsync(stream, format, filter, names, scope.Allows, cancellationToken),
+            "progress" => await exporter.WriteProgressAsync(stream, format, filter, names, scope.Allows, cancellationToken),
+            _ => await exporter.WriteProjectionRowsAsync(stream, filter, names, scope.Allows, cancellationToken),
+        };
         await new Audit(store.Privacy, TimeProvider.System).RecordAsync(Cli, $"export.{kind}", "cli", $"{scope.Describe}{(names ? ", with names" : "")}: {rows} rows", cancellationToken);
         Console.Error.WriteLine($"exported {rows} {kind} rows{(output is null ? "" : " to " + output)}");
         return 0;

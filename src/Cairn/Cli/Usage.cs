@@ -25,7 +25,7 @@ internal static class Usage
           cairn roster import FILE.csv --org ORG [--game GAME]          columns: group, playerId, displayName[, teacher, consent, under13, parentalConsent]
           cairn erase --org ORG --player RAW_ID                         remove a player's data everywhere
           cairn purge [--now TIME]                                       apply retention once
-          cairn export events|progress [--org ORG] [--group G] [--since T] [--until T] [--format csv|json] [--names] [--out FILE]
+          cairn export events|progress|projections [--org ORG] [--group G] [--since T] [--until T] [--format csv|json] [--names] [--out FILE]
           cairn rekey                                                    move players to the current pepper version
           cairn help [COMMAND] | cairn COMMAND --help | cairn --version
 
@@ -255,16 +255,16 @@ internal static class Usage
               cairn purge
             """,
         ["export"] = $"""
-            cairn export: writes events or progress as CSV or JSON.
+            cairn export: writes events or progress as CSV or JSON, or the rows every other projection keeps of the players as JSON.
 
-            Usage: cairn export events|progress [--org ORG] [--group G] [--since T] [--until T] [--format csv|json] [--names] [--out FILE]
+            Usage: cairn export events|progress|projections [--org ORG] [--group G] [--since T] [--until T] [--format csv|json] [--names] [--out FILE]
 
             Options:
               --org ORG         one organisation
               --group G         one class
               --since T         events from T (e.g. 2026-09-01)
               --until T         events before T
-              --format F        csv (default) or json
+              --format F        csv (default) or json (projections: json only)
               --names           add display names (the export is audited as such)
               --out FILE        write to FILE instead of stdout
             {StoreOptions}
@@ -272,6 +272,7 @@ internal static class Usage
             Examples:
               cairn export progress --group 7b --org demo --out 7b.csv
               cairn export events --org demo --since 2026-09-01 --format json
+              cairn export projections --group 7b --org demo --out 7b-projections.json
             """,
         ["rekey"] = $"""
             cairn rekey: after a pepper rotation, moves every player's data to the current pepper version.

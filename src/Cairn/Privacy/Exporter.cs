@@ -67,6 +67,31 @@ internal sealed class Exporter(Stores store)
         return rows;
     }
 
+    /// <summary>
+    /// The rows of every projection's exported tables (<see cref="PlayerData"/>) as JSON, one object per row:
+    /// <c>{"table": …, "row": {…}}</c> (with <c>playerId</c> and <c>displayName</c> when asked for), within the caller's reach.
+    /// </summary>
+    public async Task<long> WriteProjectionRowsAsync(
+        Stream output, ExportFilter filter, bool names, Func<string, string?, bool> allows, CancellationToken cancellationToken)
+    {
+        string[] header = ["table", .. names ? new[] { "playerId", "displayName" } : [], "row"];
+        await using var writer = new RowWriter(output, Json, header);
+        long rows = 0;
+        await foreach (var r in store.Privacy.ExportPlayerDataAsync(filter.OrgId, filter.PlayerKeys, cancellationToken))
+        {
+            var game = r.Row.TryGetProperty("game", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
+            var playerKey = r.Row.TryGetProperty("player_key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+            if ((filter.Game is not null && game != filter.Game) || !allows(game ?? "", playerKey))
+            {
+                continue;
+            }
+            var (raw, name) = names ? await NamesAsync(playerKey, cancellationToken) : (null, null);
+            await writer.WriteAsync([r.Table, .. names ? new[] { raw, name } : [], new RawJson(r.Row.GetRawText())], cancellationToken);
+            rows++;
+        }
+        return rows;
+    }
+
     private async Task<(string? Raw, string? Name)> NamesAsync(string? playerKey, CancellationToken cancellationToken)
     {
         if (playerKey is null)

@@ -54,6 +54,14 @@ internal static class PrivacyApi
                 + "displayName with ?names=true], pointId, status, score, durationSeconds, count, completedAt, scoreVersion, triggerEventId, updatedAt.")
             .Produces<System.Text.Json.JsonElement[]>(StatusCodes.Status200OK, "application/json", "text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/export/projections", (HttpContext http, string? format, string? group, string? org, string? since, string? until, bool? names,
+            Stores store, Scopes scopes, Audit audit, CancellationToken ct) =>
+            ExportAsync(http, "projections", format ?? Exporter.Json, group, org, since, until, names == true, store, scopes, audit, ct))
+            .WithName("exportProjections")
+            .WithSummary("Streams the rows of every projection's tables that hold the caller's players (each projection declares its own), as a JSON "
+                + "array of {table, [playerId, displayName with ?names=true], row}; format=json only.")
+            .Produces<System.Text.Json.JsonElement[]>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -169,6 +177,10 @@ internal static class PrivacyApi
         {
             return Problems.BadRequest("'format' must be csv or json.");
         }
+        if (kind == "projections" && format != Exporter.Json)
+        {
+            return Problems.BadRequest("The projections export is JSON only (its tables have different columns): use format=json.");
+        }
         if (!PlayersApi.TryParseTime(since, "since", out var sinceTime, out var problem) || !PlayersApi.TryParseTime(until, "until", out var untilTime, out problem))
         {
             return Problems.BadRequest(problem!);
@@ -186,9 +198,12 @@ internal static class PrivacyApi
         http.Response.ContentType = format == Exporter.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"cairn-{kind}.{format}\"";
         var exporter = new Exporter(store);
-        var rows = kind == "events"
-            ? await exporter.WriteEventsAsync(http.Response.Body, format, filter, names, scope.Allows, cancellationToken)
-            : await exporter.WriteProgressAsync(http.Response.Body, format, filter, names, scope.Allows, cancellationToken);
+        var rows = kind switch
+        {
+            "events" => await exporter.WriteEventsAsync(http.Response.Body, format, filter, names, scope.Allows, cancellationToken),
+            "progress" => await exporter.WriteProgressAsync(http.Response.Body, format, filter, names, scope.Allows, cancellationToken),
+            _ => await exporter.WriteProjectionRowsAsync(http.Response.Body, filter, names, scope.Allows, cancellationToken),
+        };
         await audit.RecordAsync(caller, $"export.{kind}", Audit.ScopeOf(caller),
             $"{scope.Describe}{(names ? ", with names" : "")}: {rows} rows", CancellationToken.None);
         return Results.Empty;

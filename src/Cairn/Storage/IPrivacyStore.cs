@@ -19,8 +19,11 @@ internal interface IPrivacyStore
     /// </summary>
     Task<long> PurgeAsync(PurgeRule rule, CancellationToken cancellationToken);
 
-    /// <summary>Every row of the given players in every table of <see cref="PlayerData"/> that is exported, table by table.</summary>
-    IAsyncEnumerable<PlayerDataRow> ExportPlayerDataAsync(string orgId, IReadOnlyCollection<string> playerKeys, CancellationToken cancellationToken);
+    /// <summary>
+    /// Every row of every projection table of <see cref="PlayerData"/> that is exported, table by table, read as it is
+    /// written out: of one org (null: every org) and of the given players (null: all of them).
+    /// </summary>
+    IAsyncEnumerable<PlayerDataRow> ExportPlayerDataAsync(string? orgId, IReadOnlyCollection<string>? playerKeys, CancellationToken cancellationToken);
 
     /// <summary>
     /// Moves everything of a player from an old key to a new one (pepper rotation) in every table of <see cref="PlayerData"/>;

@@ -52,6 +52,10 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         export.progress  own     200            200          200              200         404      403     401   404
         export.progress  same    200            200          404              404         404      403     401   404
         export.progress  other   200            404          404              404         404      403     401   200
+        export.projections -       200            200          200              200         200      403     401   200
+        export.projections own     200            200          200              200         404      403     401   404
+        export.projections same    200            200          404              404         404      403     401   404
+        export.projections other   200            404          404              404         404      403     401   200
         export.byorg     own     200            200          200              200         200      403     401   404
         export.byorg     other   200            404          404              404         404      403     401   200
         rejected         own     200            200          403              403         403      403     401   404
@@ -155,6 +159,27 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
     }
 
     [Theory]
+    [InlineData("student")]
+    [InlineData("teacher-t1")]
+    public async Task Issue_10_the_projections_export_holds_the_rows_of_every_projection_table_of_the_callers_players_only(string role)
+    {
+        var own = role == "student"
+            ? new HashSet<string> { world.Keys[AccessWorld.Student] }
+            : AccessWorld.Groups.Where(g => g.Key == "g1").SelectMany(g => g.Value.Members).Select(m => world.Keys[m.Id]).ToHashSet();
+
+        using var response = await world.Server.SendAsync(HttpMethod.Get, "/v1/export/projections", world.Tokens[role], null);
+        using var csv = await world.Server.SendAsync(HttpMethod.Get, "/v1/export/projections?format=csv", world.Tokens[role], null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = await TestServer.ReadJsonAsync(response);
+        var rows = body.RootElement.EnumerateArray().ToList();
+        Assert.Contains(rows, r => r.GetProperty("table").GetString() == "progress_points");
+        Assert.All(rows, r => Assert.Contains(r.GetProperty("row").GetProperty("player_key").GetString()!, own));
+        Assert.DoesNotContain(rows, r => r.GetProperty("table").GetString() == "progress_changes");
+        Assert.Equal(HttpStatusCode.BadRequest, csv.StatusCode);
+    }
+
+    [Theory]
     [InlineData("events", "json")]
     [InlineData("progress", "json")]
     [InlineData("events", "csv")]
@@ -198,7 +223,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "drill" => (HttpMethod.Get, $"/v1/groups/{group}/players/{member}/points/U1.C1", null),
             "timeline" => (HttpMethod.Get, $"/v1/players/{member}/events", null),
             "progress" => (HttpMethod.Get, $"/v1/players/{member}/progress", null),
-            "export.events" or "export.progress" => (HttpMethod.Get, $"/v1/export/{endpoint[7..]}?format=json" + (group is null ? "" : "&group=" + group), null),
+            "export.events" or "export.progress" or "export.projections" => (HttpMethod.Get, $"/v1/export/{endpoint[7..]}?format=json" + (group is null ? "" : "&group=" + group), null),
             "export.byorg" => (HttpMethod.Get, $"/v1/export/events?format=json&org={org}", null),
             "rejected" => (HttpMethod.Get, $"/v1/rejected?org={org}", null),
             "admin.keys" => (HttpMethod.Get, "/v1/admin/keys", null),

@@ -80,15 +80,16 @@ internal sealed class PostgresPrivacyStore(PostgresDatabase db, PlayerData playe
         }, cancellationToken);
 
     public async IAsyncEnumerable<PlayerDataRow> ExportPlayerDataAsync(
-        string orgId, IReadOnlyCollection<string> playerKeys, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string? orgId, IReadOnlyCollection<string>? playerKeys, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
         foreach (var table in playerData.ProjectionTables.Where(t => t.Exported))
         {
             // row_to_json keeps the column names and types of whatever the projection's table holds.
             await using var command = Command(connection, null,
-                $"SELECT row_to_json(t)::text FROM {table.Name} t WHERE org_id = $1 AND player_key = ANY($2) ORDER BY player_key;",
-                orgId, playerKeys.ToArray());
+                $"SELECT row_to_json(t)::text FROM {table.Name} t WHERE ($1::text IS NULL OR org_id = $1) AND ($2::text[] IS NULL OR player_key = ANY($2)) ORDER BY player_key;",
+                orgId, playerKeys?.ToArray());
+            command.Parameters[1].NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

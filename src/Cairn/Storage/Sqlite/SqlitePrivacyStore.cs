@@ -86,14 +86,14 @@ internal sealed class SqlitePrivacyStore(SqliteDatabase db, PlayerData playerDat
         }, cancellationToken);
 
     public async IAsyncEnumerable<PlayerDataRow> ExportPlayerDataAsync(
-        string orgId, IReadOnlyCollection<string> playerKeys, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string? orgId, IReadOnlyCollection<string>? playerKeys, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var keys = JsonSerializer.Serialize(playerKeys);
+        var keys = playerKeys is null ? null : JsonSerializer.Serialize(playerKeys);
         foreach (var table in playerData.ProjectionTables.Where(t => t.Exported))
         {
             using var command = Command(connection, null,
-                $"SELECT * FROM {table.Name} WHERE org_id = $org AND player_key IN (SELECT value FROM json_each($keys)) ORDER BY rowid;",
+                $"SELECT * FROM {table.Name} WHERE ($org IS NULL OR org_id = $org) AND ($keys IS NULL OR player_key IN (SELECT value FROM json_each($keys))) ORDER BY rowid;",
                 ("$org", orgId), ("$keys", keys));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
