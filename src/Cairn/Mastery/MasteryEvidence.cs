@@ -45,6 +45,30 @@ internal static class MasteryEvidence
         }
     }
 
+    /// <summary>The standards an event of the store is evidence of (for a fit, which reads every event once).</summary>
+    public static IReadOnlyList<string> StandardsOf(string eventType, JsonElement data)
+    {
+        if (!IsEvidence(eventType) || data.ValueKind != JsonValueKind.Object)
+        {
+            return [];
+        }
+        var ids = new List<string>();
+        foreach (var field in FieldsFor(eventType))
+        {
+            if (data.TryGetProperty(field, out var array) && array.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in array.EnumerateArray().Take(LmsDialect.MaxStandards))
+                {
+                    if (item.ValueKind == JsonValueKind.String && Clean(item.GetString()!) is { } id && !ids.Contains(id))
+                    {
+                        ids.Add(id);
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
     /// <summary>What an event of the history says about <paramref name="standardId"/> (null: nothing).</summary>
     public static MasteryObservation? Observe(HistoryEvent e, string standardId, double threshold) =>
         Observe(e.EventType, e.Data, standardId, threshold, e.Timestamp, e.Seq, e.EventId);
