@@ -147,7 +147,9 @@ internal static class LmsDialect
         {
             case null:
                 return null;
-            case JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && double.IsFinite(d):
+            // Read through the JSON text: a node built in code (an import row) holds an int or a decimal, not a double.
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Number
+                                  && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d):
                 return d;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String
                                   && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed):
