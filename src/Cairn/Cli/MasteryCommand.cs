@@ -47,7 +47,10 @@ internal static class MasteryCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.OrgId} {r.Game} {r.StandardId}: version {fit.Version}  prior {p.Prior:0.000}  learn {p.Learn:0.000}  guess {p.Guess:0.000}  slip {p.Slip:0.000}  forget {p.Forget:0.000}  log-likelihood {fit.LogLikelihood:0.00}  AUC {(fit.Auc is { } auc ? auc.ToString("0.000", CultureInfo.InvariantCulture) : "n/a")} (held out: {r.TestPlayers} players)  trained on {r.TrainPlayers} players, {fit.Observations} observations  {r.Requeued} row(s) queued"));
         }
-        Console.WriteLine("a running server or 'cairn worker' recomputes the queued rows");
+        if (reports.Any(r => r.Requeued > 0))
+        {
+            Console.WriteLine("a running server or 'cairn worker' recomputes the queued rows");
+        }
         return 0;
     }
 }
