@@ -169,6 +169,9 @@ public abstract class MasteryHttpTests : IAsyncLifetime
         }
         Assert.Equal(p3, explain.GetProperty("pMastery").GetDouble(), 9);
         Assert.Equal(p3, explain.GetProperty("row").GetProperty("pMastery").GetDouble(), 9);
+        // The student's raw id is in the directory only; the LMS fields are kept in the events' data.
+        Assert.All(_server.Sql.AllCells().Where(c => c.Text.Contains(Student, StringComparison.Ordinal)), c => Assert.Equal("players", c.Table));
+        Assert.Equal(5, _server.Sql.Scalar("SELECT COUNT(*) FROM events WHERE data LIKE '%class-7b%'".Replace("data LIKE", _server.Sql.IsPostgres ? "data::text LIKE" : "data LIKE", StringComparison.Ordinal)));
     }
 
     [SkippableFact]
