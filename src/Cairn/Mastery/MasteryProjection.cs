@@ -62,8 +62,14 @@ internal sealed class MasteryProjection(IEventLog events, IMasteryStore store, C
         {
             return new MasteryParameters(fitted.Parameters, threshold, settings.Levels, "fit:" + fitted.Version.ToString(CultureInfo.InvariantCulture));
         }
-        var bkt = settings.ParametersFor(standardId);
-        return new MasteryParameters(bkt, threshold, settings.Levels, settings.FromCatalog ? "catalog:" + Hash(bkt, threshold, settings.Levels) : "default");
+        return new MasteryParameters(settings.ParametersFor(standardId), threshold, settings.Levels, VersionOf(settings, standardId));
+    }
+
+    /// <summary>The version of a standard's unfitted parameters (null: a standard without settings of its own).</summary>
+    public static string VersionOf(MasterySettings settings, string? standardId)
+    {
+        var id = standardId ?? "";
+        return settings.FromCatalog ? "catalog:" + Hash(settings.ParametersFor(id), settings.ThresholdFor(id), settings.Levels) : "default";
     }
 
     public MasterySettings SettingsFor(string game) => catalogs.Current.For(game)?.Mastery ?? MasterySettings.Default;

@@ -219,6 +219,26 @@ public abstract class MasteryHttpTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Issue_12_a_changed_mastery_section_recomputes_the_rows_it_changes()
+    {
+        await SendAsync(Lms("g-1", 10, ["NF.1"], 85), Lms("g-2", 11, ["HARD.1"], 85));
+        var playerKey = await _server.PlayerKeyAsync(Student);
+        var before = await StandardsAsync(playerKey, s => Observations(s, "NF.1") == 1 && Observations(s, "HARD.1") == 1);
+        var hardVersion = Row(before, "HARD.1").GetProperty("parameterVersion").GetString();
+
+        // A new game prior: every row is recomputed with it, HARD.1 (which has only a threshold of its own) too.
+        await File.WriteAllTextAsync(Path.Combine(_server.CatalogsDirectory, "lms.yaml"), Catalog.Replace("prior: 0.3", "prior: 0.5", StringComparison.Ordinal));
+
+        var after = await StandardsAsync(playerKey, s => Row(s, "NF.1").GetProperty("parameterVersion").GetString() != Row(before, "NF.1").GetProperty("parameterVersion").GetString()
+            && Row(s, "HARD.1").GetProperty("parameterVersion").GetString() != hardVersion);
+        var p = 0.5 * (1 - Slip) / (0.5 * (1 - Slip) + 0.5 * Guess);
+        Assert.Equal(p + (1 - p) * Learn, Row(after, "NF.1").GetProperty("pMastery").GetDouble(), 9);
+        Assert.StartsWith("catalog:", Row(after, "NF.1").GetProperty("parameterVersion").GetString(), StringComparison.Ordinal);
+        var q = 0.5 * Slip / (0.5 * Slip + 0.5 * (1 - Guess));
+        Assert.Equal(q + (1 - q) * Learn, Row(after, "HARD.1").GetProperty("pMastery").GetDouble(), 9);
+    }
+
+    [SkippableFact]
     public async Task Issue_12_mastery_reads_answer_400_for_bad_input_and_404_for_what_is_not_there()
     {
         await SendAsync(Lms("g-1", 10, ["NF.1"], 85));

@@ -15,6 +15,13 @@ internal interface IMasteryStore
     /// <summary>The (org, game) pairs that have rows, optionally only of one org or game.</summary>
     Task<IReadOnlyList<(string OrgId, string Game)>> ListOrgGamesAsync(string? orgId, string? game, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Queues a recompute of every row of the game (of one standard, or of all but <paramref name="exceptStandards"/>) computed
+    /// with unfitted parameters of another version than <paramref name="version"/>. Returns how many were queued or bumped.
+    /// </summary>
+    Task<int> EnqueueStaleAsync(string game, string? standardId, IReadOnlyCollection<string> exceptStandards, string version, DateTimeOffset now,
+        CancellationToken cancellationToken);
+
     /// <summary>The players with a row of the standard (whose rows a new parameter version recomputes).</summary>
     Task<IReadOnlyList<string>> ListPlayersAsync(string orgId, string game, string standardId, CancellationToken cancellationToken);
 }

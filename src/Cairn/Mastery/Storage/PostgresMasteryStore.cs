@@ -160,6 +160,20 @@ internal sealed class PostgresMasteryStore(PostgresDatabase db) : IMasteryStore,
         return pairs;
     }
 
+    public Task<int> EnqueueStaleAsync(string game, string? standardId, IReadOnlyCollection<string> exceptStandards, string version, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            await using var command = Cmd(connection, tx, """
+                INSERT INTO jobs (projection, org_id, game, player_key, job_key, trigger_event_id, run_after, created_at)
+                SELECT $1, org_id, game, player_key, standard_id, last_event_id, $2, $2 FROM mastery
+                WHERE game = $3 AND ($4::text IS NULL OR standard_id = $4) AND NOT (standard_id = ANY($5))
+                  AND param_version <> $6 AND param_version NOT LIKE 'fit:%'
+                ON CONFLICT (projection, org_id, game, player_key, job_key) DO UPDATE SET version = jobs.version + 1;
+                """, MasteryProjection.Name, now, game, standardId, TextArray(exceptStandards), version);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     public async Task<IReadOnlyList<string>> ListPlayersAsync(string orgId, string game, string standardId, CancellationToken cancellationToken)
     {
         await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);

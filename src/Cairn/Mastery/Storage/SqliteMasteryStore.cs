@@ -134,6 +134,21 @@ internal sealed class SqliteMasteryStore(SqliteDatabase db) : IMasteryStore, IPr
         return pairs;
     }
 
+    public Task<int> EnqueueStaleAsync(string game, string? standardId, IReadOnlyCollection<string> exceptStandards, string version, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        db.InWriteTransactionAsync((connection, tx) =>
+        {
+            using var command = Command(connection, tx, """
+                INSERT INTO jobs (projection, org_id, game, player_key, job_key, trigger_event_id, run_after, created_at)
+                SELECT $projection, org_id, game, player_key, standard_id, last_event_id, $now, $now FROM mastery
+                WHERE game = $game AND ($s IS NULL OR standard_id = $s) AND standard_id NOT IN (SELECT value FROM json_each($except))
+                  AND param_version <> $version AND param_version NOT LIKE 'fit:%'
+                ON CONFLICT (projection, org_id, game, player_key, job_key) DO UPDATE SET version = version + 1;
+                """, ("$projection", MasteryProjection.Name), ("$now", TimeCodec.ToMicros(now)), ("$game", game), ("$s", standardId),
+                ("$except", System.Text.Json.JsonSerializer.Serialize(exceptStandards)), ("$version", version));
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
     public async Task<IReadOnlyList<string>> ListPlayersAsync(string orgId, string game, string standardId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
