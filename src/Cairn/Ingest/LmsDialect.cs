@@ -56,7 +56,7 @@ internal static class LmsDialect
         }
         Move(input, output, "event_id", "eventId", notes);
         Move(input, output, "student_id", "playerId", notes);
-        Move(input, output, "type", "eventType", notes);
+        Move(input, output, input.ContainsKey("type") ? "type" : "event_type", "eventType", notes);
         foreach (var (name, value) in input.ToArray())
         {
             input.Remove(name);

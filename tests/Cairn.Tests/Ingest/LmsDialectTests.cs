@@ -57,6 +57,17 @@ public sealed class LmsDialectTests
         Assert.NotNull(output["data"]!["assignment_id"]);
     }
 
+    [Fact]
+    public void Issue_12_an_lms_event_may_name_its_type_event_type()
+    {
+        var (_, _, errors, valid) = Normalize("""
+            {"event_id":"g-1","timestamp":"2026-01-10T09:00:00Z","student_id":"stu-42","standard_ids":["NF.1"],"event_type":"ASSIGNMENT_ASSIGNED"}
+            """);
+
+        Assert.Empty(errors);
+        Assert.Equal("ASSIGNMENT_ASSIGNED", valid!.EventType);
+    }
+
     [Theory]
     [InlineData("""{"assignment_id":"a-1"}""", "type", "required")]
     [InlineData("""{"type":"GRADE","score":50}""", "type", "invalid_value")]
