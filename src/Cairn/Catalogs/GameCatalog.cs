@@ -35,4 +35,7 @@ internal sealed class GameCatalog
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldType>> Schemas { get; }
 
     public TriggerIndex Triggers { get; }
+
+    /// <summary>The catalog's <c>mastery:</c> section (the built-in defaults without one).</summary>
+    public Mastery.MasterySettings Mastery { get; init; } = Cairn.Mastery.MasterySettings.Default;
 }

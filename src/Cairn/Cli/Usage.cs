@@ -22,6 +22,7 @@ internal static class Usage
           cairn catalog check FILE|DIR [FILE|DIR…]
           cairn jobs dead [--data DIR] [--store S]
           cairn jobs retry [--id N] [--data DIR] [--store S]
+          cairn mastery fit [--org O] [--game G] [--standard S] [--min-players N] [--catalogs DIR] [--data DIR] [--store S]
           cairn roster import FILE.csv --org ORG [--game GAME]          columns: group, playerId, displayName[, teacher, consent, under13, parentalConsent]
           cairn erase --org ORG --player RAW_ID                         remove a player's data everywhere
           cairn purge [--now TIME]                                       apply retention once
@@ -211,6 +212,26 @@ internal static class Usage
             Examples:
               cairn jobs dead
               cairn jobs retry --id 42
+            """,
+        ["mastery"] = $"""
+            cairn mastery fit: estimates the BKT parameters (prior, learn, guess, slip) of each standard from stored history.
+
+            Usage: cairn mastery fit [--org O] [--game G] [--standard S] [--min-players N] [--catalogs DIR]
+
+            Fits on 80 % of the players (EM), prints per standard the parameters, the log-likelihood and the AUC on the
+            other 20 %, stores them as the standard's next parameter version and queues a recompute of its rows (a running
+            server or 'cairn worker' runs them). Guess and slip stay at or below 0.3.
+
+            Options:
+              --org O           only this organisation
+              --game G          only this game
+              --standard S      only this standard
+              --min-players N   skip standards with fewer training players (default {Mastery.MasteryFitter.DefaultMinPlayers})
+              --catalogs DIR    the catalogs (default ./catalogs): thresholds and starting parameters
+            {StoreOptions}
+
+            Example:
+              cairn mastery fit --org demo --game lms
             """,
         ["roster"] = $"""
             cairn roster import: sets classes' rosters from a CSV file (each group's roster becomes the file's rows for it).

@@ -7,6 +7,7 @@ using Cairn.Identity;
 using Cairn.Ingest;
 using Cairn.Observability;
 using Cairn.Jobs;
+using Cairn.Mastery;
 using Cairn.Players;
 using Cairn.Privacy;
 using Cairn.Progress;
@@ -76,6 +77,7 @@ internal static class CairnServer
         app.MapIngestApi().WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         app.MapPlayersApi();
         app.MapProgressApi();
+        app.MapMasteryApi();
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
@@ -156,6 +158,7 @@ internal static class CairnServer
         services.AddAccess(adminToken, MetricsTokenFrom(access, production));
         services.AddIngest();
         services.AddProgress();
+        services.AddMastery();
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);

@@ -9,7 +9,8 @@ namespace Cairn.Ingest;
 /// <summary>
 /// Turns the shapes real producers send into the canonical event (ARCHITECTURE §2) and says what it changed:
 /// the legacy MongoDB log shape (double-encoded <c>event_data</c>, Key/Value <c>device_info</c>, <c>_id</c>,
-/// quoted numbers) and the snake_case LMS shape (<c>event_id</c>, <c>user_id</c>, <c>properties</c>, …).
+/// quoted numbers), the snake_case LMS shape (<c>event_id</c>, <c>user_id</c>, <c>properties</c>, …) and the LMS
+/// grade dialect (<c>student_id</c>, <c>standard_ids</c>, <c>score</c>, …: <see cref="LmsDialect"/>).
 /// A canonical event passes through untouched.
 /// </summary>
 internal sealed class EventNormalizer(Func<EventSchemas> schemas, IReadOnlyCollection<string> dropFields)
@@ -50,11 +51,15 @@ internal sealed class EventNormalizer(Func<EventSchemas> schemas, IReadOnlyColle
 
     private readonly HashSet<string> _drop = new(dropFields, StringComparer.Ordinal);
 
-    public static readonly IReadOnlyList<string> IdentityFields = ["playerId", "player_id", "user_id", "userId"];
+    public static readonly IReadOnlyList<string> IdentityFields = ["playerId", "player_id", "user_id", "userId", "student_id"];
 
     /// <summary>Normalizes one event object in place. Returns notes of what changed; adds to <paramref name="errors"/> what cannot be fixed.</summary>
     public JsonObject Normalize(JsonObject input, string defaultGame, List<string> notes, List<EventError> errors)
     {
+        if (LmsDialect.Matches(input))
+        {
+            input = LmsDialect.Normalize(input, notes, errors);
+        }
         // A canonical event has nothing to rename or drop: it is its own output, without moving every field.
         var output = HasProducerNames(input) ? RenameFields(input, notes, errors) : input;
 

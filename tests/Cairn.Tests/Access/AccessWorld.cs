@@ -39,6 +39,9 @@ public sealed class AccessWorld : IAsyncLifetime
 
     public string IngestKeyB { get; private set; } = null!;
 
+    /// <summary>The standard the first member of each group has a mastery row of.</summary>
+    public const string MasteredStandard = "S1";
+
     /// <summary>Role name → bearer token ("" for no token).</summary>
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
 
@@ -83,6 +86,12 @@ public sealed class AccessWorld : IAsyncLifetime
                 var body = await response.Content.ReadAsStringAsync();
                 Assert.True(response.StatusCode == HttpStatusCode.OK && body.Contains("\"accepted\":1", StringComparison.Ordinal), body);
             }
+            // Mastery: a concept the game reports mastered, for the first member of each group.
+            var mastered = new { eventId = Events.NewId(), eventType = "concept_mastered", timestamp = now.AddMinutes(-5).ToString("O"), playerId = group.Members[0].Id, data = new { concept_tags = new[] { MasteredStandard } } };
+            using (var response = await Server.PostEventsAsync(JsonSerializer.Serialize(mastered), key))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
         }
         await SendOkAsync(HttpMethod.Post, "/v1/groups", JsonSerializer.Serialize(new { id = WavesGroup, org = OrgA, name = "Waves club", game = WavesGame, teachers = new[] { "t2" } }), HttpStatusCode.Created);
         await SendOkAsync(HttpMethod.Put, $"/v1/groups/{WavesGroup}/members", JsonSerializer.Serialize(new[] { new { playerId = Student, displayName = "Ada Adams" } }), HttpStatusCode.OK);
@@ -96,6 +105,7 @@ public sealed class AccessWorld : IAsyncLifetime
         foreach (var (_, group) in Groups)
         {
             await WaitForProgressAsync(Keys[group.Members[0].Id]);
+            await WaitForAsync(Keys[group.Members[0].Id], "mastery", MasteredStandard);
         }
         await WaitForProgressAsync(Keys[Student], "level-00");
     }
@@ -123,18 +133,20 @@ public sealed class AccessWorld : IAsyncLifetime
         Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private async Task WaitForProgressAsync(string playerKey, string pointId = "U1.C1")
+    private Task WaitForProgressAsync(string playerKey, string pointId = "U1.C1") => WaitForAsync(playerKey, "progress", pointId);
+
+    private async Task WaitForAsync(string playerKey, string read, string id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
-            using var response = await Server.GetAsAdminAsync($"/v1/players/{playerKey}/progress");
-            if ((await response.Content.ReadAsStringAsync()).Contains(pointId, StringComparison.Ordinal))
+            using var response = await Server.GetAsAdminAsync($"/v1/players/{playerKey}/{read}");
+            if ((await response.Content.ReadAsStringAsync()).Contains(id, StringComparison.Ordinal))
             {
                 return;
             }
             await Task.Delay(50);
         }
-        Assert.Fail($"no progress for {playerKey}");
+        Assert.Fail($"no {read} for {playerKey}");
     }
 }

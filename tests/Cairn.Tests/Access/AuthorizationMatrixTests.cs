@@ -44,6 +44,12 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         progress         own     200            200          200              200         200      403     401   404
         progress         same    200            200          404              404         404      403     401   404
         progress         other   200            404          404              404         404      403     401   200
+        mastery          own     200            200          200              200         200      403     401   404
+        mastery          same    200            200          404              404         404      403     401   404
+        mastery          other   200            404          404              404         404      403     401   200
+        mastery.explain  own     200            200          200              200         200      403     401   404
+        mastery.explain  same    200            200          404              404         404      403     401   404
+        mastery.explain  other   200            404          404              404         404      403     401   200
         export.events    -       200            200          200              200         200      403     401   200
         export.events    own     200            200          200              200         404      403     401   404
         export.events    same    200            200          404              404         404      403     401   404
@@ -223,6 +229,8 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "drill" => (HttpMethod.Get, $"/v1/groups/{group}/players/{member}/points/U1.C1", null),
             "timeline" => (HttpMethod.Get, $"/v1/players/{member}/events", null),
             "progress" => (HttpMethod.Get, $"/v1/players/{member}/progress", null),
+            "mastery" => (HttpMethod.Get, $"/v1/players/{member}/mastery", null),
+            "mastery.explain" => (HttpMethod.Get, $"/v1/players/{member}/mastery/{AccessWorld.MasteredStandard}", null),
             "export.events" or "export.progress" or "export.projections" => (HttpMethod.Get, $"/v1/export/{endpoint[7..]}?format=json" + (group is null ? "" : "&group=" + group), null),
             "export.byorg" => (HttpMethod.Get, $"/v1/export/events?format=json&org={org}", null),
             "rejected" => (HttpMethod.Get, $"/v1/rejected?org={org}", null),

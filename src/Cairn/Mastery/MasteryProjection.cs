@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Cairn.Catalogs;
+using Cairn.Mastery.Storage;
+using Cairn.Projections;
+using Cairn.Storage;
+
+namespace Cairn.Mastery;
+
+/// <summary>
+/// The mastery projection: one row per (player, standard) of a game, the Bayesian Knowledge Tracing estimate of how likely
+/// the player knows the standard. Graded LMS submissions and game stage/concept events name their standards; each named
+/// standard is a key. A recompute replays the player's observations of the standard in time order (timestamp, then
+/// arrival), one O(1) update each, with the standard's current parameters (<see cref="ResolveAsync"/>).
+/// </summary>
+internal sealed class MasteryProjection(IEventLog events, IMasteryStore store, CatalogRegistry catalogs, TimeProvider time) : IProjection
+{
+    public const string Name = "mastery";
+
+    public const string Table = "mastery";
+
+    public static readonly IReadOnlyList<PlayerKeyTable> PlayerTables =
+        [new(Table, Name, ["org_id", "game", "standard_id"], JobKeyColumn: "standard_id", RetentionColumn: null)];
+
+    string IProjection.Name => Name;
+
+    public void Collect(ProjectionEvent e, ICollection<string> keys) => MasteryEvidence.StandardsOf(e.EventType, e.Data, keys);
+
+    public async Task<object?> ComputeAsync(JobLease job, CancellationToken cancellationToken)
+    {
+        var (parameters, observations) = await ObserveAsync(job.OrgId, job.Game, job.PlayerKey, job.Key, cancellationToken);
+        return MasteryCalculator.Compute(job.OrgId, job.Game, job.PlayerKey, job.Key, observations, parameters, time.GetUtcNow());
+    }
+
+    /// <summary>The standard's parameters and the player's observations of it, oldest first.</summary>
+    public async Task<(MasteryParameters Parameters, IReadOnlyList<MasteryObservation> Observations)> ObserveAsync(
+        string orgId, string game, string playerKey, string standardId, CancellationToken cancellationToken)
+    {
+        var parameters = await ResolveAsync(orgId, game, standardId, cancellationToken);
+        var history = await events.GetHistoryAsync(orgId, game, playerKey, MasteryEvidence.EventTypes, cancellationToken);
+        var observations = new List<MasteryObservation>();
+        foreach (var e in history)
+        {
+            if (MasteryEvidence.Observe(e, standardId, parameters.Threshold) is { } o)
+            {
+                observations.Add(o);
+            }
+        }
+        return (parameters, observations);
+    }
+
+    /// <summary>
+    /// A standard's parameters: the latest fitted version if any, else the catalog's (the standard's own, else the game's),
+    /// else the built-in defaults. The threshold and the level boundaries always come from the catalog (or the defaults).
+    /// </summary>
+    public async Task<MasteryParameters> ResolveAsync(string orgId, string game, string standardId, CancellationToken cancellationToken)
+    {
+        var settings = SettingsFor(game);
+        var threshold = settings.ThresholdFor(standardId);
+        if (await store.GetLatestParametersAsync(orgId, game, standardId, cancellationToken) is { } fitted)
+        {
+            return new MasteryParameters(fitted.Parameters, threshold, settings.Levels, "fit:" + fitted.Version.ToString(CultureInfo.InvariantCulture));
+        }
+        return new MasteryParameters(settings.ParametersFor(standardId), threshold, settings.Levels, VersionOf(settings, standardId));
+    }
+
+    /// <summary>The version of a standard's unfitted parameters (null: a standard without settings of its own).</summary>
+    public static string VersionOf(MasterySettings settings, string? standardId)
+    {
+        var id = standardId ?? "";
+        return settings.FromCatalog ? "catalog:" + Hash(settings.ParametersFor(id), settings.ThresholdFor(id), settings.Levels) : "default";
+    }
+
+    public MasterySettings SettingsFor(string game) => catalogs.Current.For(game)?.Mastery ?? MasterySettings.Default;
+
+    private static string Hash(BktParameters p, double threshold, MasteryLevels levels)
+    {
+        var text = string.Join('|', new[] { p.Prior, p.Learn, p.Guess, p.Slip, p.Forget, threshold, levels.Familiar, levels.Proficient, levels.Mastered }
+            .Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+    }
+}
