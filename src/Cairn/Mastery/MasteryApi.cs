@@ -25,9 +25,13 @@ internal static class MasteryApi
 
     public static RouteGroupBuilder MapMasteryApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/players").RequireReader();
-        group.MapGet("/{playerKey}/mastery", GetMasteryAsync);
-        group.MapGet("/{playerKey}/mastery/{standardId}", ExplainAsync);
+        var group = app.MapGroup("/v1/players").RequireReader().WithTags("Mastery");
+        group.MapGet("/{playerKey}/mastery", GetMasteryAsync).WithName("getPlayerMastery")
+            .WithSummary("A player's mastery per standard (of one game with ?game=): pMastery, level, answers, scores.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{playerKey}/mastery/{standardId}", ExplainAsync).WithName("explainPlayerMastery")
+            .WithSummary("One standard's mastery explained: the row, the parameters used, and every answer with pCorrectBefore and pMasteryAfter.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
