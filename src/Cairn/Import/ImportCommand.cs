@@ -89,7 +89,7 @@ internal static class ImportCommand
         if (runJobs)
         {
             var ran = await DrainJobsAsync(store.Jobs, projections, cancellationToken);
-            Console.WriteLine($"  progress   {ran} recompute job(s) run");
+            Console.WriteLine($"  jobs       {ran} recompute job(s) run (every projection: progress, mastery, …)");
         }
         return 0;
     }

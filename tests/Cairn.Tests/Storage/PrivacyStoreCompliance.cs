@@ -67,12 +67,18 @@ public abstract class PrivacyStoreCompliance : StoreFacts
 
         var erased = await Store.Privacy.ErasePlayerAsync(Org, Ada, None);
 
+        // Every other projection's table is reached too (and holds nothing of Ada here).
+        var expected = Store.PlayerData.ProjectionTables.ToDictionary(t => t.Name, _ => 0L, StringComparer.Ordinal);
+        foreach (var (table, rows) in new Dictionary<string, long>
+        {
+            ["events"] = 3, ["rejected_events"] = 1, ["players"] = 1, ["api_keys"] = 1, ["jobs"] = 1, ["dead_jobs"] = 1,
+            ["group_members"] = 1, ["audit_log"] = 1, ["progress_points"] = 1, ["progress_changes"] = 1,
+        })
+        {
+            expected[table] = rows;
+        }
         Assert.Equal(
-            new Dictionary<string, long>
-            {
-                ["events"] = 3, ["rejected_events"] = 1, ["players"] = 1, ["api_keys"] = 1, ["jobs"] = 1, ["dead_jobs"] = 1,
-                ["group_members"] = 1, ["audit_log"] = 1, ["progress_points"] = 1, ["progress_changes"] = 1,
-            }.OrderBy(t => t.Key, StringComparer.Ordinal),
+            expected.OrderBy(t => t.Key, StringComparer.Ordinal),
             erased.Tables.OrderBy(t => t.Key, StringComparer.Ordinal));
         Assert.Equal(Store.PlayerData.AllTables.Concat(PlayerData.CoreTextTables).Order(StringComparer.Ordinal), erased.Tables.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["e-other-org"], (await TimelineAsync(Ada)).Select(e => e.EventId));
