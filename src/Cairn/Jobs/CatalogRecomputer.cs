@@ -1,17 +1,15 @@
-using Cairn.Progress.Storage;
 using Cairn.Catalogs;
-using Cairn.Storage;
 
 namespace Cairn.Jobs;
 
 /// <summary>
-/// Loads the catalogs at start-up and keeps rows in line with their rules: whenever a rule's version differs
-/// from the one a row was computed with (at start-up, or after a reload), the row is queued for a recompute.
+/// Loads the catalogs at start-up and keeps every projection's rows in line with their rules: at start-up and after each
+/// reload, each registered <see cref="Projections.ICatalogStaleRows"/> queues the rows computed with another rule version.
 /// The catalogs load during start-up (before ingest); the stale rows are queued in the background, so neither a store
 /// hiccup nor odd data stops the start: a failure is logged, reported by <c>/health/ready</c>, and retried with backoff.
 /// </summary>
 internal sealed class CatalogRecomputer(
-    CatalogRegistry catalogs, IProgressStore store, JobSignal signal, TimeProvider time, Hosting.BackgroundHealth health, ILogger<CatalogRecomputer> logger)
+    CatalogRegistry catalogs, IEnumerable<Projections.ICatalogStaleRows> projections, JobSignal signal, TimeProvider time, Hosting.BackgroundHealth health, ILogger<CatalogRecomputer> logger)
     : Hosting.ResilientService(ComponentName, health, logger)
 {
     public const string ComponentName = "catalog-recompute";
@@ -65,16 +63,13 @@ internal sealed class CatalogRecomputer(
     private async Task QueueStaleAsync(CatalogSet set, CancellationToken cancellationToken)
     {
         var queued = 0;
-        foreach (var catalog in set.Games.Values)
+        foreach (var projection in projections)
         {
-            foreach (var point in catalog.Points)
+            var count = await projection.QueueStaleAsync(set, time.GetUtcNow(), cancellationToken);
+            if (count > 0)
             {
-                var count = await store.EnqueueStaleRecomputesAsync(catalog.Game, point.Id, point.Version, time.GetUtcNow(), cancellationToken);
-                if (count > 0)
-                {
-                    Log.RecomputesQueued(logger, count, point.Id, catalog.Game);
-                    queued += count;
-                }
+                Log.RecomputesQueued(logger, count, projection.Projection);
+                queued += count;
             }
         }
         if (queued > 0)

@@ -15,6 +15,6 @@ internal static partial class Log
     [LoggerMessage(3004, LogLevel.Debug, "Job {JobId} version {Version} finished by {WorkerId} at {Ticks}")]
     public static partial void JobFinished(ILogger logger, long jobId, long version, string workerId, long ticks);
 
-    [LoggerMessage(3002, LogLevel.Information, "Catalog change: queued {Count} recomputes of point {PointId} ({Game})")]
-    public static partial void RecomputesQueued(ILogger logger, int count, string pointId, string game);
+    [LoggerMessage(3002, LogLevel.Information, "Catalog change: queued {Count} recomputes of {Projection} rows")]
+    public static partial void RecomputesQueued(ILogger logger, int count, string projection);
 }

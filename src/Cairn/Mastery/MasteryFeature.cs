@@ -18,7 +18,7 @@ internal static class MasteryFeature
     {
         services.AddSingleton(Module);
         services.AddSingleton(sp => sp.GetRequiredService<Stores>().Projection<IMasteryStore>(MasteryProjection.Name));
-        services.AddHostedService<MasteryCatalogRecomputer>();
+        services.AddSingleton<ICatalogStaleRows, MasteryStaleRows>();
         return services;
     }
 }

@@ -20,6 +20,7 @@ internal static class ProgressFeature
     {
         services.AddSingleton(Module);
         services.AddSingleton(sp => sp.GetRequiredService<Stores>().Projection<IProgressStore>(ProgressProjection.Name));
+        services.AddSingleton<ICatalogStaleRows, ProgressStaleRows>();
         services.AddSingleton<ProgressFeed>();
         services.AddSingleton<MatrixReader>();
         return services;
