@@ -84,15 +84,15 @@ internal static partial class AdminApi
         return TypedResults.Created($"/v1/admin/keys/{token.Id}", new CreatedKey(token.Id, tokenSecret, org, null, request.Role, token.CreatedAt));
     }
 
-    private static async Task<Ok<KeyList>> ListKeysAsync(string? org, Stores store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new KeyList((await store.Access.ListApiKeysAsync(org, cancellationToken)).Select(k => new KeyView(
+    private static async Task<Ok<KeyList>> ListKeysAsync(string? org, IAccessStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new KeyList((await store.ListApiKeysAsync(org, cancellationToken)).Select(k => new KeyView(
             k.Id, k.IsIngestKey ? "ingest" : "read", k.OrgId, k.IsIngestKey ? k.Game : null, k.Role, k.Teachers, k.PlayerKey, k.CreatedAt, k.RevokedAt)).ToList()));
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(string id, ApiKeys keys, CancellationToken cancellationToken) =>
         await keys.RevokeAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"No live key '{id}'.");
 
     private static async Task<Results<Ok<RejectedPage>, ProblemHttpResult>> ListRejectedAsync(
-        string? org, string? limit, string? cursor, Stores store, CancellationToken cancellationToken)
+        string? org, string? limit, string? cursor, IEventLog store, CancellationToken cancellationToken)
     {
         var size = 100;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))
@@ -103,18 +103,18 @@ internal static partial class AdminApi
         {
             return Problems.BadRequest("'cursor' is not one this server handed out.");
         }
-        var page = await store.Events.ListRejectedAsync(org, size, cursor, cancellationToken);
+        var page = await store.ListRejectedAsync(org, size, cursor, cancellationToken);
         return TypedResults.Ok(new RejectedPage(page.Items, page.NextCursor));
     }
 
     internal sealed record RejectedPage(IReadOnlyList<StoredRejected> Rejected, string? NextCursor);
 
     private static Task<Results<Ok<LookupResponse>, ProblemHttpResult>> LookupPlayerFromQueryAsync(
-        string? org, string? playerId, PlayerKeyring keyring, Stores store, CancellationToken cancellationToken) =>
+        string? org, string? playerId, PlayerKeyring keyring, IPlayerDirectory store, CancellationToken cancellationToken) =>
         LookupPlayerAsync(new LookupRequest(org, playerId), keyring, store, cancellationToken);
 
     private static async Task<Results<Ok<LookupResponse>, ProblemHttpResult>> LookupPlayerAsync(
-        LookupRequest? request, PlayerKeyring keyring, Stores store, CancellationToken cancellationToken)
+        LookupRequest? request, PlayerKeyring keyring, IPlayerDirectory store, CancellationToken cancellationToken)
     {
         if (request?.Org is not { } org || !Identifier().IsMatch(org))
         {
@@ -126,7 +126,7 @@ internal static partial class AdminApi
         }
         foreach (var candidate in keyring.Candidates(org, request.PlayerId))
         {
-            if (await store.Directory.PlayerExistsAsync(candidate, cancellationToken))
+            if (await store.PlayerExistsAsync(candidate, cancellationToken))
             {
                 return TypedResults.Ok(new LookupResponse(org, keyring.Current.Compute(org, request.PlayerId), true, candidate));
             }

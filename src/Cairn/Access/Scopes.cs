@@ -6,7 +6,7 @@ namespace Cairn.Access;
 /// Decides whether a caller's scope covers a group or a player. Every read checks the object it returns; a
 /// request outside the caller's scope is answered 404, exactly as if the object did not exist.
 /// </summary>
-internal sealed class Scopes(Stores store)
+internal sealed class Scopes(IGroupStore groups, IPlayerDirectory directory)
 {
     /// <summary>The org a caller is confined to, or null for the admin (all orgs).</summary>
     public static string? OrgOf(Caller caller) => caller switch
@@ -55,9 +55,9 @@ internal sealed class Scopes(Stores store)
             case Caller.Reader { Role: Roles.Student } student:
                 return student.PlayerKey == playerKey ? PlayerReach.All : null;
             case Caller.Reader { Role: Roles.OrgAdmin } orgAdmin:
-                return (await store.Directory.GetPlayerAsync(playerKey, cancellationToken))?.OrgId == orgAdmin.OrgId ? PlayerReach.All : null;
+                return (await directory.GetPlayerAsync(playerKey, cancellationToken))?.OrgId == orgAdmin.OrgId ? PlayerReach.All : null;
             case Caller.Reader reader:
-                var games = (await store.Groups.GetGroupsOfPlayerAsync(playerKey, cancellationToken))
+                var games = (await groups.GetGroupsOfPlayerAsync(playerKey, cancellationToken))
                     .Where(g => CoversGroup(reader, g)).Select(g => g.Game).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 return games.Count == 0 ? null : new PlayerReach(games);
             default:
@@ -75,9 +75,9 @@ internal sealed class Scopes(Stores store)
         {
             if (org is not null)
             {
-                return new GroupLookup(await store.Groups.GetGroupAsync(org, groupId, cancellationToken));
+                return new GroupLookup(await groups.GetGroupAsync(org, groupId, cancellationToken));
             }
-            var found = await store.Groups.FindGroupsAsync(groupId, cancellationToken);
+            var found = await groups.FindGroupsAsync(groupId, cancellationToken);
             return found.Count switch
             {
                 0 => GroupLookup.None,
@@ -90,11 +90,11 @@ internal sealed class Scopes(Stores store)
         {
             return GroupLookup.None;
         }
-        var group = await store.Groups.GetGroupAsync(own, groupId, cancellationToken);
+        var group = await groups.GetGroupAsync(own, groupId, cancellationToken);
         return group is not null && CoversGroup(caller, group) ? new GroupLookup(group) : GroupLookup.None;
     }
 
     /// <summary>The groups a caller may see, of all groups (or of one org).</summary>
     public async Task<IReadOnlyList<GroupRecord>> VisibleGroupsAsync(Caller caller, CancellationToken cancellationToken) =>
-        (await store.Groups.ListGroupsAsync(OrgOf(caller), cancellationToken)).Where(g => CoversGroup(caller, g)).ToList();
+        (await groups.ListGroupsAsync(OrgOf(caller), cancellationToken)).Where(g => CoversGroup(caller, g)).ToList();
 }

@@ -103,7 +103,7 @@ internal static class PrivacyCommands
             throw new UsageException("the projections export is JSON only (its tables have different columns)");
         }
         await using var store = await CairnConfiguration.OpenStoreAsync(Offline.Storage(data, storeOption), cancellationToken);
-        var (found, ambiguous) = await ExportScope.ResolveAsync(Cli, group, org, store.Groups, new Scopes(store), cancellationToken);
+        var (found, ambiguous) = await ExportScope.ResolveAsync(Cli, group, org, store.Groups, new Scopes(store.Groups, store.Directory), cancellationToken);
         var scope = found ?? throw new UsageException(ambiguous is null ? $"no group '{group}'" : $"several orgs have a group '{group}': give --org");
         var filter = new ExportFilter(scope.OrgId, scope.PlayerKeys, scope.Game, since, until);
         await using var stream = output is null ? Console.OpenStandardOutput() : File.Create(output);

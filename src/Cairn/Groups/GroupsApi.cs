@@ -204,12 +204,12 @@ internal static class GroupsApi
         }
         var change = await store.Groups.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, lockNames: setsConsent, cancellationToken);
         await audit.RecordAsync(caller, "roster.replace", Audit.ScopeOf(caller), Audit.RosterDetail(group, entries.Count, change, notes.Count), cancellationToken);
-        var list = await MembersOf(group, store, cancellationToken);
+        var list = await MembersOf(group, store.Groups, cancellationToken);
         return TypedResults.Ok(list with { Notes = notes });
     }
 
     private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> GetMembersAsync(
-        HttpContext http, string groupId, string? org, Scopes scopes, Stores store, Audit audit, CancellationToken cancellationToken)
+        HttpContext http, string groupId, string? org, Scopes scopes, IGroupStore store, Audit audit, CancellationToken cancellationToken)
     {
         var (group, problem) = await Dashboard.MatrixApi.ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
         if (group is null)
@@ -222,6 +222,6 @@ internal static class GroupsApi
         return TypedResults.Ok(members);
     }
 
-    private static async Task<MemberList> MembersOf(GroupRecord group, Stores store, CancellationToken cancellationToken) =>
-        new(group.Id, (await store.Groups.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).Select(m => new MemberView(m.PlayerKey, m.RawPlayerId, m.DisplayName)).ToList());
+    private static async Task<MemberList> MembersOf(GroupRecord group, IGroupStore store, CancellationToken cancellationToken) =>
+        new(group.Id, (await store.GetMembersAsync(group.OrgId, group.Id, cancellationToken)).Select(m => new MemberView(m.PlayerKey, m.RawPlayerId, m.DisplayName)).ToList());
 }

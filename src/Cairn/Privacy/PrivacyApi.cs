@@ -93,7 +93,7 @@ internal static class PrivacyApi
     }
 
     private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> SetConsentAsync(
-        HttpContext http, ConsentRequest? request, Stores store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
+        HttpContext http, ConsentRequest? request, IPlayerDirectory store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         if (CheckPlayerChange(caller, request?.Org, request?.PlayerId, "Setting consent", out var org) is { } problem)
@@ -102,7 +102,7 @@ internal static class PrivacyApi
         }
         var key = playerKeys.Compute(org, request!.PlayerId!);
         // What the request leaves out keeps its recorded value (a consent change does not reset the age flags).
-        var existing = await store.Directory.GetPlayerAsync(key, cancellationToken);
+        var existing = await store.GetPlayerAsync(key, cancellationToken);
         var consent = request.Consent ?? existing?.Consent ?? Consents.Unknown;
         if (consent is not (Consents.Granted or Consents.OptedOut or Consents.Unknown))
         {
@@ -110,7 +110,7 @@ internal static class PrivacyApi
         }
         var record = new ConsentRecord(org, key, request.PlayerId!.Trim(), consent,
             request.Under13 ?? existing?.Under13 ?? false, request.ParentalConsent ?? existing?.ParentalConsent ?? false);
-        await store.Directory.SetConsentAsync(record, cancellationToken);
+        await store.SetConsentAsync(record, cancellationToken);
         optOuts.Set(key, consent == Consents.OptedOut);
         await audit.RecordAsync(caller, "consent.set", Audit.ScopeOf(caller), $"org {org}: {consent}, under13 {record.Under13}, parental {record.ParentalConsent}", cancellationToken);
         return TypedResults.Ok(new ConsentView(key, consent, record.Under13, record.ParentalConsent));
@@ -138,7 +138,7 @@ internal static class PrivacyApi
     }
 
     private static async Task<Results<Ok<RejectedList>, ProblemHttpResult>> ListRejectedAsync(
-        HttpContext http, string? org, string? limit, string? cursor, Stores store, CancellationToken cancellationToken)
+        HttpContext http, string? org, string? limit, string? cursor, IEventLog store, CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         var scopeOrg = OrgFor(caller, org);
@@ -159,7 +159,7 @@ internal static class PrivacyApi
         {
             return Problems.BadRequest("'cursor' is not one this server handed out.");
         }
-        var page = await store.Events.ListRejectedAsync(scopeOrg, size, cursor, cancellationToken);
+        var page = await store.ListRejectedAsync(scopeOrg, size, cursor, cancellationToken);
         return TypedResults.Ok(new RejectedList(page.Items, page.NextCursor));
     }
 
