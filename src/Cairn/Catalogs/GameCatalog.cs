@@ -35,4 +35,7 @@ internal sealed class GameCatalog
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldType>> Schemas { get; }
 
     public TriggerIndex Triggers { get; }
+
+    /// <summary>The game's <c>state:</c> rules and <c>achievements:</c> (none when the catalog has neither).</summary>
+    public PlayerState.PlayerStateRules PlayerState { get; init; } = Cairn.PlayerState.PlayerStateRules.None;
 }

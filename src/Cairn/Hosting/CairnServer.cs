@@ -9,6 +9,7 @@ using Cairn.Observability;
 using Cairn.Jobs;
 using Cairn.Players;
 using Cairn.Privacy;
+using Cairn.PlayerState;
 using Cairn.Progress;
 using Cairn.Projections;
 using Cairn.Storage;
@@ -76,6 +77,7 @@ internal static class CairnServer
         app.MapIngestApi().WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         app.MapPlayersApi();
         app.MapProgressApi();
+        app.MapPlayerStateApi();
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
@@ -156,6 +158,7 @@ internal static class CairnServer
         services.AddAccess(adminToken, MetricsTokenFrom(access, production));
         services.AddIngest();
         services.AddProgress();
+        services.AddPlayerState();
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);
