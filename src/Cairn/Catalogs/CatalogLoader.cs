@@ -10,9 +10,9 @@ namespace Cairn.Catalogs;
 /// Reads and validates game catalogs (one YAML file per game, ARCHITECTURE §4). Every error names the
 /// file, the line and what is wrong.
 /// </summary>
-internal static class CatalogLoader
+internal static partial class CatalogLoader
 {
-    private static readonly string[] TopLevelKeys = ["game", "version", "title", "eventTypes", "units", "points", "mastery"];
+    private static readonly string[] TopLevelKeys = ["game", "version", "title", "eventTypes", "units", "points", "mastery", "state", "achievements"];
     private static readonly string[] PointKeys = ["id", "unit", "title", "complete", "completeAny", "start", "count", "green"];
     private static readonly string[] PatternKeys = ["name", "eventType", "data"];
     private static readonly string[] GreenKeys = ["durationSeconds", "count"];
@@ -63,7 +63,7 @@ internal static class CatalogLoader
         return reader.Catalog(root);
     }
 
-    private sealed class Reader(string file)
+    private sealed partial class Reader(string file)
     {
         private readonly Dictionary<string, Dictionary<string, FieldType>> _schemas = new(StringComparer.Ordinal);
         private readonly HashSet<(string, string)> _declared = [];
@@ -120,12 +120,13 @@ internal static class CatalogLoader
                 }
             }
             var mastery = Get(root, "mastery") is { } masteryNode ? new Mastery.MasterySettingsReader(file, Record).Read(masteryNode) : null;
+            var playerState = PlayerStateSections(root);
             if (_errors.Count > 0)
             {
                 throw _errors.Count == 1 ? _errors[0] : new CatalogException([.. _errors.OrderBy(e => e.Line)]);
             }
             var schemas = _schemas.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, FieldType>)s.Value, StringComparer.Ordinal);
-            return new GameCatalog(game!, file, units, points, schemas) { Title = OptionalScalar(root, "title"), Mastery = mastery ?? Mastery.MasterySettings.Default };
+            return new GameCatalog(game!, file, units, points, schemas) { Title = OptionalScalar(root, "title"), Mastery = mastery ?? Mastery.MasterySettings.Default, PlayerState = playerState };
         }
 
         private void Record(CatalogException error) => _errors.Add(error);

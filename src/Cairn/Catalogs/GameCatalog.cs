@@ -38,4 +38,6 @@ internal sealed class GameCatalog
 
     /// <summary>The catalog's <c>mastery:</c> section (the built-in defaults without one).</summary>
     public Mastery.MasterySettings Mastery { get; init; } = Cairn.Mastery.MasterySettings.Default;
+    /// <summary>The game's <c>state:</c> rules and <c>achievements:</c> (none when the catalog has neither).</summary>
+    public PlayerState.PlayerStateRules PlayerState { get; init; } = Cairn.PlayerState.PlayerStateRules.None;
 }

@@ -10,6 +10,7 @@ using Cairn.Jobs;
 using Cairn.Mastery;
 using Cairn.Players;
 using Cairn.Privacy;
+using Cairn.PlayerState;
 using Cairn.Progress;
 using Cairn.Projections;
 using Cairn.Storage;
@@ -78,6 +79,7 @@ internal static class CairnServer
         app.MapPlayersApi();
         app.MapProgressApi();
         app.MapMasteryApi();
+        app.MapPlayerStateApi();
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
@@ -159,6 +161,7 @@ internal static class CairnServer
         services.AddIngest();
         services.AddProgress();
         services.AddMastery();
+        services.AddPlayerState();
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);

@@ -50,6 +50,18 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         mastery.explain  own     200            200          200              200         200      403     401   404
         mastery.explain  same    200            200          404              404         404      403     401   404
         mastery.explain  other   200            404          404              404         404      403     401   200
+        state            own     200            200          200              200         200      403     401   404
+        state            same    200            200          404              404         404      403     401   404
+        state            other   200            404          404              404         404      403     401   200
+        inventory        own     200            200          200              200         200      403     401   404
+        inventory        same    200            200          404              404         404      403     401   404
+        inventory        other   200            404          404              404         404      403     401   200
+        visited          own     200            200          200              200         200      403     401   404
+        visited          same    200            200          404              404         404      403     401   404
+        visited          other   200            404          404              404         404      403     401   200
+        profile          own     200            200          200              200         200      403     401   404
+        profile          same    200            200          404              404         404      403     401   404
+        profile          other   200            404          404              404         404      403     401   200
         export.events    -       200            200          200              200         200      403     401   200
         export.events    own     200            200          200              200         404      403     401   404
         export.events    same    200            200          404              404         404      403     401   404
@@ -115,6 +127,21 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         }
 
         Assert.True(unexpected.Count == 0, $"{unexpected.Count} of {cells} cells differ:\n" + string.Join('\n', unexpected));
+    }
+
+    [Fact]
+    public async Task Issue_13_a_players_state_in_a_game_outside_the_teachers_groups_does_not_exist()
+    {
+        var teacher = world.Tokens["teacher-t1"];
+        var member = world.Keys[AccessWorld.Groups["g1"].Members[0].Id];
+
+        using var own = await world.Server.SendAsync(HttpMethod.Get, $"/v1/players/{member}/state?game={AccessWorld.Game}", teacher, null);
+        using var other = await world.Server.SendAsync(HttpMethod.Get, $"/v1/players/{member}/state?game={AccessWorld.WavesGame}", teacher, null);
+        using var visited = await world.Server.SendAsync(HttpMethod.Get, $"/v1/players/{member}/state/visited/w1?game={AccessWorld.WavesGame}", teacher, null);
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, visited.StatusCode);
     }
 
     [Fact]
@@ -232,6 +259,10 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "mastery" => (HttpMethod.Get, $"/v1/players/{member}/mastery", null),
             "mastery.explain" => (HttpMethod.Get, $"/v1/players/{member}/mastery/{AccessWorld.MasteredStandard}", null),
             "export.events" or "export.progress" or "export.projections" => (HttpMethod.Get, $"/v1/export/{endpoint[7..]}?format=json" + (group is null ? "" : "&group=" + group), null),
+            "state" => (HttpMethod.Get, $"/v1/players/{member}/state?game={AccessWorld.Game}", null),
+            "inventory" => (HttpMethod.Get, $"/v1/players/{member}/state/inventory?game={AccessWorld.Game}", null),
+            "visited" => (HttpMethod.Get, $"/v1/players/{member}/state/visited/w1?game={AccessWorld.Game}", null),
+            "profile" => (HttpMethod.Get, $"/v1/players/{member}/profile", null),
             "export.byorg" => (HttpMethod.Get, $"/v1/export/events?format=json&org={org}", null),
             "rejected" => (HttpMethod.Get, $"/v1/rejected?org={org}", null),
             "admin.keys" => (HttpMethod.Get, "/v1/admin/keys", null),

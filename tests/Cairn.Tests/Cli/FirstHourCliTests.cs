@@ -241,7 +241,7 @@ public sealed class FirstHourCliTests
         Assert.Equal(0, created.ExitCode);
         Assert.StartsWith("cik_", created.Output, StringComparison.Ordinal);
         Assert.Contains("warning: no catalog in", created.Error, StringComparison.Ordinal);
-        Assert.Contains("defines game 'nosuchgame' (it defines mhs, waves)", created.Error, StringComparison.Ordinal);
+        Assert.Contains("defines game 'nosuchgame' (it defines mhs, waves, wylding-woods)", created.Error, StringComparison.Ordinal);
         Assert.Equal(0, list.ExitCode);
         Assert.Equal("", list.Output);
         Assert.Contains($"No keys for org 'nosuch' in the store {Path.Combine(data, "cairn.db")}", list.Error, StringComparison.Ordinal);

@@ -167,6 +167,8 @@ public abstract class SecondProjectionTests : IAsyncLifetime
 
         Assert.Contains(EventCountProjection.Table, tables);
         Assert.Contains("progress_points", tables);
+        Assert.Contains("player_state", tables);
+        Assert.Contains("player_achievements", tables);
         Assert.Equal(tables.Order(StringComparer.Ordinal), _stores.PlayerData.AllTables.Order(StringComparer.Ordinal));
     }
 }

@@ -1,0 +1,4 @@
+namespace Cairn.PlayerState;
+
+/// <summary>What one recompute of (player, game) returns: the state document and the achievements earned, in the order earned.</summary>
+internal sealed record PlayerStateResult(PlayerStateDocument State, IReadOnlyList<EarnedAchievement> Achievements);

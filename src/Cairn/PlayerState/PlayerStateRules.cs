@@ -1,0 +1,55 @@
+using System.Collections.Frozen;
+using System.Text.Json.Nodes;
+using Cairn.Catalogs;
+
+namespace Cairn.PlayerState;
+
+/// <summary>
+/// A game's compiled <c>state:</c> and <c>achievements:</c> sections: the rules, the achievements, the declared waypoints,
+/// and an index by event type, so deciding whether an event concerns the player's state costs a lookup (never a store read).
+/// </summary>
+internal sealed class PlayerStateRules
+{
+    public static readonly PlayerStateRules None = new([], [], []);
+
+    private readonly FrozenDictionary<string, EventPattern[]> _patternsByType;
+
+    public PlayerStateRules(IReadOnlyList<string> waypoints, IReadOnlyList<StateRule> rules, IReadOnlyList<AchievementDefinition> achievements)
+    {
+        Waypoints = waypoints;
+        Rules = rules;
+        Achievements = achievements;
+        _patternsByType = rules.Select(r => r.On).Concat(achievements.Where(a => a.On is not null).Select(a => a.On!))
+            .GroupBy(p => p.EventType, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The game's waypoints (<c>state.waypoints</c>), in order: what completion counts when the game has no points.</summary>
+    public IReadOnlyList<string> Waypoints { get; }
+
+    public IReadOnlyList<StateRule> Rules { get; }
+
+    public IReadOnlyList<AchievementDefinition> Achievements { get; }
+
+    public bool IsEmpty => Rules.Count == 0 && Achievements.Count == 0;
+
+    /// <summary>The event types any rule or achievement pattern names: the history a recompute reads.</summary>
+    public IReadOnlyCollection<string> EventTypes => _patternsByType.Keys;
+
+    /// <summary>Does an incoming event match a state rule or an achievement pattern? (Same matching as the trigger index.)</summary>
+    public bool Matches(string eventType, JsonObject? data)
+    {
+        if (!_patternsByType.TryGetValue(eventType, out var patterns))
+        {
+            return false;
+        }
+        foreach (var pattern in patterns)
+        {
+            if (pattern.Data.All(d => data is not null && data.TryGetPropertyValue(d.Field, out var node) && MatchValue.Of(node) is { } value && d.Values.Contains(value)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
