@@ -16,9 +16,16 @@ public sealed class Issue11PageTests
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
-            if (probe() is { } value)
+            try
             {
-                return value;
+                if (probe() is { } value)
+                {
+                    return value;
+                }
+            }
+            catch (StaleElementReferenceException)
+            {
+                // The page replaced the element between finding and reading it (the strip is re-read live): look again.
             }
             if (DateTime.UtcNow > deadline)
             {
