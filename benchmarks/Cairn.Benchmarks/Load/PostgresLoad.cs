@@ -15,7 +15,7 @@ namespace Cairn.Benchmarks.Load;
 /// </summary>
 internal static class PostgresLoad
 {
-    public const double TargetRatio = 0.5;
+    public const double TargetRatio = 0.6;
 
     public static async Task RunAsync(LoadSettings settings, TextWriter console)
     {
