@@ -5,7 +5,7 @@ namespace Cairn.Tests.Dashboard;
 
 public sealed class BrowserTests
 {
-    private static async Task<T> WaitForAsync<T>(Func<T?> probe, string what, double seconds = 10)
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe, string what, double seconds = 20)
         where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

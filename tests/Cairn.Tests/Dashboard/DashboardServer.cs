@@ -106,7 +106,7 @@ internal sealed class DashboardServer : IAsyncDisposable
     }
 
     /// <summary>Polls the matrix until a cell has the status (the worker runs asynchronously), failing after the timeout.</summary>
-    public async Task WaitForCellAsync(string playerKey, string pointId, string status, double seconds = 10)
+    public async Task WaitForCellAsync(string playerKey, string pointId, string status, double seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         string last;

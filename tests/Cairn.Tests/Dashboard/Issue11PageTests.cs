@@ -10,7 +10,7 @@ namespace Cairn.Tests.Dashboard;
 /// <summary>Issue #11, the teacher's and the student's pages, in a real browser (screenshots under TestResults/artifacts).</summary>
 public sealed class Issue11PageTests
 {
-    private static async Task<T> WaitForAsync<T>(Func<T?> probe, string what, double seconds = 10)
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe, string what, double seconds = 20)
         where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

@@ -17,7 +17,7 @@ public abstract class StreamTests
     {
         private readonly StreamReader _reader = new(response.Content.ReadAsStream());
 
-        public async Task<(string? Id, JsonDocument Data)> NextCellAsync(Func<JsonElement, bool> wanted, double seconds = 10)
+        public async Task<(string? Id, JsonDocument Data)> NextCellAsync(Func<JsonElement, bool> wanted, double seconds = 30)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
             string? id = null, type = null, data = null;
@@ -45,7 +45,7 @@ public abstract class StreamTests
         }
 
         /// <summary>Whether the server sends an <c>end</c> event and closes the stream within the time.</summary>
-        public async Task<bool> EndsAsync(double seconds = 10)
+        public async Task<bool> EndsAsync(double seconds = 30)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
             var sawEnd = false;
@@ -164,10 +164,10 @@ public abstract class StreamTests
         using var stream = await OpenAsync(d);
 
         await d.SendAsync("ada@school.example", 31, 29, minutesAgo: 5); // completes U1.C1
-        var (_, first) = await stream.NextCellAsync(c => c.GetProperty("pointId").GetString() == "U1.C1", seconds: 15);
+        var (_, first) = await stream.NextCellAsync(c => c.GetProperty("pointId").GetString() == "U1.C1");
         await Task.WhenAll(d.SendAsync("ben@school.example", 31, 29, minutesAgo: 5), d.SendAsync("cleo@school.example", 31, 29, minutesAgo: 5));
         var arrived = new HashSet<string>();
-        var (_, last) = await stream.NextCellAsync(c => arrived.Add(keys[c.GetProperty("playerKey").GetString()!]) && arrived.Count == 2, seconds: 15);
+        var (_, last) = await stream.NextCellAsync(c => arrived.Add(keys[c.GetProperty("playerKey").GetString()!]) && arrived.Count == 2);
 
         using (first)
         using (last)

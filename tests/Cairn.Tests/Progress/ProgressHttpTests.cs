@@ -68,7 +68,7 @@ public abstract class ProgressHttpTests : IAsyncLifetime
             {
                 return body;
             }
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{path} never got there: {body}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{path} never got there: {body}");
             await Task.Delay(25);
         }
     }
