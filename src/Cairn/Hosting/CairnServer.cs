@@ -5,6 +5,7 @@ using Cairn.Dashboard;
 using Cairn.Groups;
 using Cairn.Identity;
 using Cairn.Ingest;
+using Cairn.Ingest.WebSockets;
 using Cairn.Observability;
 using Cairn.Jobs;
 using Cairn.Mastery;
@@ -71,11 +72,14 @@ internal static class CairnServer
         app.Use(app.Services.GetRequiredService<FailureThrottle>().GuardAsync);
         app.Use(Authentication.AuthenticateFirstAsync);
         app.Use(BodyLimits.EnforceAsync);
+        // Pings and the pong timeout are set per connection (Ingest:WebSocket), not here.
+        app.UseWebSockets();
         app.MapHealthApi();
         app.MapCairnOpenApi();
         app.MapMetricsApi();
         // Ingest checks its own limit (Ingest:MaxBodyBytes, also after gzip) once it has authenticated the key.
         app.MapIngestApi().WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
+        app.MapWebSocketIngestApi();
         app.MapPlayersApi();
         app.MapProgressApi();
         app.MapMasteryApi();

@@ -30,8 +30,7 @@ internal static class IngestApi
     private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> PostEventsAsync(
         HttpContext http,
         ApiKeys keys,
-        IngestPipeline pipeline,
-        GroupCommitWriter writer,
+        BatchIngestor ingestor,
         IngestBudget budget,
         IOptions<IngestOptions> options,
         ILogger<GroupCommitWriter> logger,
@@ -172,27 +171,16 @@ internal static class IngestApi
                 incoming.Add(ToIncoming(root));
             }
 
-            var prepared = pipeline.Prepare(new IngestScope(key.OrgId, key.Game), incoming);
-            bool[] inserted;
-            try
+            var outcome = await ingestor.IngestAsync(key, incoming);
+            if (outcome.Refusal == BatchRefusal.QueueFull)
             {
-                inserted = await writer.WriteAsync(prepared.Batch);
-            }
-            catch (WriteQueueFullException)
-            {
-                Log.QueueFull(logger);
-                metrics.IngestRefused("queue");
                 return Problems.Unavailable(http, 1, "The server is saturated; retry this batch (same event ids) shortly.");
             }
-            catch (StoreUnavailableException)
+            if (outcome.Refusal == BatchRefusal.StoreUnavailable)
             {
-                metrics.IngestRefused("store");
                 return Problems.Unavailable(http, 5, "The store is unavailable; nothing of this batch was stored. Retry it (same event ids).");
             }
-            var response = IngestResponse.From(IngestPipeline.Complete(prepared, inserted));
-            metrics.IngestOutcome(key.OrgId, key.Game, response.Accepted - response.OptedOut, response.Duplicates, response.OptedOut,
-                response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"));
-            Log.BatchDone(logger, key.OrgId, key.Game, response.Accepted, response.Duplicates, response.Rejected);
+            var response = outcome.Response!;
             return TypedResults.Ok(response);
         }
     }

@@ -80,7 +80,7 @@ internal sealed class IngestBudget(IOptions<IngestOptions> options)
         }
 
         /// <summary>Reserves <paramref name="bytes"/> more of body; false (nothing reserved) past <see cref="IngestOptions.MaxBytesInFlight"/>.</summary>
-        private bool TryReserveBytes(long bytes)
+        public bool TryReserveBytes(long bytes)
         {
             if (!TryAdd(ref budget._bytes, bytes, budget._maxBytes, _bytes))
             {

@@ -34,6 +34,12 @@ internal static class IngestFeature
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         services.AddSingleton<IngestRateLimits>();
         services.AddSingleton<IngestBudget>();
+        services.AddSingleton<BatchIngestor>();
+        services.AddOptions<WebSockets.WebSocketIngestOptions>().BindConfiguration(WebSockets.WebSocketIngestOptions.SectionName)
+            .Validate(o => o.HelloSeconds > 0 && o.PingSeconds > 0 && o.PongTimeoutSeconds > 0 && o.MaxMessageBytes > 0
+                && o.MaxInFlightPerConnection > 0 && o.MaxConnections > 0, "Ingest:WebSocket limits must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<WebSockets.AnalyticsSockets>();
         services.AddHostedService<QuarantineTrimmer>();
         return services;
     }

@@ -23,4 +23,10 @@ internal static partial class Log
 
     [LoggerMessage(1021, LogLevel.Error, "Quarantine trim failed; it is tried again in a minute")]
     public static partial void QuarantineTrimFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1030, LogLevel.Debug, "Analytics WebSocket connected for org {OrgId}, game {Game}")]
+    public static partial void Connected(ILogger logger, string orgId, string game);
+
+    [LoggerMessage(1031, LogLevel.Information, "Analytics envelope of org {OrgId}, game {Game} refused: {Code}")]
+    public static partial void EnvelopeRefused(ILogger logger, string orgId, string game, string code);
 }

@@ -42,6 +42,7 @@ internal sealed class CairnMetrics
     private readonly Counter<long> _jobFailures;
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _catalogReloads;
+    private readonly Counter<long> _analyticsDropped;
 
     public CairnMetrics(IMeterFactory factory)
     {
@@ -61,6 +62,8 @@ internal sealed class CairnMetrics
         _jobDuration = Meter.CreateHistogram<double>("job_run_duration_seconds", "s", "Time to run one job's handler, by projection and outcome (ok, failed).");
         _jobFailures = Meter.CreateCounter<long>("job_failures", "{job}", "Job runs that failed (retried later, or dead-lettered).");
         _deadLettered = Meter.CreateCounter<long>("jobs_dead_lettered", "{job}", "Jobs moved to the dead-letter table after their last attempt failed.");
+        _analyticsDropped = Meter.CreateCounter<long>("analytics_drop", "{envelope}",
+            "WebSocket analytics envelopes (or messages) refused as a whole, by error code: nothing of them was stored; the client resends or fixes them.");
         _catalogReloads = Meter.CreateCounter<long>("catalog_reloads", "{reload}", "Catalog (re)loads: ok, or refused (a file was refused; its game kept the version that worked).");
     }
 
@@ -77,6 +80,10 @@ internal sealed class CairnMetrics
             _ingestRefused.Add(0, new KeyValuePair<string, object?>("reason", reason));
         }
         _commitFailures.Add(0);
+        foreach (var code in new[] { "bad_envelope", "too_large", "rate_limited", "unavailable", "analytics_version", "unauthorized" })
+        {
+            _analyticsDropped.Add(0, new KeyValuePair<string, object?>("code", code));
+        }
         foreach (var name in projections)
         {
             var projection = new KeyValuePair<string, object?>("projection", name);
@@ -123,6 +130,9 @@ internal sealed class CairnMetrics
 
     /// <summary>An ingest request refused as a whole: requests, bytes, events, queue (the in-flight budget or the writer's queue), store, starting, rate_limit.</summary>
     public void IngestRefused(string reason) => _ingestRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A WebSocket envelope refused as a whole, by its error code.</summary>
+    public void AnalyticsDropped(string code) => _analyticsDropped.Add(1, new KeyValuePair<string, object?>("code", code));
 
     public void Request(string method, string route, int status, double seconds)
     {

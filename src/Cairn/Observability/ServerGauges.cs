@@ -8,7 +8,8 @@ namespace Cairn.Observability;
 /// <summary>The gauges of a serving process: read from the components that hold the figures, when a scrape asks.</summary>
 internal sealed class ServerGauges
 {
-    public ServerGauges(CairnMetrics metrics, IngestBudget budget, GroupCommitWriter writer, LiveStreams streams, BackgroundHealth health, JobQueueSample jobs)
+    public ServerGauges(CairnMetrics metrics, IngestBudget budget, GroupCommitWriter writer, LiveStreams streams, BackgroundHealth health, JobQueueSample jobs,
+        Ingest.WebSockets.AnalyticsSockets sockets)
     {
         var meter = metrics.Meter;
         meter.CreateObservableGauge("ingest_requests_in_flight", () => budget.InFlight.Requests, "{request}",
@@ -21,6 +22,10 @@ internal sealed class ServerGauges
             "Requests waiting for the group-commit writer (bound: Ingest:QueueCapacity).");
         meter.CreateObservableGauge("write_queue_bytes", () => writer.Queued.Bytes, "By",
             "Bytes of event JSON (as received) in the requests waiting for the writer.");
+        meter.CreateObservableGauge("analytics_connections", () => (long)sockets.Open, "{connection}",
+            "Analytics WebSockets open on this process (bound: Ingest:WebSocket:MaxConnections).");
+        meter.CreateObservableGauge("analytics_queue_depth", () => (long)sockets.InFlight, "{envelope}",
+            "WebSocket envelopes received and not yet answered (bound: Ingest:WebSocket:MaxInFlightPerConnection per connection).");
         meter.CreateObservableGauge("live_streams", () => (long)streams.Open, "{stream}",
             "Live progress streams (SSE clients) open on this process.");
         meter.CreateObservableGauge("jobs_queued", () => PerProjection(jobs, c => c.Pending), "{job}",
