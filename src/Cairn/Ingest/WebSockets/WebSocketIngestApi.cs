@@ -17,6 +17,7 @@ internal static class WebSocketIngestApi
         app.MapGet("/v1/ws", ConnectAsync).WithName("analyticsWebSocket").WithTags("Ingest")
             .WithSummary("Upgrades to a WebSocket for analytics envelopes (ingest key in the Authorization header or a first hello message); each envelope is acknowledged after its commit.")
             .WithMetadata(Hosting.OpenApiDescription.NeedsIngestKey.Instance)
+            .Produces(StatusCodes.Status101SwitchingProtocols)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
