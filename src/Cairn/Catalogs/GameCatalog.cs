@@ -40,4 +40,7 @@ internal sealed class GameCatalog
     public Mastery.MasterySettings Mastery { get; init; } = Cairn.Mastery.MasterySettings.Default;
     /// <summary>The game's <c>state:</c> rules and <c>achievements:</c> (none when the catalog has neither).</summary>
     public PlayerState.PlayerStateRules PlayerState { get; init; } = Cairn.PlayerState.PlayerStateRules.None;
+
+    /// <summary>The game's <c>sampling:</c> rules (none: nothing is sampled).</summary>
+    public Ingest.Sampling.SamplingRules Sampling { get; init; } = Ingest.Sampling.SamplingRules.None;
 }

@@ -5,6 +5,7 @@ using Cairn.Dashboard;
 using Cairn.Groups;
 using Cairn.Identity;
 using Cairn.Ingest;
+using Cairn.Ingest.Sampling;
 using Cairn.Ingest.WebSockets;
 using Cairn.Observability;
 using Cairn.Jobs;
@@ -80,6 +81,7 @@ internal static class CairnServer
         // Ingest checks its own limit (Ingest:MaxBodyBytes, also after gzip) once it has authenticated the key.
         app.MapIngestApi().WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         app.MapWebSocketIngestApi();
+        app.MapSamplingApi();
         app.MapPlayersApi();
         app.MapProgressApi();
         app.MapMasteryApi();

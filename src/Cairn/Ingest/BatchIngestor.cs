@@ -13,7 +13,7 @@ internal sealed class BatchIngestor(IngestPipeline pipeline, GroupCommitWriter w
     /// <summary>Stores a batch of one ingest key; the outcome says what happened to the batch as a whole.</summary>
     public async Task<BatchOutcome> IngestAsync(Caller.IngestKey key, IReadOnlyList<IncomingEvent> incoming)
     {
-        var prepared = pipeline.Prepare(new IngestScope(key.OrgId, key.Game), incoming);
+        var prepared = pipeline.Prepare(new IngestScope(key.OrgId, key.Game, Live: true), incoming);
         bool[] inserted;
         try
         {
@@ -33,6 +33,10 @@ internal sealed class BatchIngestor(IngestPipeline pipeline, GroupCommitWriter w
         var response = IngestResponse.From(IngestPipeline.Complete(prepared, inserted));
         metrics.IngestOutcome(key.OrgId, key.Game, response.Accepted - response.OptedOut, response.Duplicates, response.OptedOut,
             response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"));
+        if (response.SampledOut > 0)
+        {
+            metrics.SampledOut(key.OrgId, key.Game, response.Results.Where(r => r.Status == EventResult.SampledOut).Select(r => r.EventType!));
+        }
         Log.BatchDone(logger, key.OrgId, key.Game, response.Accepted, response.Duplicates, response.Rejected);
         return new BatchOutcome(response, null);
     }

@@ -15,7 +15,14 @@ internal sealed record EventResult(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool OptedOut { get; init; }
 
+    /// <summary>The event type of a sampled-out event (for the counts per event type; not part of the answer).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? EventType { get; init; }
+
     public const string Accepted = "accepted";
     public const string Duplicate = "duplicate";
     public const string Rejected = "rejected";
+
+    /// <summary>Left out by the game's sampling rules (docs/ingest.md, Sampling): valid, and stored nowhere.</summary>
+    public const string SampledOut = "sampled_out";
 }

@@ -97,6 +97,13 @@ internal sealed class IngestPipeline(
                     results[i] = new EventResult(i, valid.EventId, EventResult.Accepted, null, notesByIndex[i]) { OptedOut = true };
                     continue;
                 }
+                // Sampled out by the game's rules, decided by the player's key (the same players stay in the sample): nothing of it is stored.
+                if (scope.Live && catalogs?.Current.For(valid.Game)?.Sampling is { Rules.Count: > 0 } sampling
+                    && sampling.RateOf(valid.EventType) is { Rule: not null } sampled && !Sampling.Sampler.Keep(key, valid.EventType, sampled.Rate))
+                {
+                    results[i] = new EventResult(i, valid.EventId, EventResult.SampledOut, null, notesByIndex[i]) { EventType = valid.EventType };
+                    continue;
+                }
                 if (seenPlayers.Add(key))
                 {
                     directory.Add(new DirectoryEntry(scope.OrgId, key, rawPlayer.Trim()));

@@ -7,9 +7,14 @@ internal sealed record IngestResponse(int Accepted, int Duplicates, int Rejected
     [System.Text.Json.Serialization.JsonIgnore]
     public int OptedOut { get; init; }
 
+    /// <summary>Events left out by the game's sampling rules (status <c>sampled_out</c>); written only when there are any.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    [System.Text.Json.Serialization.JsonPropertyOrder(3)]
+    public int SampledOut { get; init; }
+
     public static IngestResponse From(IReadOnlyList<EventResult> results)
     {
-        int accepted = 0, duplicates = 0, rejected = 0, optedOut = 0;
+        int accepted = 0, duplicates = 0, rejected = 0, optedOut = 0, sampledOut = 0;
         foreach (var r in results)
         {
             optedOut += r.OptedOut ? 1 : 0;
@@ -17,9 +22,10 @@ internal sealed record IngestResponse(int Accepted, int Duplicates, int Rejected
             {
                 case EventResult.Accepted: accepted++; break;
                 case EventResult.Duplicate: duplicates++; break;
+                case EventResult.SampledOut: sampledOut++; break;
                 default: rejected++; break;
             }
         }
-        return new IngestResponse(accepted, duplicates, rejected, results) { OptedOut = optedOut };
+        return new IngestResponse(accepted, duplicates, rejected, results) { OptedOut = optedOut, SampledOut = sampledOut };
     }
 }

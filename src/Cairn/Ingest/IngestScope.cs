@@ -1,4 +1,6 @@
 namespace Cairn.Ingest;
 
 /// <summary>Who is sending: the org and game an ingest key (or an import) writes for.</summary>
-internal sealed record IngestScope(string OrgId, string Game);
+/// <paramref name="Live"/>: events sent now by a client (HTTP, WebSocket), which the game's sampling rules apply to; an
+/// import of history is never sampled.
+internal sealed record IngestScope(string OrgId, string Game, bool Live = false);

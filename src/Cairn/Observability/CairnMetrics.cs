@@ -43,6 +43,8 @@ internal sealed class CairnMetrics
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _catalogReloads;
     private readonly Counter<long> _analyticsDropped;
+    private readonly Counter<long> _sampledOut;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Org, string Game, string EventType), long> _sampledOutByType = new();
 
     public CairnMetrics(IMeterFactory factory)
     {
@@ -62,6 +64,8 @@ internal sealed class CairnMetrics
         _jobDuration = Meter.CreateHistogram<double>("job_run_duration_seconds", "s", "Time to run one job's handler, by projection and outcome (ok, failed).");
         _jobFailures = Meter.CreateCounter<long>("job_failures", "{job}", "Job runs that failed (retried later, or dead-lettered).");
         _deadLettered = Meter.CreateCounter<long>("jobs_dead_lettered", "{job}", "Jobs moved to the dead-letter table after their last attempt failed.");
+        _sampledOut = Meter.CreateCounter<long>("ingest_events_sampled_out", "{event}",
+            "Valid events left out by their game's sampling rules (answered sampled_out, stored nowhere), by event type.");
         _analyticsDropped = Meter.CreateCounter<long>("analytics_drop", "{envelope}",
             "WebSocket analytics envelopes (or messages) refused as a whole, by error code: nothing of them was stored; the client resends or fixes them.");
         _catalogReloads = Meter.CreateCounter<long>("catalog_reloads", "{reload}", "Catalog (re)loads: ok, or refused (a file was refused; its game kept the version that worked).");
@@ -130,6 +134,24 @@ internal sealed class CairnMetrics
 
     /// <summary>An ingest request refused as a whole: requests, bytes, events, queue (the in-flight budget or the writer's queue), store, starting, rate_limit.</summary>
     public void IngestRefused(string reason) => _ingestRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>
+    /// Sampled-out events. The event_type label is bounded: only event types a catalog's sampling rule gave a rate below 1
+    /// can be sampled out.
+    /// </summary>
+    public void SampledOut(string org, string game, IEnumerable<string> eventTypes)
+    {
+        foreach (var eventType in eventTypes)
+        {
+            _sampledOut.Add(1, new TagList { { "org", org }, { "game", game }, { "event_type", eventType } });
+            _sampledOutByType.AddOrUpdate((org, game, eventType), 1, (_, n) => n + 1);
+        }
+    }
+
+    /// <summary>Sampled-out events per org, game and event type since this process started (for GET /v1/admin/stats).</summary>
+    public IReadOnlyList<SampledOutCount> SampledOutByEventType() =>
+        [.. _sampledOutByType.OrderBy(e => e.Key.Org, StringComparer.Ordinal).ThenBy(e => e.Key.Game, StringComparer.Ordinal)
+            .ThenBy(e => e.Key.EventType, StringComparer.Ordinal).Select(e => new SampledOutCount(e.Key.Org, e.Key.Game, e.Key.EventType, e.Value))];
 
     /// <summary>A WebSocket envelope refused as a whole, by its error code.</summary>
     public void AnalyticsDropped(string code) => _analyticsDropped.Add(1, new KeyValuePair<string, object?>("code", code));

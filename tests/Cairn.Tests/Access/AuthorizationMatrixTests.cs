@@ -88,6 +88,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         admin.stats      -       200            403          403              403         403      403     401   403
         openapi          -       200            200          200              200         200      200     200   200
         ws               -       403            403          403              403         403      101     101   403
+        sampling         -       200            200          200              200         200      200     401   200
         group.create     own     200            200          200              403         403      403     401   403
         group.create     same    200            200          409              403         403      403     401   403
         group.create     other   200            403          403              403         403      403     401   200
@@ -282,6 +283,8 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "admin.stats" => (HttpMethod.Get, "/v1/admin/stats", null),
             // The API description holds no data, so it is open to every caller (docs/ingest.md, The API description).
             "openapi" => (HttpMethod.Get, "/openapi/v1.json", null),
+            // Sampling rules hold no player data: any valid token reads them (an ingest key those of its own game).
+            "sampling" => (HttpMethod.Get, $"/v1/config/sampling?game={AccessWorld.Game}", null),
             "admin.lookup" => (HttpMethod.Get, $"/v1/admin/players/lookup?org={AccessWorld.OrgA}&playerId={AccessWorld.Student}", null),
             "group.create" => (HttpMethod.Post, "/v1/groups", AccessWorld.GroupBody(group!)),
             "roster" => (HttpMethod.Put, $"/v1/groups/{group}/members", AccessWorld.RosterBody(group!)),

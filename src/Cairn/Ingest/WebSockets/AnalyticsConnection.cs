@@ -218,7 +218,7 @@ internal sealed partial class AnalyticsConnection(
                     : new ErrorMessage(seq, ErrorCodes.Unavailable, "The store is unavailable; nothing of this envelope was stored. Resend it (same seq) after retryAfterMs.", 5000);
             }
             var response = outcome.Response!;
-            await SendAsync(new AckMessage(seq.Value, response.Accepted, response.Duplicates, response.Rejected, response.Results), cancellationToken);
+            await SendAsync(new AckMessage(seq.Value, response.Accepted, response.Duplicates, response.Rejected, response.Results) { SampledOut = response.SampledOut }, cancellationToken);
             return null;
         }
     }

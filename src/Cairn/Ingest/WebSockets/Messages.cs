@@ -12,6 +12,10 @@ internal sealed record ReadyMessage(string Org, string Game, int MaxMessageBytes
 /// <summary>The answer to one envelope, after its commit: the same counts and per-event results as <c>POST /v1/events</c>.</summary>
 internal sealed record AckMessage(long Seq, int Accepted, int Duplicates, int Rejected, IReadOnlyList<EventResult> Results)
 {
+    /// <summary>Events left out by the game's sampling rules; written only when there are any.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int SampledOut { get; init; }
+
     [JsonPropertyOrder(-1)]
     public string Type => "ack";
 }
