@@ -53,7 +53,7 @@ internal static class ClassTimelineApi
         var page = await events.GetTimelineAsync(new TimelineQuery(playerKey, null, null, size, cursor, [group.Game]), cancellationToken);
         var catalog = catalogs.Current.For(group.Game);
         return TypedResults.Ok(new ClassTimeline(group.Id, playerKey, MatrixReader.LabelOf(member),
-            [.. page.Items.Select(e => new ClassTimeline.Entry(e.EventId, e.EventType, e.Timestamp, e.ReceivedAt, e.Source, e.Data,
+            [.. page.Items.Select(e => new ClassTimeline.TimelineEntry(e.EventId, e.EventType, e.Timestamp, e.ReceivedAt, e.Source, e.Data,
                 catalog is null ? null : EventMeaning.Of(catalog, e.EventType, e.Data)))],
             page.NextCursor));
     }

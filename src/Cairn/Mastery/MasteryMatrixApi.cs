@@ -24,12 +24,12 @@ internal static class MasteryMatrixApi
         group.MapGet("/mastery", GetMasteryAsync).WithName("getGroupMastery")
             .WithSummary("The class mastery matrix (students × standards: level and pMastery, with a cursor); with ?since=<cursor> only the cells changed since.");
         group.MapGet("/mastery/stream", StreamAsync).WithName("streamGroupMastery")
-            .WithSummary("Server-Sent Events: one 'cell' event (a mastery CellUpdate, id = its change sequence) per changed cell; Last-Event-ID or ?since= resumes.")
-            .Produces<MasteryMatrix.CellUpdate>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithSummary("Server-Sent Events: one 'cell' event (a mastery MasteryCellUpdate, id = its change sequence) per changed cell; Last-Event-ID or ?since= resumes.")
+            .Produces<MasteryMatrix.MasteryCellUpdate>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;
     }
 
-    private static async Task<Results<Ok<MasteryMatrix>, Ok<MasteryMatrix.Changes>, ProblemHttpResult>> GetMasteryAsync(
+    private static async Task<Results<Ok<MasteryMatrix>, Ok<MasteryMatrix.MasteryChanges>, ProblemHttpResult>> GetMasteryAsync(
         HttpContext http, string groupId, string? org, string? since, Scopes scopes, MasteryMatrixReader reader, CancellationToken cancellationToken)
     {
         var (group, problem) = await MatrixApi.ResolveGroupAsync(http, groupId, org, scopes, cancellationToken);
@@ -45,7 +45,7 @@ internal static class MasteryMatrixApi
         {
             return Problems.BadRequest("'since' must be a cursor from an earlier answer of this class's mastery matrix.");
         }
-        var cells = new Dictionary<(string, string), MasteryMatrix.CellUpdate>();
+        var cells = new Dictionary<(string, string), MasteryMatrix.MasteryCellUpdate>();
         var last = after;
         while (true)
         {
@@ -60,7 +60,7 @@ internal static class MasteryMatrixApi
             }
             last = next;
         }
-        return TypedResults.Ok(new MasteryMatrix.Changes([.. cells.Values], Cursor.Encode(last, 0)));
+        return TypedResults.Ok(new MasteryMatrix.MasteryChanges([.. cells.Values], Cursor.Encode(last, 0)));
     }
 
     /// <summary>
