@@ -128,7 +128,7 @@ internal static partial class Pages
                 {
                     var definition = catalog?.PlayerState.Achievements.FirstOrDefault(d => d.Id == a.AchievementId);
                     html.Append(CultureInfo.InvariantCulture,
-                        $"<li data-achievement=\"{Html.E(a.AchievementId)}\" title=\"{Html.E(definition?.Description ?? "")}\">🏅 <strong>{Html.E(definition?.Title ?? a.AchievementId)}</strong> <span class=\"sub\">{Words.Time(a.EarnedAt, seconds: false)}</span></li>");
+                        $"<li data-achievement=\"{Html.E(a.AchievementId)}\" title=\"{Html.E(definition?.Description ?? "")}\">★ <strong>{Html.E(definition?.Title ?? a.AchievementId)}</strong> <span class=\"sub\">{Words.Time(a.EarnedAt, seconds: false)}</span></li>");
                 }
                 html.Append("</ul>");
             }
