@@ -192,6 +192,34 @@ public abstract class ClassMasteryHttpTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Issue_12_a_recompute_that_comes_to_the_same_answer_is_no_change_in_the_log()
+    {
+        await SendAsync(Lms("stu-ada", "a-1", 10, ["NF.1"], 85));
+        var ada = await _server.PlayerKeyAsync("stu-ada");
+        var before = await MatrixAsync(m => Has(m, ada, "NF.1", 1));
+        var cursor = before.GetProperty("cursor").GetString()!;
+        var version = (await GetAsync($"/v1/players/{ada}/mastery")).GetProperty("standards")[0].GetProperty("parameterVersion").GetString();
+
+        // A new threshold for NF.1 (75 %): the row is recomputed with the new version, and 85 % is still a correct answer.
+        await File.WriteAllTextAsync(Path.Combine(_server.CatalogsDirectory, "lms.yaml"),
+            Catalog.Replace("NF.1: { name: \"Add fractions\" }", "NF.1: { name: \"Add fractions\", threshold: 75 }", StringComparison.Ordinal));
+        var clock = Stopwatch.StartNew();
+        while ((await GetAsync($"/v1/players/{ada}/mastery")).GetProperty("standards")[0].GetProperty("parameterVersion").GetString() == version)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the row was never recomputed");
+            await Task.Delay(50);
+        }
+        await SendAsync(Lms("stu-ben", "b-1", 11, ["NF.2"], 85));
+        var ben = await _server.PlayerKeyAsync("stu-ben");
+        await MatrixAsync(m => Has(m, ben, "NF.2", 1));
+
+        var changes = await GetAsync($"/v1/groups/{GroupId}/mastery?since={Uri.EscapeDataString(cursor)}");
+
+        var cell = Assert.Single(changes.GetProperty("cells").EnumerateArray());
+        Assert.Equal((ben, "NF.2"), (cell.GetProperty("playerKey").GetString(), cell.GetProperty("standardId").GetString()));
+    }
+
+    [SkippableFact]
     public async Task Issue_12_the_mastery_stream_sends_changed_cells_and_resumes_from_Last_Event_ID()
     {
         var ada = await _server.PlayerKeyAsync("stu-ada");
