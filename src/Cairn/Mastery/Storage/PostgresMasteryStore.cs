@@ -48,8 +48,6 @@ internal sealed class PostgresMasteryStore(PostgresDatabase db) : IMasteryStore,
             """),
     ];
 
-    /// <summary>Advisory lock key that orders mastery changes (the progress log has its own).</summary>
-    private const long ChangeLogLock = 0x43_41_49_52_4E_12;
 
     public IReadOnlyList<PlayerKeyTable> PlayerTables => MasteryProjection.PlayerTables;
 
@@ -104,7 +102,8 @@ internal sealed class PostgresMasteryStore(PostgresDatabase db) : IMasteryStore,
     /// </summary>
     private static async Task LogChangeAsync(NpgsqlTransaction tx, JobLease job, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(tx.Connection!, tx, $"SELECT pg_advisory_xact_lock({ChangeLogLock});", cancellationToken);
+        // The progress log's lock: one job completion may append to both logs, and two locks taken in either order could deadlock.
+        await ExecuteAsync(tx.Connection!, tx, $"SELECT pg_advisory_xact_lock({Progress.Storage.PostgresProgressStore.ChangeLogLock});", cancellationToken);
         await using var log = Cmd(tx.Connection!, tx, """
             INSERT INTO mastery_changes (org_id, game, player_key, standard_id, changed_at) VALUES ($1, $2, $3, $4, $5) RETURNING seq;
             """, job.OrgId, job.Game, job.PlayerKey, job.Key, now);
