@@ -11,7 +11,7 @@ internal static partial class Pages
 {
     private static async Task<IResult> DrillDownPageAsync(
         HttpContext http, string groupId, string playerKey, string pointId, string? org, Stores store, IProgressStore progress, Scopes scopes, CatalogRegistry catalogs,
-        TimeProvider time, CancellationToken cancellationToken)
+        PlayerState.Storage.IPlayerStateStore states, TimeProvider time, CancellationToken cancellationToken)
     {
         var (caller, csrf, redirect) = await SignedInAsync(http);
         if (redirect is not null)
@@ -76,6 +76,8 @@ internal static partial class Pages
             html.Append("<tr><td colspan=\"3\" class=\"sub\">No event has decided this cell yet.</td></tr>");
         }
         html.Append("</tbody></table></div>");
+        // The student's state and achievements in this class's game (only that game: the class's scope).
+        html.Append(await RenderPlayerStateAsync(playerKey, group.Game, states, catalogs, student: false, cancellationToken));
         return Html.Page($"{d.DisplayName} · {d.Point.Id}", html.ToString(), csrf);
     }
 }

@@ -31,7 +31,7 @@ internal static partial class Pages
     {
         var m = v.Matrix;
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"<h1>{Html.E(m.Group.Name)}</h1><p class=\"sub\">{m.Players.Count} students · {m.Points.Count} progress points · {Html.E(gameTitle)}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<h1>{Html.E(m.Group.Name)}</h1><p class=\"sub\">{m.Players.Count} students · {m.Points.Count} progress points · {Html.E(gameTitle)} · <a id=\"mastery-link\" href=\"/groups/{Uri.EscapeDataString(m.Group.Id)}/mastery?org={Uri.EscapeDataString(m.Group.OrgId)}\">mastery by standard</a></p>");
         html.Append(RenderAttention(v));
         html.Append("<div class=\"toolbar\"><label>Sort by <select id=\"sort\"><option value=\"name\">name</option><option value=\"progress\">progress</option>")
             .Append("<option value=\"attention\">needs attention</option></select></label>")

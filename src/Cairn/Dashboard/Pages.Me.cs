@@ -9,8 +9,10 @@ namespace Cairn.Dashboard;
 
 internal static partial class Pages
 {
-    /// <summary>A student's own page: their progress in every game, and what they did lately, in words.</summary>
-    private static async Task<IResult> MyPageAsync(HttpContext http, Stores store, IProgressStore progress, CatalogRegistry catalogs, CancellationToken cancellationToken)
+    /// <summary>A student's own page: their progress in every game, their mastery per standard, their state and achievements, and what they did lately, in words.</summary>
+    private static async Task<IResult> MyPageAsync(
+        HttpContext http, Stores store, IProgressStore progress, Mastery.Storage.IMasteryStore mastery, PlayerState.Storage.IPlayerStateStore states,
+        Projections.ProjectionSet projections, CatalogRegistry catalogs, CancellationToken cancellationToken)
     {
         var (caller, csrf, redirect) = await SignedInAsync(http);
         if (redirect is not null)
@@ -41,6 +43,8 @@ internal static partial class Pages
             }
             html.Append("</tbody></table></div>");
         }
+        html.Append(await RenderMyMasteryAsync(self, mastery, projections, catalogs, cancellationToken))
+            .Append(await RenderPlayerStateAsync(self, null, states, catalogs, student: true, cancellationToken));
         html.Append("<div class=\"card\"><h2>What you did lately</h2><ul class=\"activity\">");
         var others = 0;
         foreach (var e in events.Items)

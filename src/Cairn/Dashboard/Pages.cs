@@ -15,6 +15,7 @@ internal static partial class Pages
         ["cairn.css"] = ("Cairn.Dashboard.Assets.cairn.css", "text/css; charset=utf-8"),
         ["matrix.js"] = ("Cairn.Dashboard.Assets.matrix.js", "text/javascript; charset=utf-8"),
         ["time.js"] = ("Cairn.Dashboard.Assets.time.js", "text/javascript; charset=utf-8"),
+        ["mastery.js"] = ("Cairn.Dashboard.Assets.mastery.js", "text/javascript; charset=utf-8"),
         ["favicon.ico"] = ("Cairn.Dashboard.Assets.favicon.ico", "image/x-icon"),
     };
 
@@ -44,6 +45,9 @@ internal static partial class Pages
         app.MapGet("/groups", GroupsPageAsync).WithTags("Pages").WithName("groupsPage").WithSummary("The classes the session covers (HTML).")
             .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found);
         app.MapGet("/groups/{groupId}", MatrixPageAsync).WithTags("Pages").WithName("matrixPage").WithSummary("A class's live matrix (HTML).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound);
+        app.MapGet("/groups/{groupId}/mastery", MasteryPageAsync).WithTags("Pages").WithName("masteryPage")
+            .WithSummary("A class's mastery heat map: students × standards, by level (HTML).")
             .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound);
         app.MapGet("/groups/{groupId}/players/{playerKey}/points/{pointId}", DrillDownPageAsync).WithTags("Pages").WithName("drillDownPage")
             .WithSummary("One cell of a class's matrix and the events that decided it (HTML).")

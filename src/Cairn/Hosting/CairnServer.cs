@@ -91,6 +91,8 @@ internal static class CairnServer
         app.MapCatalogApi();
         app.MapGroupsApi();
         app.MapMatrixApi();
+        app.MapMasteryMatrixApi();
+        app.MapClassTimelineApi();
         app.MapPrivacyApi();
         app.MapPages();
 

@@ -13,12 +13,13 @@ internal static class MasteryFeature
         db => new PostgresMasteryStore(db),
         context => new MasteryProjection(context.Stores.Events, context.Stores.Projection<IMasteryStore>(MasteryProjection.Name), context.Catalogs, context.Time));
 
-    /// <summary>Registers the mastery projection and its read side (<see cref="MasteryApi"/>).</summary>
+    /// <summary>Registers the mastery projection and its read side (<see cref="MasteryApi"/>, <see cref="MasteryMatrixApi"/>).</summary>
     public static IServiceCollection AddMastery(this IServiceCollection services)
     {
         services.AddSingleton(Module);
         services.AddSingleton(sp => sp.GetRequiredService<Stores>().Projection<IMasteryStore>(MasteryProjection.Name));
         services.AddSingleton<ICatalogStaleRows, MasteryStaleRows>();
+        services.AddSingleton<MasteryMatrixReader>();
         return services;
     }
 }

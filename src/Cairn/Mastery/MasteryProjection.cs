@@ -20,8 +20,14 @@ internal sealed class MasteryProjection(IEventLog events, IMasteryStore store, C
 
     public const string Table = "mastery";
 
+    /// <summary>The log of row changes the class mastery matrix's cursor and live stream read (<c>seq</c>: commit order).</summary>
+    public const string ChangesTable = "mastery_changes";
+
     public static readonly IReadOnlyList<PlayerKeyTable> PlayerTables =
-        [new(Table, Name, ["org_id", "game", "standard_id"], JobKeyColumn: "standard_id", RetentionColumn: null)];
+    [
+        new(Table, Name, ["org_id", "game", "standard_id"], JobKeyColumn: "standard_id", RetentionColumn: null),
+        new(ChangesTable, Name, [], JobKeyColumn: null, RetentionColumn: "changed_at", Exported: false),
+    ];
 
     string IProjection.Name => Name;
 

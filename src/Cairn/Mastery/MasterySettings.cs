@@ -30,4 +30,7 @@ internal sealed class MasterySettings(
 
     public double ThresholdFor(string standardId) =>
         Standards.TryGetValue(standardId, out var s) && s.Threshold is { } t ? t : Threshold;
+
+    /// <summary>The standard's name in the catalog, or null.</summary>
+    public string? NameOf(string standardId) => Standards.TryGetValue(standardId, out var s) ? s.Name : null;
 }

@@ -8,14 +8,14 @@ namespace Cairn.Mastery;
 /// <summary>
 /// Reads a catalog's <c>mastery:</c> section (docs/catalogs-and-progress.md): <c>params</c> (prior, learn, guess, slip,
 /// forget), <c>threshold</c> (percent), <c>levels</c> (familiar, proficient, mastered) and <c>standards</c> (per standard id:
-/// <c>params</c>, <c>threshold</c>). Every mistake is reported with its line; the section is then ignored.
+/// <c>params</c>, <c>threshold</c>, <c>name</c>). Every mistake is reported with its line; the section is then ignored.
 /// </summary>
 internal sealed class MasterySettingsReader(string file, Action<CatalogException> record)
 {
     private static readonly string[] SectionKeys = ["params", "threshold", "levels", "standards"];
     private static readonly string[] ParamKeys = ["prior", "learn", "guess", "slip", "forget"];
     private static readonly string[] LevelKeys = ["familiar", "proficient", "mastered"];
-    private static readonly string[] StandardKeys = ["params", "threshold"];
+    private static readonly string[] StandardKeys = ["params", "threshold", "name"];
 
     private int _errors;
 
@@ -60,7 +60,8 @@ internal sealed class MasterySettingsReader(string file, Action<CatalogException
                 CheckKeys(bodyMap, StandardKeys, what);
                 standards[id] = new StandardSettings(
                     Get(bodyMap, "params") is { } sp ? Parameters(sp, parameters, $"'params' of {what}") : null,
-                    Get(bodyMap, "threshold") is { } st ? Threshold(st, $"'threshold' of {what}") : null);
+                    Get(bodyMap, "threshold") is { } st ? Threshold(st, $"'threshold' of {what}") : null,
+                    Get(bodyMap, "name") is { } sn ? Name(sn, $"'name' of {what}") : null);
             }
         }
         return _errors > 0 ? null : new MasterySettings(parameters, threshold, levels, standards.ToFrozenDictionary(StringComparer.Ordinal)) { FromCatalog = true };
@@ -85,6 +86,17 @@ internal sealed class MasterySettingsReader(string file, Action<CatalogException
             Error(node, $"{what}: {problem}");
         }
         return result;
+    }
+
+    /// <summary>A standard's name for the pages and the class matrix: one line of text.</summary>
+    private string? Name(YamlNode node, string what)
+    {
+        if (node is YamlScalarNode { Value: { } text } && text.Trim().Length is > 0 and <= 200 && !text.Any(char.IsControl))
+        {
+            return text.Trim();
+        }
+        Error(node, $"{what} must be one line of 1–200 characters");
+        return null;
     }
 
     /// <summary>A threshold is written in percent (70), kept as a fraction (0.7).</summary>

@@ -38,6 +38,18 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         drill            own     200            200          200              200         404      403     401   404
         drill            same    200            200          404              404         404      403     401   404
         drill            other   200            404          404              404         404      403     401   200
+        class.mastery    own     200            200          200              200         404      403     401   404
+        class.mastery    same    200            200          404              404         404      403     401   404
+        class.mastery    other   200            404          404              404         404      403     401   200
+        mastery.since    own     200            200          200              200         404      403     401   404
+        mastery.since    same    200            200          404              404         404      403     401   404
+        mastery.since    other   200            404          404              404         404      403     401   200
+        mastery.stream   own     200            200          200              200         404      403     401   404
+        mastery.stream   same    200            200          404              404         404      403     401   404
+        mastery.stream   other   200            404          404              404         404      403     401   200
+        class.timeline   own     200            200          200              200         404      403     401   404
+        class.timeline   same    200            200          404              404         404      403     401   404
+        class.timeline   other   200            404          404              404         404      403     401   200
         timeline         own     200            200          200              200         200      403     401   404
         timeline         same    200            200          404              404         404      403     401   404
         timeline         other   200            404          404              404         404      403     401   200
@@ -264,6 +276,10 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "stream" => (HttpMethod.Get, $"/v1/groups/{group}/progress/stream", null),
             "drill" => (HttpMethod.Get, $"/v1/groups/{group}/players/{member}/points/U1.C1", null),
             "timeline" => (HttpMethod.Get, $"/v1/players/{member}/events", null),
+            "class.mastery" => (HttpMethod.Get, $"/v1/groups/{group}/mastery", null),
+            "mastery.since" => (HttpMethod.Get, $"/v1/groups/{group}/mastery?since={since}", null),
+            "mastery.stream" => (HttpMethod.Get, $"/v1/groups/{group}/mastery/stream", null),
+            "class.timeline" => (HttpMethod.Get, $"/v1/groups/{group}/players/{member}/timeline", null),
             "progress" => (HttpMethod.Get, $"/v1/players/{member}/progress", null),
             "mastery" => (HttpMethod.Get, $"/v1/players/{member}/mastery", null),
             "mastery.explain" => (HttpMethod.Get, $"/v1/players/{member}/mastery/{AccessWorld.MasteredStandard}", null),

@@ -61,6 +61,14 @@ public sealed class HostileInputTests(AccessWorld world) : IClassFixture<AccessW
         { "admin", "PUT", "/v1/groups/g1/members", "[null]" },
         { "admin", "PUT", "/v1/groups/g1/members", "[{\"playerId\":\"a\",\"consent\":\"nope\"}]" },
         { "admin", "PUT", "/v1/groups/g1/members", "{\"playerId\":\"a\"}" },
+        // the class mastery matrix and the class timeline (issue 12)
+        { "admin", "GET", "/v1/groups/g1/mastery?since=%27%20OR%201%3D1", null },
+        { "admin", "GET", "/v1/groups/g1/mastery?since=LTE6MA", null },
+        { "admin", "GET", $"/v1/groups/{Long}/mastery", null },
+        { "admin", "GET", "/v1/groups/g1/mastery/stream?since=zz", null },
+        { "admin", "GET", "/v1/groups/g1/players/not-a-key/timeline", null },
+        { "admin", "GET", "/v1/groups/g1/players/p1_zz/timeline?limit=99999999999", null },
+        { "admin", "GET", "/v1/groups/g1/players/p1_zz/timeline?cursor=%00", null },
     };
 
     [Theory]

@@ -61,4 +61,31 @@ public sealed class MasterySettingsTests
         Assert.Contains(problems, p => p.Line == 6 && p.Problem.Contains("unknown key 'colour'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Line == 8 && p.Problem.Contains("from 0 to 1", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Issue_12_a_standard_can_have_a_name_of_one_line_which_changes_no_parameter_version()
+    {
+        var named = CatalogLoader.Load("lms.yaml", """
+            game: lms
+            mastery:
+              standards:
+                NF.1: { name: "  Add fractions ", threshold: 80 }
+                NF.2: { threshold: 80 }
+            """).Mastery;
+        var error = Assert.Throws<CatalogException>(() => CatalogLoader.Load("lms.yaml", """
+            game: lms
+            mastery:
+              standards:
+                NF.1: { name: "" }
+                NF.2: { name: [a, b] }
+            """));
+
+        Assert.Equal("Add fractions", named.NameOf("NF.1"));
+        Assert.Null(named.NameOf("NF.2"));
+        Assert.Null(named.NameOf("NF.9"));
+        Assert.Equal(MasteryProjection.VersionOf(named, "NF.2"), MasteryProjection.VersionOf(named, "NF.1"));
+        var problems = error.Errors.Select(e => (e.Line, e.Problem)).ToList();
+        Assert.Contains(problems, p => p.Line == 4 && p.Problem.Contains("one line of 1–200 characters", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Line == 5 && p.Problem.Contains("one line of 1–200 characters", StringComparison.Ordinal));
+    }
 }

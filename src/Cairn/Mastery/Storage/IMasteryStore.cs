@@ -1,3 +1,5 @@
+using Cairn.Storage;
+
 namespace Cairn.Mastery.Storage;
 
 /// <summary>The mastery projection's read side and its parameter versions.</summary>
@@ -24,4 +26,13 @@ internal interface IMasteryStore
 
     /// <summary>The players with a row of the standard (whose rows a new parameter version recomputes).</summary>
     Task<IReadOnlyList<string>> ListPlayersAsync(string orgId, string game, string standardId, CancellationToken cancellationToken);
+
+    /// <summary>Every mastery row of the group's members in the group's game (and org).</summary>
+    Task<IReadOnlyList<MasteryRow>> GetGroupMasteryAsync(GroupRecord group, CancellationToken cancellationToken);
+
+    /// <summary>The newest sequence number of the mastery change log (0 when none): a cursor that is "now".</summary>
+    Task<long> GetLatestChangeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Rows of the group's members changed after <paramref name="afterSeq"/>, oldest change first, with their current state.</summary>
+    Task<IReadOnlyList<MasteryChange>> GetGroupChangesAsync(GroupRecord group, long afterSeq, int limit, CancellationToken cancellationToken);
 }

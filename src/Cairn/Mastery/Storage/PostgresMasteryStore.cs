@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Cairn.Projections;
 using Cairn.Storage;
 using Cairn.Storage.Postgres;
@@ -37,14 +38,40 @@ internal sealed class PostgresMasteryStore(PostgresDatabase db) : IMasteryStore,
                 auc double precision, players integer NOT NULL, observations integer NOT NULL, fitted_at timestamptz NOT NULL,
                 PRIMARY KEY (org_id, game, standard_id, version));
             """),
+        // The change log of the class mastery matrix (?since= and its live stream).
+        (2, """
+            CREATE TABLE mastery_changes (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, org_id text NOT NULL, game text NOT NULL, player_key text NOT NULL,
+                standard_id text NOT NULL, changed_at timestamptz NOT NULL);
+            CREATE INDEX mastery_changes_by_game ON mastery_changes (org_id, game, seq);
+            CREATE INDEX mastery_changes_by_player ON mastery_changes (player_key);
+            """),
     ];
+
 
     public IReadOnlyList<PlayerKeyTable> PlayerTables => MasteryProjection.PlayerTables;
 
     public async Task WriteAsync(DbTransaction transaction, JobLease job, object? result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tx = (NpgsqlTransaction)transaction;
-        if (result is not MasteryRow row)
+        var row = result as MasteryRow;
+        string? existing = null;
+        await using (var current = Cmd(tx.Connection!, tx,
+            "SELECT p_mastery, level, observations, last_at FROM mastery WHERE org_id = $1 AND game = $2 AND player_key = $3 AND standard_id = $4;",
+            job.OrgId, job.Game, job.PlayerKey, job.Key))
+        await using (var reader = await current.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                existing = Describe(reader.GetDouble(0), reader.GetString(1), reader.GetInt32(2), Utc(reader.GetDateTime(3)));
+            }
+        }
+        // Only a change a matrix reader sees is logged (a recompute to the same answer is not).
+        if (existing != (row is null ? null : Describe(row.PMastery, row.Level, row.Observations, row.LastAt)))
+        {
+            await LogChangeAsync(tx, job, now, cancellationToken);
+        }
+        if (row is null)
         {
             await using var delete = Cmd(tx.Connection!, tx,
                 "DELETE FROM mastery WHERE org_id = $1 AND game = $2 AND player_key = $3 AND standard_id = $4;",
@@ -62,6 +89,28 @@ internal sealed class PostgresMasteryStore(PostgresDatabase db) : IMasteryStore,
             """, job.OrgId, job.Game, job.PlayerKey, job.Key, row.PMastery, row.Level, row.Observations, row.Correct, row.Scored,
             Double(row.MeanScore), Double(row.LatestScore), row.FirstAt, row.LastAt, row.LastEventId, row.ParameterVersion, now);
         await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Describe(double pMastery, string level, int observations, DateTimeOffset lastAt) =>
+        string.Join('|', pMastery.ToString("R", CultureInfo.InvariantCulture), level, observations.ToString(CultureInfo.InvariantCulture),
+            TimeCodec.ToMicros(lastAt).ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Appends to the change log like the progress log: the advisory lock makes sequence order equal commit order, so a reader
+    /// that has seen change N has seen every change before it (a cursor or Last-Event-ID never skips a change that commits
+    /// late), and <c>NOTIFY</c> on the live-update channel wakes every node's streams.
+    /// </summary>
+    private static async Task LogChangeAsync(NpgsqlTransaction tx, JobLease job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // The progress log's lock: one job completion may append to both logs, and two locks taken in either order could deadlock.
+        await ExecuteAsync(tx.Connection!, tx, $"SELECT pg_advisory_xact_lock({Progress.Storage.PostgresProgressStore.ChangeLogLock});", cancellationToken);
+        await using var log = Cmd(tx.Connection!, tx, """
+            INSERT INTO mastery_changes (org_id, game, player_key, standard_id, changed_at) VALUES ($1, $2, $3, $4, $5) RETURNING seq;
+            """, job.OrgId, job.Game, job.PlayerKey, job.Key, now);
+        var seq = (long)(await log.ExecuteScalarAsync(cancellationToken))!;
+        await using var notify = Cmd(tx.Connection!, tx, "SELECT pg_notify($1, $2);", Progress.Storage.PostgresProgressStore.ProgressChannel,
+            "mastery:" + seq.ToString(CultureInfo.InvariantCulture));
+        await notify.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Like <c>PostgresSql.Command</c>, and a ready parameter (a typed null) passes as it is.</summary>
@@ -90,6 +139,11 @@ internal sealed class PostgresMasteryStore(PostgresDatabase db) : IMasteryStore,
             SELECT {Columns} FROM mastery WHERE player_key = $1 AND ($2::text IS NULL OR game = $2)
             ORDER BY game COLLATE "C", standard_id COLLATE "C";
             """, playerKey, game);
+        return await ReadRowsAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<MasteryRow>> ReadRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var rows = new List<MasteryRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -100,6 +154,47 @@ internal sealed class PostgresMasteryStore(PostgresDatabase db) : IMasteryStore,
                 reader.GetString(13), reader.GetString(14), Utc(reader.GetDateTime(15))));
         }
         return rows;
+    }
+
+    public async Task<IReadOnlyList<MasteryRow>> GetGroupMasteryAsync(GroupRecord group, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Cmd(connection, null, $"""
+            SELECT {string.Join(", ", Columns.Split(',').Select(c => "x." + c.Trim()))}
+            FROM group_members m
+            JOIN mastery x ON x.org_id = $1 AND x.game = $2 AND x.player_key = m.player_key
+            WHERE m.org_id = $1 AND m.group_id = $3;
+            """, group.OrgId, group.Game, group.Id);
+        return await ReadRowsAsync(command, cancellationToken);
+    }
+
+    public async Task<long> GetLatestChangeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Cmd(connection, null, "SELECT COALESCE(MAX(seq), 0) FROM mastery_changes;");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<MasteryChange>> GetGroupChangesAsync(GroupRecord group, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Cmd(connection, null, """
+            SELECT c.seq, c.player_key, c.standard_id, x.p_mastery, x.level, x.observations, x.last_at
+            FROM mastery_changes c
+            JOIN group_members m ON m.org_id = c.org_id AND m.group_id = $1 AND m.player_key = c.player_key
+            LEFT JOIN mastery x ON x.org_id = c.org_id AND x.game = c.game AND x.player_key = c.player_key AND x.standard_id = c.standard_id
+            WHERE c.org_id = $2 AND c.game = $3 AND c.seq > $4
+            ORDER BY c.seq LIMIT $5;
+            """, group.Id, group.OrgId, group.Game, afterSeq, limit);
+        var changes = new List<MasteryChange>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var gone = reader.IsDBNull(3);
+            changes.Add(new MasteryChange(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), gone ? null : reader.GetDouble(3),
+                gone ? null : reader.GetString(4), gone ? 0 : reader.GetInt32(5), gone ? null : Utc(reader.GetDateTime(6))));
+        }
+        return changes;
     }
 
     public async Task<FittedParameters?> GetLatestParametersAsync(string orgId, string game, string standardId, CancellationToken cancellationToken)

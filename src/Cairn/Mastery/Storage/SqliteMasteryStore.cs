@@ -34,6 +34,14 @@ internal sealed class SqliteMasteryStore(SqliteDatabase db) : IMasteryStore, IPr
                 log_likelihood REAL NOT NULL, auc REAL, players INTEGER NOT NULL, observations INTEGER NOT NULL, fitted_at INTEGER NOT NULL,
                 PRIMARY KEY (org_id, game, standard_id, version));
             """),
+        // The change log of the class mastery matrix (?since= and its live stream); AUTOINCREMENT so a seq is never reused.
+        (2, """
+            CREATE TABLE mastery_changes (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, game TEXT NOT NULL, player_key TEXT NOT NULL,
+                standard_id TEXT NOT NULL, changed_at INTEGER NOT NULL);
+            CREATE INDEX mastery_changes_by_game ON mastery_changes (org_id, game, seq);
+            CREATE INDEX mastery_changes_by_player ON mastery_changes (player_key);
+            """),
     ];
 
     public IReadOnlyList<PlayerKeyTable> PlayerTables => MasteryProjection.PlayerTables;
@@ -41,7 +49,24 @@ internal sealed class SqliteMasteryStore(SqliteDatabase db) : IMasteryStore, IPr
     public Task WriteAsync(DbTransaction transaction, JobLease job, object? result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tx = (SqliteTransaction)transaction;
-        if (result is not MasteryRow row)
+        var row = result as MasteryRow;
+        string? existing;
+        using (var current = Command(tx.Connection!, tx,
+            "SELECT p_mastery, level, observations, last_at FROM mastery WHERE org_id = $org AND game = $game AND player_key = $pk AND standard_id = $s;",
+            ("$org", job.OrgId), ("$game", job.Game), ("$pk", job.PlayerKey), ("$s", job.Key)))
+        using (var reader = current.ExecuteReader())
+        {
+            existing = reader.Read() ? Describe(reader.GetDouble(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3)) : null;
+        }
+        // Only a change a matrix reader sees is logged (a recompute to the same answer is not).
+        if (existing != (row is null ? null : Describe(row.PMastery, row.Level, row.Observations, TimeCodec.ToMicros(row.LastAt))))
+        {
+            using var log = Command(tx.Connection!, tx, """
+                INSERT INTO mastery_changes (org_id, game, player_key, standard_id, changed_at) VALUES ($org, $game, $pk, $s, $now);
+                """, ("$org", job.OrgId), ("$game", job.Game), ("$pk", job.PlayerKey), ("$s", job.Key), ("$now", TimeCodec.ToMicros(now)));
+            log.ExecuteNonQuery();
+        }
+        if (row is null)
         {
             using var delete = Command(tx.Connection!, tx,
                 "DELETE FROM mastery WHERE org_id = $org AND game = $game AND player_key = $pk AND standard_id = $s;",
@@ -64,12 +89,21 @@ internal sealed class SqliteMasteryStore(SqliteDatabase db) : IMasteryStore, IPr
         return Task.CompletedTask;
     }
 
+    private static string Describe(double pMastery, string level, int observations, long lastAt) =>
+        string.Join('|', pMastery.ToString("R", System.Globalization.CultureInfo.InvariantCulture), level,
+            observations.ToString(System.Globalization.CultureInfo.InvariantCulture), lastAt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public async Task<IReadOnlyList<MasteryRow>> GetPlayerMasteryAsync(string playerKey, string? game, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         using var command = Command(connection, null, $"""
             SELECT {Columns} FROM mastery WHERE player_key = $pk AND ($game IS NULL OR game = $game) ORDER BY game, standard_id;
             """, ("$pk", playerKey), ("$game", game));
+        return await ReadRowsAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<MasteryRow>> ReadRowsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         var rows = new List<MasteryRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -80,6 +114,48 @@ internal sealed class SqliteMasteryStore(SqliteDatabase db) : IMasteryStore, IPr
                 reader.GetString(13), reader.GetString(14), TimeCodec.FromMicros(reader.GetInt64(15))));
         }
         return rows;
+    }
+
+    public async Task<IReadOnlyList<MasteryRow>> GetGroupMasteryAsync(GroupRecord group, CancellationToken cancellationToken)
+    {
+        // Members first, then each member's rows by primary key (CROSS JOIN fixes the order, as for the progress matrix).
+        await using var connection = await db.OpenAsync(cancellationToken);
+        using var command = Command(connection, null, $"""
+            SELECT {string.Join(", ", Columns.Split(',').Select(c => "x." + c.Trim()))}
+            FROM group_members m
+            CROSS JOIN mastery x ON x.org_id = $org AND x.game = $game AND x.player_key = m.player_key
+            WHERE m.org_id = $org AND m.group_id = $g;
+            """, ("$org", group.OrgId), ("$game", group.Game), ("$g", group.Id));
+        return await ReadRowsAsync(command, cancellationToken);
+    }
+
+    public async Task<long> GetLatestChangeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        using var command = Command(connection, null, "SELECT COALESCE(MAX(seq), 0) FROM mastery_changes;");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<MasteryChange>> GetGroupChangesAsync(GroupRecord group, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        using var command = Command(connection, null, """
+            SELECT c.seq, c.player_key, c.standard_id, x.p_mastery, x.level, x.observations, x.last_at
+            FROM mastery_changes c
+            JOIN group_members m ON m.org_id = c.org_id AND m.group_id = $g AND m.player_key = c.player_key
+            LEFT JOIN mastery x ON x.org_id = c.org_id AND x.game = c.game AND x.player_key = c.player_key AND x.standard_id = c.standard_id
+            WHERE c.org_id = $org AND c.game = $game AND c.seq > $after
+            ORDER BY c.seq LIMIT $limit;
+            """, ("$g", group.Id), ("$org", group.OrgId), ("$game", group.Game), ("$after", afterSeq), ("$limit", limit));
+        var changes = new List<MasteryChange>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var gone = reader.IsDBNull(3);
+            changes.Add(new MasteryChange(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), gone ? null : reader.GetDouble(3),
+                gone ? null : reader.GetString(4), gone ? 0 : reader.GetInt32(5), gone ? null : TimeCodec.FromMicros(reader.GetInt64(6))));
+        }
+        return changes;
     }
 
     public async Task<FittedParameters?> GetLatestParametersAsync(string orgId, string game, string standardId, CancellationToken cancellationToken)

@@ -19,8 +19,11 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
     /// <summary>The channel on which committed progress changes are announced (payload: the change sequence).</summary>
     public const string ProgressChannel = "cairn_progress";
 
-    /// <summary>Advisory lock key that orders progress changes.</summary>
-    private const long ChangeLogLock = 0x43_41_49_52_4E_02;
+    /// <summary>
+    /// Advisory lock key that orders progress changes, and mastery changes too: one key for both logs, so a transaction
+    /// that completes jobs of both projections can never wait on the two in the other order than another (a deadlock).
+    /// </summary>
+    internal const long ChangeLogLock = 0x43_41_49_52_4E_02;
 
     public string Projection => ProgressProjection.Name;
 
