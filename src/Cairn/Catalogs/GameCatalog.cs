@@ -40,4 +40,7 @@ internal sealed class GameCatalog
     public Mastery.MasterySettings Mastery { get; init; } = Cairn.Mastery.MasterySettings.Default;
     /// <summary>The game's <c>state:</c> rules and <c>achievements:</c> (none when the catalog has neither).</summary>
     public PlayerState.PlayerStateRules PlayerState { get; init; } = Cairn.PlayerState.PlayerStateRules.None;
+
+    /// <summary>The game's <c>leaderboards:</c> (none when the catalog has none).</summary>
+    public Leaderboards.LeaderboardRules Leaderboards { get; init; } = Cairn.Leaderboards.LeaderboardRules.None;
 }

@@ -7,6 +7,7 @@ using Cairn.Identity;
 using Cairn.Ingest;
 using Cairn.Observability;
 using Cairn.Jobs;
+using Cairn.Leaderboards;
 using Cairn.Mastery;
 using Cairn.Players;
 using Cairn.Privacy;
@@ -80,6 +81,7 @@ internal static class CairnServer
         app.MapProgressApi();
         app.MapMasteryApi();
         app.MapPlayerStateApi();
+        app.MapLeaderboardApi();
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
@@ -162,6 +164,7 @@ internal static class CairnServer
         services.AddProgress();
         services.AddMastery();
         services.AddPlayerState();
+        services.AddLeaderboards();
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);
