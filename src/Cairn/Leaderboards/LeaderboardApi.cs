@@ -18,7 +18,7 @@ internal static class LeaderboardApi
         return group;
     }
 
-    private static async Task<Results<Ok<LeaderboardViews.Board>, ProblemHttpResult>> GetBoardAsync(
+    private static async Task<Results<Ok<LeaderboardViews.BoardPage>, ProblemHttpResult>> GetBoardAsync(
         HttpContext http, string game, string boardId, string? org, string? scope, string? period, string? limit, string? cursor,
         LeaderboardReader reader, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -33,7 +33,7 @@ internal static class LeaderboardApi
         }
     }
 
-    private static async Task<Results<Ok<LeaderboardViews.PlayerRank>, ProblemHttpResult>> GetPlayerAsync(
+    private static async Task<Results<Ok<LeaderboardViews.BoardPlayerRank>, ProblemHttpResult>> GetPlayerAsync(
         HttpContext http, string game, string boardId, string playerKey, string? scope, string? period, string? around,
         LeaderboardReader reader, TimeProvider time, CancellationToken cancellationToken)
     {

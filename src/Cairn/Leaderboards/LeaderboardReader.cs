@@ -22,7 +22,7 @@ internal sealed class LeaderboardReader(ILeaderboardStore store, IPlayerDirector
 
     private readonly LeaderboardCursor _cursors = new(keys);
 
-    public async Task<Board> ReadBoardAsync(
+    public async Task<BoardPage> ReadBoardAsync(
         Caller caller, string game, string boardId, string? org, string? scope, string? period, int? limit, string? cursor, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -48,11 +48,11 @@ internal sealed class LeaderboardReader(ILeaderboardStore store, IPlayerDirector
         var page = rows.Take(take).ToList();
         var next = rows.Count > take ? _cursors.Seal(target.CursorScope, query.PeriodStart, page[^1].Position) : null;
         var names = await NamesAsync(caller, target, page, cancellationToken);
-        return new Board(game, boardId, target.Board.Title, OrderOf(target.Board), target.ScopeText,
+        return new BoardPage(game, boardId, target.Board.Title, OrderOf(target.Board), target.ScopeText,
             PeriodOf(target.Board, target.PeriodName, query.PeriodStart), [.. page.Select(names)], next);
     }
 
-    public async Task<PlayerRank> ReadPlayerAsync(
+    public async Task<BoardPlayerRank> ReadPlayerAsync(
         Caller caller, string game, string boardId, string playerKey, string? scope, string? period, int? around, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -72,13 +72,17 @@ internal sealed class LeaderboardReader(ILeaderboardStore store, IPlayerDirector
             throw LeaderboardRequestException.BadRequest($"'around' must be between 0 and {MaxAround}.");
         }
         var target = await ResolveAsync(caller, game, boardId, player.OrgId, scope, period, now, cancellationToken);
-        var entry = await store.GetEntryAsync(target.Query, playerKey, cancellationToken)
-            ?? throw LeaderboardRequestException.NotFound("The player has no score on this board in that period and scope (or keeps off leaderboards).");
+        var shownPeriod = PeriodOf(target.Board, target.PeriodName, target.Query.PeriodStart);
+        if (await store.GetEntryAsync(target.Query, playerKey, cancellationToken) is not { } entry)
+        {
+            // In scope but not ranked (no score in the period, not in the group, or off leaderboards): no rank, no neighbours.
+            return new BoardPlayerRank(game, boardId, target.Board.Title, OrderOf(target.Board), target.ScopeText, shownPeriod, null, [], []);
+        }
         var above = n == 0 ? [] : await store.GetAboveAsync(target.Query, entry.Position, n, cancellationToken);
         var below = n == 0 ? [] : await store.GetPageAsync(target.Query, entry.Position, n, cancellationToken);
         var names = await NamesAsync(caller, target, [.. above, entry, .. below], cancellationToken);
-        return new PlayerRank(game, boardId, target.Board.Title, OrderOf(target.Board), target.ScopeText,
-            PeriodOf(target.Board, target.PeriodName, target.Query.PeriodStart), names(entry), [.. above.Select(names)], [.. below.Select(names)]);
+        return new BoardPlayerRank(game, boardId, target.Board.Title, OrderOf(target.Board), target.ScopeText, shownPeriod, names(entry),
+            [.. above.Select(names)], [.. below.Select(names)]);
     }
 
     /// <summary>A stable neutral label for a player the caller may not see: a keyed hash of the key, per org.</summary>
@@ -151,7 +155,7 @@ internal sealed class LeaderboardReader(ILeaderboardStore store, IPlayerDirector
     }
 
     /// <summary>How each entry is shown to this caller: covered players by key and name, the others by label only.</summary>
-    private async Task<Func<LeaderboardEntry, Entry>> NamesAsync(Caller caller, Target target, IReadOnlyList<LeaderboardEntry> entries, CancellationToken cancellationToken)
+    private async Task<Func<LeaderboardEntry, BoardEntry>> NamesAsync(Caller caller, Target target, IReadOnlyList<LeaderboardEntry> entries, CancellationToken cancellationToken)
     {
         var org = target.Query.OrgId;
         HashSet<string>? covered = null;
@@ -179,12 +183,12 @@ internal sealed class LeaderboardReader(ILeaderboardStore store, IPlayerDirector
             }
         }
         return e => shown.TryGetValue(e.PlayerKey, out var name)
-            ? new Entry(e.Rank, e.PlayerKey, name, e.Score, e.At)
-            : new Entry(e.Rank, null, LabelOf(org, e.PlayerKey), e.Score, e.At);
+            ? new BoardEntry(e.Rank, e.PlayerKey, name, e.Score, e.At)
+            : new BoardEntry(e.Rank, null, LabelOf(org, e.PlayerKey), e.Score, e.At);
     }
 
     private static string OrderOf(LeaderboardDefinition board) => board.LowerIsBetter ? "lower" : "higher";
 
-    private static Period PeriodOf(LeaderboardDefinition board, string name, DateTimeOffset start) =>
-        board.Reset == LeaderboardReset.Never ? new Period(name, null, null) : new Period(name, start, LeaderboardPeriods.NextAfter(board, start));
+    private static BoardPeriod PeriodOf(LeaderboardDefinition board, string name, DateTimeOffset start) =>
+        board.Reset == LeaderboardReset.Never ? new BoardPeriod(name, null, null) : new BoardPeriod(name, start, LeaderboardPeriods.NextAfter(board, start));
 }

@@ -120,10 +120,10 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
     private static (string, DateTimeOffset, string, JsonObject) Quest(string player, DateTimeOffset at, string type, string quest = "q1") =>
         (player, at, type, new JsonObject { ["quest"] = quest });
 
-    private Task<Board> ReadAsync(string board, DateTimeOffset now, string? period = null, int? limit = null, string? cursor = null, Caller? caller = null, string? scope = null) =>
+    private Task<BoardPage> ReadAsync(string board, DateTimeOffset now, string? period = null, int? limit = null, string? cursor = null, Caller? caller = null, string? scope = null) =>
         Reader.ReadBoardAsync(caller ?? Admin, Game, board, caller is null or Caller.Admin ? Org : null, scope, period, limit, cursor, now, None);
 
-    private static (long Rank, string? Player, double Score)[] Rows(Board board) => [.. board.Entries.Select(e => (e.Rank, e.PlayerKey, e.Score))];
+    private static (long Rank, string? Player, double Score)[] Rows(BoardPage board) => [.. board.Entries.Select(e => (e.Rank, e.PlayerKey, e.Score))];
 
     private static (long Rank, string? Player, double Score)[] Expect(params (long Rank, string? Player, double Score)[] rows) => rows;
 
@@ -183,9 +183,9 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
         var nextWeeksPrevious = await ReadAsync("weekly_rounds", monday.AddDays(7), period: "previous");
 
         Assert.Equal(Expect((1, Pb, 1), (2, Pa, 1)), Rows(current));
-        Assert.Equal(new Period("current", monday, monday.AddDays(7)), current.Period);
+        Assert.Equal(new BoardPeriod("current", monday, monday.AddDays(7)), current.Period);
         Assert.Equal(Expect((1, Pa, 2)), Rows(previous));
-        Assert.Equal(new Period("previous", monday.AddDays(-7), monday), previous.Period);
+        Assert.Equal(new BoardPeriod("previous", monday.AddDays(-7), monday), previous.Period);
         Assert.Empty(nextWeek.Entries);
         Assert.Equal(Rows(current), Rows(nextWeeksPrevious));
     }
@@ -202,9 +202,9 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
         var previous = await ReadAsync("daily_total", march10.AddHours(5), period: "previous");
 
         Assert.Equal(Expect((1, Pa, 7)), Rows(current));
-        Assert.Equal(new Period("current", march10, march10.AddHours(24)), current.Period);
+        Assert.Equal(new BoardPeriod("current", march10, march10.AddHours(24)), current.Period);
         Assert.Equal(Expect((1, Pa, 5), (2, Pb, 3)), Rows(previous));  // Ben's 4 was at 23:59 PST on the 8th
-        Assert.Equal(new Period("previous", march10.AddHours(-23), march10), previous.Period);
+        Assert.Equal(new BoardPeriod("previous", march10.AddHours(-23), march10), previous.Period);
     }
 
     [SkippableFact]
@@ -218,7 +218,7 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
 
         Assert.Equal(Expect((1, Pa, 20)), Rows(current));
         Assert.Equal(Expect((1, Pa, 10)), Rows(previous));
-        Assert.Equal(new Period("previous", new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero), april), previous.Period);
+        Assert.Equal(new BoardPeriod("previous", new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero), april), previous.Period);
     }
 
     [SkippableFact]
@@ -232,7 +232,7 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
         Assert.Equal([T(1), T(3)], board.Entries.Select(e => e.At));
         var never = await Assert.ThrowsAsync<LeaderboardRequestException>(() => ReadAsync("zero", Now, period: "previous"));
         Assert.Equal(400, never.Status);
-        Assert.Equal(new Period("current", null, null), board.Period);
+        Assert.Equal(new BoardPeriod("current", null, null), board.Period);
     }
 
     [SkippableFact]
@@ -268,14 +268,14 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
 
         await Boards.SetOptOutAsync(Org, Pa, optedOut: true, Now, None);
         var without = await ReadAsync("high", Now);
-        var own = await Assert.ThrowsAsync<LeaderboardRequestException>(() => Reader.ReadPlayerAsync(Admin, Game, "high", Pa, null, null, 1, Now, None));
+        var own = await Reader.ReadPlayerAsync(Admin, Game, "high", Pa, null, null, 1, Now, None);
         await Boards.SetOptOutAsync(Org, Pa, optedOut: true, Now, None);
         var optedOut = await Boards.IsOptedOutAsync(Org, Pa, None);
         await Boards.SetOptOutAsync(Org, Pa, optedOut: false, Now, None);
         var back = await ReadAsync("high", Now);
 
         Assert.Equal(Expect((1, Pb, 80), (2, Pc, 70)), Rows(without));
-        Assert.Equal(404, own.Status);
+        Assert.Equal((null, 0, 0), (own.Player, own.Above.Count, own.Below.Count));
         Assert.True(optedOut);
         Assert.False(await Boards.IsOptedOutAsync(Org, Pa, None));
         Assert.Equal(Expect((1, Pa, 90), (2, Pb, 80), (3, Pc, 70)), Rows(back));
@@ -309,7 +309,7 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
         Assert.Equal(label, again.Entries[2].DisplayName);
         Assert.Equal([(1L, (string?)null, Reader.LabelOf(Org, Pa)), (2, Pb, "Ben K."), (3, null, label)], asStudent.Entries.Select(e => (e.Rank, e.PlayerKey, e.DisplayName)));
         Assert.Equal(Expect((1, Pa, 90), (2, Pb, 80)), Rows(asClass));
-        Assert.Equal(("group:class-1", 2L), (asClass.Scope, around.Player.Rank));
+        Assert.Equal(("group:class-1", 2L), (asClass.Scope, around.Player!.Rank));
         Assert.Equal([Pa], around.Above.Select(e => e.PlayerKey));
         Assert.Equal([(3L, (string?)null, label)], around.Below.Select(e => (e.Rank, e.PlayerKey, e.DisplayName)));
         Assert.Equal((404, 404, 404), (outside.Status, noClass.Status, otherGroup.Status));
@@ -325,12 +325,12 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
         var alone = await Reader.ReadPlayerAsync(Admin, Game, "high", Pf, null, null, 0, Now, None);
         var tooMany = await Assert.ThrowsAsync<LeaderboardRequestException>(() => Reader.ReadPlayerAsync(Admin, Game, "high", Pf, null, null, 51, Now, None));
 
-        Assert.Equal((3L, 70.0), (middle.Player.Rank, middle.Player.Score));
+        Assert.Equal((3L, 70.0), (middle.Player!.Rank, middle.Player.Score));
         Assert.Equal([(1L, Pa), (2, Pb)], middle.Above.Select(e => (e.Rank, e.PlayerKey!)));
         Assert.Equal([(4L, Pd), (5, Pe)], middle.Below.Select(e => (e.Rank, e.PlayerKey!)));
         Assert.Empty(top.Above);
         Assert.Equal([Pb, Pc], top.Below.Select(e => e.PlayerKey));
-        Assert.Equal((6L, 0, 0), (alone.Player.Rank, alone.Above.Count, alone.Below.Count));
+        Assert.Equal((6L, 0, 0), (alone.Player!.Rank, alone.Above.Count, alone.Below.Count));
         Assert.Equal(400, tooMany.Status);
     }
 
@@ -345,7 +345,7 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
         {
             await SendAsync(e);
         }
-        var incremental = new List<Board>();
+        var incremental = new List<BoardPage>();
         foreach (var board in new[] { "high", "daily_total", "weekly_rounds", "monthly_latest", "zero" })
         {
             incremental.Add(await ReadAsync(board, T(8)));
