@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Cairn.Access;
+using Cairn.Activity;
 using Cairn.Catalogs;
 using Cairn.Dashboard;
 using Cairn.Groups;
@@ -82,6 +83,7 @@ internal static class CairnServer
         app.MapMasteryApi();
         app.MapPlayerStateApi();
         app.MapLeaderboardApi();
+        app.MapActivityApi();
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
@@ -165,6 +167,7 @@ internal static class CairnServer
         services.AddMastery();
         services.AddPlayerState();
         services.AddLeaderboards();
+        services.AddActivity();
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);
