@@ -64,9 +64,11 @@ internal sealed class PostgresActivityStore(PostgresDatabase db) : IActivityStor
     {
         await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, $"""
-            SELECT data ->> @field AS content, COUNT(*) AS n, COUNT(DISTINCT player_key)
-            FROM events WHERE {Where(filter)} AND event_type = @type AND jsonb_typeof(data -> @field) IN ('string', 'number')
-            GROUP BY content ORDER BY n DESC, content COLLATE "C";
+            SELECT content, n, players FROM (
+                SELECT data ->> @field AS content, COUNT(*) AS n, COUNT(DISTINCT player_key) AS players
+                FROM events WHERE {Where(filter)} AND event_type = @type AND jsonb_typeof(data -> @field) IN ('string', 'number')
+                GROUP BY 1) visits
+            ORDER BY n DESC, content COLLATE "C";
             """, filter);
         command.Parameters.AddWithValue("type", eventType);
         command.Parameters.AddWithValue("field", NpgsqlDbType.Text, field);
