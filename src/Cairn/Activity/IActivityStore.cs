@@ -16,4 +16,7 @@ internal interface IActivityStore
 
     /// <summary>Per value of a data field of an event type: events and players, most events first.</summary>
     Task<IReadOnlyList<ContentVisits>> GetContentVisitsAsync(ActivityFilter filter, string eventType, string field, CancellationToken cancellationToken);
+
+    /// <summary>How many players of the scope earned each achievement of the game (the player-state projection's rows; no time window).</summary>
+    Task<IReadOnlyDictionary<string, long>> GetAchievementCountsAsync(ActivityFilter filter, CancellationToken cancellationToken);
 }

@@ -80,4 +80,24 @@ internal sealed class PostgresActivityStore(PostgresDatabase db) : IActivityStor
         }
         return rows;
     }
+
+    public async Task<IReadOnlyDictionary<string, long>> GetAchievementCountsAsync(ActivityFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT achievement_id, COUNT(*) FROM player_achievements WHERE org_id = @org AND game = @game"
+            + (filter.Players is null ? "" : " AND player_key = ANY(@players)") + " GROUP BY achievement_id;", connection);
+        command.Parameters.AddWithValue("org", filter.OrgId);
+        command.Parameters.AddWithValue("game", filter.Game);
+        if (filter.Players is not null)
+        {
+            command.Parameters.AddWithValue("players", filter.Players.ToArray());
+        }
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return counts;
+    }
 }

@@ -62,4 +62,18 @@ internal sealed class SqliteActivityStore(SqliteDatabase db) : IActivityStore
         }
         return rows;
     }
+
+    public async Task<IReadOnlyDictionary<string, long>> GetAchievementCountsAsync(ActivityFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        using var command = Command(connection, null, "SELECT achievement_id, COUNT(*) FROM player_achievements WHERE org_id = $org AND game = $game"
+            + (filter.Players is null ? "" : " AND player_key IN (SELECT value FROM json_each($players))") + " GROUP BY achievement_id;", Parameters(filter));
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return counts;
+    }
 }
