@@ -43,4 +43,7 @@ internal sealed class GameCatalog
 
     /// <summary>The game's <c>sampling:</c> rules (none: nothing is sampled).</summary>
     public Ingest.Sampling.SamplingRules Sampling { get; init; } = Ingest.Sampling.SamplingRules.None;
+
+    /// <summary>The game's <c>leaderboards:</c> (none when the catalog has none).</summary>
+    public Leaderboards.LeaderboardRules Leaderboards { get; init; } = Cairn.Leaderboards.LeaderboardRules.None;
 }

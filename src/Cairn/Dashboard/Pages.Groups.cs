@@ -35,7 +35,7 @@ internal static partial class Pages
             var green = Share(view.Green, view.Cells);
             var yellow = Share(view.Yellow, view.Cells);
             body.Append(CultureInfo.InvariantCulture, $"""
-                <tr data-group="{Html.E(g.Id)}"><td><a href="/groups/{Uri.EscapeDataString(g.Id)}?org={Uri.EscapeDataString(g.OrgId)}">{Html.E(g.Name)}</a><div class="sub">{Html.E(game)} · {Html.E(g.OrgId)}</div></td>
+                <tr data-group="{Html.E(g.Id)}"><td><a href="/groups/{Uri.EscapeDataString(g.Id)}?org={Uri.EscapeDataString(g.OrgId)}">{Html.E(g.Name)}</a><div class="sub"><a class="game-link" href="/games/{Uri.EscapeDataString(g.Game)}?org={Uri.EscapeDataString(g.OrgId)}">{Html.E(game)}</a> · {Html.E(g.OrgId)}</div></td>
                 <td class="num students">{view.Matrix.Players.Count}</td>
                 <td class="progress"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{green}% green, {yellow}% yellow of {view.Cells} cells"><title>{green}% green, {yellow}% yellow of {view.Cells} cells</title><rect class="green" width="{green}" height="10"/><rect class="yellow" x="{green}" width="{yellow}" height="10"/></svg><span class="share">{green}% green · {yellow}% yellow</span></td>
                 <td class="num needing">{(view.NeedingAttention == 0 ? "<span class=\"sub\">nobody</span>" : view.NeedingAttention.ToString(CultureInfo.InvariantCulture))}</td>

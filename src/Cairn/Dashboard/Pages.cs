@@ -52,6 +52,9 @@ internal static partial class Pages
         app.MapGet("/groups/{groupId}/players/{playerKey}/points/{pointId}", DrillDownPageAsync).WithTags("Pages").WithName("drillDownPage")
             .WithSummary("One cell of a class's matrix and the events that decided it (HTML).")
             .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound);
+        app.MapGet("/games/{game}", GamePageAsync).WithTags("Pages").WithName("gamePage")
+            .WithSummary("A game for its designers: active now, achievements earned, leaderboards, most and least visited content (HTML).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound);
         app.MapGet("/me", MyPageAsync).WithTags("Pages").WithName("myPage").WithSummary("A student's own progress and recent events (HTML).")
             .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found);
         return app;

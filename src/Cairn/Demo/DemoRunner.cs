@@ -60,6 +60,7 @@ internal static class DemoRunner
             $"Demo: round 1: a class of {ClassSize} students is playing MHS now ({speed}x game speed). Watch it fill in:"));
         output.WriteLine($"  {address}groups/{GroupId}");
         output.WriteLine($"  sign in with {signInHint}");
+        output.WriteLine($"  The game's page (playing now, achievements, the class leaderboard): {address}games/{Game}?org={Org}");
         output.WriteLine($"  When every student has finished, a new class of {ClassSize} takes their seats and starts over " +
             "(an open page reloads itself for them), until Ctrl+C.");
         return Task.Run(async () =>

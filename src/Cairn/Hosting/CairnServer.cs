@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Cairn.Access;
+using Cairn.Activity;
 using Cairn.Catalogs;
 using Cairn.Dashboard;
 using Cairn.Groups;
@@ -9,6 +10,7 @@ using Cairn.Ingest.Sampling;
 using Cairn.Ingest.WebSockets;
 using Cairn.Observability;
 using Cairn.Jobs;
+using Cairn.Leaderboards;
 using Cairn.Mastery;
 using Cairn.Players;
 using Cairn.Privacy;
@@ -86,6 +88,8 @@ internal static class CairnServer
         app.MapProgressApi();
         app.MapMasteryApi();
         app.MapPlayerStateApi();
+        app.MapLeaderboardApi();
+        app.MapActivityApi();
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
@@ -170,6 +174,8 @@ internal static class CairnServer
         services.AddProgress();
         services.AddMastery();
         services.AddPlayerState();
+        services.AddLeaderboards();
+        services.AddActivity();
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);

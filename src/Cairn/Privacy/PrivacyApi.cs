@@ -10,9 +10,10 @@ namespace Cairn.Privacy;
 /// <summary>Data rights: consent, erasure, export, and the quarantine an org admin may read.</summary>
 internal static class PrivacyApi
 {
-    internal sealed record ConsentRequest(string? Org, string? PlayerId, string? Consent, bool? Under13, bool? ParentalConsent);
+    /// <param name="Leaderboards">False keeps the player off every leaderboard of the org (their scores are kept, never shown); null leaves it as it is.</param>
+    internal sealed record ConsentRequest(string? Org, string? PlayerId, string? Consent, bool? Under13, bool? ParentalConsent, bool? Leaderboards = null);
 
-    internal sealed record ConsentView(string PlayerKey, string Consent, bool Under13, bool ParentalConsent);
+    internal sealed record ConsentView(string PlayerKey, string Consent, bool Under13, bool ParentalConsent, bool Leaderboards);
 
     internal sealed record EraseRequest(string? Org, string? PlayerId);
 
@@ -93,7 +94,8 @@ internal static class PrivacyApi
     }
 
     private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> SetConsentAsync(
-        HttpContext http, ConsentRequest? request, IPlayerDirectory store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit, CancellationToken cancellationToken)
+        HttpContext http, ConsentRequest? request, IPlayerDirectory store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit,
+        Leaderboards.Storage.ILeaderboardStore leaderboards, TimeProvider time, CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         if (CheckPlayerChange(caller, request?.Org, request?.PlayerId, "Setting consent", out var org) is { } problem)
@@ -112,8 +114,14 @@ internal static class PrivacyApi
             request.Under13 ?? existing?.Under13 ?? false, request.ParentalConsent ?? existing?.ParentalConsent ?? false);
         await store.SetConsentAsync(record, cancellationToken);
         optOuts.Set(key, consent == Consents.OptedOut);
-        await audit.RecordAsync(caller, "consent.set", Audit.ScopeOf(caller), $"org {org}: {consent}, under13 {record.Under13}, parental {record.ParentalConsent}", cancellationToken);
-        return TypedResults.Ok(new ConsentView(key, consent, record.Under13, record.ParentalConsent));
+        if (request.Leaderboards is { } onBoards)
+        {
+            await leaderboards.SetOptOutAsync(org, key, !onBoards, time.GetUtcNow(), cancellationToken);
+        }
+        var shown = !await leaderboards.IsOptedOutAsync(org, key, cancellationToken);
+        await audit.RecordAsync(caller, "consent.set", Audit.ScopeOf(caller),
+            $"org {org}: {consent}, under13 {record.Under13}, parental {record.ParentalConsent}, leaderboards {shown}", cancellationToken);
+        return TypedResults.Ok(new ConsentView(key, consent, record.Under13, record.ParentalConsent, shown));
     }
 
     private static async Task<Results<Ok<Erased>, ProblemHttpResult>> EraseAsync(

@@ -74,6 +74,18 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         profile          own     200            200          200              200         200      403     401   404
         profile          same    200            200          404              404         404      403     401   404
         profile          other   200            404          404              404         404      403     401   200
+        board            own     200            200          200              200         200      403     401   404
+        board            other   200            404          404              404         404      403     401   200
+        board.group      own     200            200          200              200         404      403     401   404
+        board.group      same    200            200          404              404         404      403     401   404
+        board.group      other   200            404          404              404         404      403     401   200
+        board.player     own     200            200          200              200         200      403     401   404
+        board.player     same    200            200          404              404         404      403     401   404
+        board.player     other   200            404          404              404         404      403     401   200
+        active           own     200            200          200              200         200      403     401   404
+        active           other   200            404          404              404         404      403     401   200
+        engagement       own     200            200          200              200         200      403     401   404
+        engagement       other   200            404          404              404         404      403     401   200
         export.events    -       200            200          200              200         200      403     401   200
         export.events    own     200            200          200              200         404      403     401   404
         export.events    same    200            200          404              404         404      403     401   404
@@ -288,6 +300,11 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "inventory" => (HttpMethod.Get, $"/v1/players/{member}/state/inventory?game={AccessWorld.Game}", null),
             "visited" => (HttpMethod.Get, $"/v1/players/{member}/state/visited/w1?game={AccessWorld.Game}", null),
             "profile" => (HttpMethod.Get, $"/v1/players/{member}/profile", null),
+            "board" => (HttpMethod.Get, $"/v1/leaderboards/{AccessWorld.Game}/quests_finished?org={org}", null),
+            "board.group" => (HttpMethod.Get, $"/v1/leaderboards/{AccessWorld.Game}/quests_finished?org={org}&scope=group:{group}", null),
+            "board.player" => (HttpMethod.Get, $"/v1/leaderboards/{AccessWorld.Game}/quests_finished/players/{member}", null),
+            "active" => (HttpMethod.Get, $"/v1/games/{AccessWorld.Game}/active?org={org}&minutes=60", null),
+            "engagement" => (HttpMethod.Get, $"/v1/games/{AccessWorld.Game}/engagement?org={org}&eventType=DialogueEvent", null),
             "export.byorg" => (HttpMethod.Get, $"/v1/export/events?format=json&org={org}", null),
             "rejected" => (HttpMethod.Get, $"/v1/rejected?org={org}", null),
             "admin.keys" => (HttpMethod.Get, "/v1/admin/keys", null),

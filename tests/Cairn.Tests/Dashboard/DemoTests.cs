@@ -46,6 +46,37 @@ public sealed class DemoTests
     }
 
     [Fact]
+    public async Task Issue_13_the_demo_class_fills_a_leaderboard_and_the_output_names_the_game_page()
+    {
+        using var root = new TempDirectory();
+        var catalogs = Path.Combine(SharedData.RepositoryRoot(), "catalogs");
+        using var demo = await CairnProcess.StartAsync(root.Combine("data"), ["--demo", "--catalogs", catalogs],
+            new Dictionary<string, string> { ["CAIRN_Demo__Speed"] = "600" });
+
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        var entries = 0;
+        do
+        {
+            await Task.Delay(500);
+            var request = new HttpRequestMessage(HttpMethod.Get, "/v1/leaderboards/mhs/quests_finished?org=demo&scope=group:demo-class");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestServer.AdminToken);
+            using var response = await demo.Http.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                continue; // the demo creates the class after its dialect showcase
+            }
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var board = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            entries = board.RootElement.GetProperty("entries").GetArrayLength();
+        }
+        while (entries == 0 && DateTime.UtcNow < deadline);
+
+        Assert.True(entries > 0, "no student of the demo class reached the quests-finished board in 120 s");
+        Assert.Contains("/games/mhs?org=demo", demo.Output, StringComparison.Ordinal);
+        await demo.StopAsync();
+    }
+
+    [Fact]
     public async Task Issue_11_a_second_demo_over_the_same_data_directory_seats_a_fresh_class_that_fills_in()
     {
         using var root = new TempDirectory();
