@@ -35,7 +35,8 @@ internal static class IngestApi
         IngestBudget budget,
         IOptions<IngestOptions> options,
         ILogger<GroupCommitWriter> logger,
-        Observability.CairnMetrics metrics)
+        Observability.CairnMetrics metrics,
+        Groups.ClassRosters rosters)
     {
         var limits = options.Value;
         var caller = await Authentication.CallerAsync(http, keys);
@@ -189,7 +190,9 @@ internal static class IngestApi
                 metrics.IngestRefused("store");
                 return Problems.Unavailable(http, 5, "The store is unavailable; nothing of this batch was stored. Retry it (same event ids).");
             }
-            var response = IngestResponse.From(IngestPipeline.Complete(prepared, inserted));
+            var scope = new IngestScope(key.OrgId, key.Game);
+            var warnings = await rosters.ApplyAsync(scope, prepared, http.RequestAborted);
+            var response = IngestResponse.From(Groups.ClassRosters.WithWarnings(IngestPipeline.Complete(prepared, inserted), warnings));
             metrics.IngestOutcome(key.OrgId, key.Game, response.Accepted - response.OptedOut, response.Duplicates, response.OptedOut,
                 response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"));
             Log.BatchDone(logger, key.OrgId, key.Game, response.Accepted, response.Duplicates, response.Rejected);

@@ -35,6 +35,9 @@ internal static class IngestFeature
         services.AddSingleton<IngestRateLimits>();
         services.AddSingleton<IngestBudget>();
         services.AddHostedService<QuarantineTrimmer>();
+        // LMS events keep class rosters (Orgs:{org}:AutoCreateClasses).
+        services.AddOptions<Groups.OrgsOptions>().Configure<IConfiguration>((o, c) => c.GetSection(Groups.OrgsOptions.SectionName).Bind(o.Orgs));
+        services.AddSingleton<Groups.ClassRosters>();
         return services;
     }
 }
