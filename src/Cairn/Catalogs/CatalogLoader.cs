@@ -120,13 +120,14 @@ internal static partial class CatalogLoader
                 }
             }
             var mastery = Get(root, "mastery") is { } masteryNode ? new Mastery.MasterySettingsReader(file, Record).Read(masteryNode) : null;
+            var evidence = Get(root, "mastery") is { } evidenceNode ? MasteryEvidenceSection(evidenceNode, points) : Mastery.MasteryEvidenceRules.None;
             var playerState = PlayerStateSections(root);
             if (_errors.Count > 0)
             {
                 throw _errors.Count == 1 ? _errors[0] : new CatalogException([.. _errors.OrderBy(e => e.Line)]);
             }
             var schemas = _schemas.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, FieldType>)s.Value, StringComparer.Ordinal);
-            return new GameCatalog(game!, file, units, points, schemas) { Title = OptionalScalar(root, "title"), Mastery = mastery ?? Mastery.MasterySettings.Default, PlayerState = playerState };
+            return new GameCatalog(game!, file, units, points, schemas) { Title = OptionalScalar(root, "title"), Mastery = (mastery ?? Mastery.MasterySettings.Default).WithEvidence(evidence), PlayerState = playerState };
         }
 
         private void Record(CatalogException error) => _errors.Add(error);

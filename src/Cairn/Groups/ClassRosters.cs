@@ -88,6 +88,15 @@ internal sealed class ClassRosters(IGroupStore groups, IOptionsMonitor<OrgsOptio
         return warnings;
     }
 
+    /// <summary>Students removed from a class by a roster: their next LMS event naming it joins them again.</summary>
+    public void Forget(string orgId, string classId, IEnumerable<string> playerKeys)
+    {
+        foreach (var key in playerKeys)
+        {
+            _joined.TryRemove((orgId, classId, key), out _);
+        }
+    }
+
     /// <summary>The result list with each warning added to its event's result.</summary>
     public static EventResult[] WithWarnings(EventResult[] results, IReadOnlyDictionary<int, string> warnings)
     {
