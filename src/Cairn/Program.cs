@@ -32,7 +32,7 @@ try
         "keys" => await KeysCommand.RunAsync(Args.Parse(args), cancel.Token),
         "import" => await ImportCommand.RunAsync(Args.Parse(rest, "quiet", "no-jobs"), cancel.Token),
         "worker" => await WorkerCommand.RunAsync(Args.Parse(rest)),
-        "simulate" => await SimulateCommand.RunAsync(Args.Parse(rest), cancel.Token),
+        "simulate" => await SimulateCommand.RunAsync(Args.Parse(rest, "lms"), cancel.Token),
         "catalog" => CatalogCommand.Run(Args.Parse(args)),
         "jobs" => await JobsCommand.RunAsync(Args.Parse(args), cancel.Token),
         "mastery" => await MasteryCommand.RunAsync(Args.Parse(args), cancel.Token),
