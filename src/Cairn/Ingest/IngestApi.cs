@@ -191,7 +191,8 @@ internal static class IngestApi
                 return Problems.Unavailable(http, 5, "The store is unavailable; nothing of this batch was stored. Retry it (same event ids).");
             }
             var scope = new IngestScope(key.OrgId, key.Game);
-            var warnings = await rosters.ApplyAsync(scope, prepared, http.RequestAborted);
+            // The events are stored: the rosters follow even if the client has gone (a short write; failures are only logged).
+            var warnings = await rosters.ApplyAsync(scope, prepared, CancellationToken.None);
             var response = IngestResponse.From(Groups.ClassRosters.WithWarnings(IngestPipeline.Complete(prepared, inserted), warnings));
             metrics.IngestOutcome(key.OrgId, key.Game, response.Accepted - response.OptedOut, response.Duplicates, response.OptedOut,
                 response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"));
