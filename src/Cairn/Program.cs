@@ -36,6 +36,7 @@ try
         "catalog" => CatalogCommand.Run(Args.Parse(args)),
         "jobs" => await JobsCommand.RunAsync(Args.Parse(args), cancel.Token),
         "mastery" => await MasteryCommand.RunAsync(Args.Parse(args), cancel.Token),
+        "orgs" => await OrgsCommand.RunAsync(Args.Parse(args), cancel.Token),
         "roster" => await RosterCommand.RunAsync(Args.Parse(args), cancel.Token),
         "erase" => await PrivacyCommands.EraseAsync(Args.Parse(rest), cancel.Token),
         "purge" => await PrivacyCommands.PurgeAsync(Args.Parse(rest), cancel.Token),

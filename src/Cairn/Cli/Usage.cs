@@ -25,6 +25,7 @@ internal static class Usage
           cairn jobs dead [--data DIR] [--store S]
           cairn jobs retry [--id N] [--data DIR] [--store S]
           cairn mastery fit [--org O] [--game G] [--standard S] [--min-players N] [--catalogs DIR] [--data DIR] [--store S]
+          cairn orgs set --org ORG --auto-create-classes true|false      an org's setting (orgs.json in --data)
           cairn roster import FILE.csv --org ORG [--game GAME]          columns: group, playerId, displayName[, teacher, consent, under13, parentalConsent]
           cairn erase --org ORG --player RAW_ID                         remove a player's data everywhere
           cairn purge [--now TIME]                                       apply retention once
@@ -253,6 +254,21 @@ internal static class Usage
 
             Example:
               cairn mastery fit --org demo --game lms
+            """,
+        ["orgs"] = """
+            cairn orgs set: changes an org's settings, kept in orgs.json in the data directory; a server on that data
+            directory applies the change at once, without a restart.
+
+            Usage: cairn orgs set --org ORG --auto-create-classes true|false [--data DIR]
+
+            Options:
+              --org ORG                    the organisation
+              --auto-create-classes B      true (the default): an LMS event's class_id that names no class creates it for
+                                           the ingest key's game; false: it does not, and the event's result warns
+              --data DIR                   the data directory (default ./data, or CAIRN_DATA)
+
+            Example:
+              cairn orgs set --org district-7 --auto-create-classes false
             """,
         ["roster"] = $"""
             cairn roster import: sets classes' rosters from a CSV file (each group's roster becomes the file's rows for it).

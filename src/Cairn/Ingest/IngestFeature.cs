@@ -37,6 +37,9 @@ internal static class IngestFeature
         services.AddHostedService<QuarantineTrimmer>();
         // LMS events keep class rosters (Orgs:{org}:AutoCreateClasses).
         services.AddOptions<Groups.OrgsOptions>().Configure<IConfiguration>((o, c) => c.GetSection(Groups.OrgsOptions.SectionName).Bind(o.Orgs));
+        // So that IOptionsMonitor sees a changed orgs.json (cairn orgs set) without a restart.
+        services.AddSingleton<IOptionsChangeTokenSource<Groups.OrgsOptions>>(sp =>
+            new ConfigurationChangeTokenSource<Groups.OrgsOptions>(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<Groups.ClassRosters>();
         return services;
     }

@@ -85,4 +85,42 @@ public abstract class LmsClassesHttpTests
         var (_, timeline) = await GetAsync(server, $"/v1/players/{await server.PlayerKeyAsync("stu-1")}/events");
         Assert.Contains("e-1", timeline.GetRawText(), StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task Issue_12_cairn_orgs_set_turns_automatic_class_creation_off_and_on_in_a_running_server()
+    {
+        await using var server = await StartServerAsync();
+        var first = await SendAsync(server, Graded("e-0", "stu-1", "class-before"));
+        Assert.False(first[0].TryGetProperty("warnings", out _));
+
+        var off = await CairnCli.RunAsync(server.DataDirectory, "orgs", "set", "--org", TestServer.Org, "--auto-create-classes", "false", "--data", server.DataDirectory);
+        Assert.True(off.ExitCode == 0, off.Output + off.Error);
+        var (warned, classId) = await UntilAsync(server, "off", r => r.TryGetProperty("warnings", out _));
+        var on = await CairnCli.RunAsync(server.DataDirectory, "orgs", "set", "--org", TestServer.Org, "--auto-create-classes", "true", "--data", server.DataDirectory);
+        Assert.True(on.ExitCode == 0, on.Output + on.Error);
+        var (created, createdId) = await UntilAsync(server, "on", r => !r.TryGetProperty("warnings", out _));
+
+        Assert.Contains("AutoCreateClasses = false", off.Output, StringComparison.Ordinal);
+        Assert.Contains($"\"{classId}\"", Assert.Single(warned.GetProperty("warnings").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(server, $"/v1/groups/{classId}")).Status);
+        Assert.Equal("accepted", created.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(server, $"/v1/groups/{createdId}")).Status);
+    }
+
+    /// <summary>Sends an event naming a new class until its result fits (the server reloads orgs.json in the background).</summary>
+    private static async Task<(JsonElement Result, string ClassId)> UntilAsync(TestServer server, string tag, Func<JsonElement, bool> until)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; ; i++)
+        {
+            var classId = $"class-{tag}-{i}";
+            var result = (await SendAsync(server, Graded($"e-{tag}-{i}", "stu-2", classId)))[0];
+            if (until(result))
+            {
+                return (result, classId);
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the server never applied the setting: {result}");
+            await Task.Delay(200);
+        }
+    }
 }
