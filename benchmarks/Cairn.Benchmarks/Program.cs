@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Cairn.Benchmarks.Load;
+using Cairn.Benchmarks.Mastery;
 using Cairn.Benchmarks.Overload;
 using Cairn.Benchmarks.Progress;
 using Cairn.Cli;
@@ -7,10 +8,11 @@ using Cairn.Cli;
 // load  — the end-to-end ingest load benchmark (HTTP ingest against a raw bulk insert, in one run);
 // progress — trigger → cell latency on the live stream under a steady ingest load;
 // matrix — the class matrix read, and cell delivery to many live-stream clients;
+// mastery — graded LMS submissions → mastery rows per second, and the mastery reads of a class;
 // overload — many connections posting large batches against a server process: peak memory, 200/503, latency;
 // micro — BenchmarkDotNet micro-benchmarks; everything after "micro" goes to BenchmarkDotNet.
 var command = args.FirstOrDefault() ?? "help";
-var usage = LoadSettings.Usage + "\n" + ProgressSettings.Usage + "\n" + MatrixSettings.Usage + "\n" + OverloadSettings.Usage;
+var usage = LoadSettings.Usage + "\n" + ProgressSettings.Usage + "\n" + MatrixSettings.Usage + "\n" + MasteryBenchSettings.Usage + "\n" + OverloadSettings.Usage;
 try
 {
     switch (command)
@@ -29,6 +31,9 @@ try
             return 0;
         case "matrix":
             await MatrixBenchmark.RunAsync(MatrixSettings.Parse(args.Skip(1)), Console.Out);
+            return 0;
+        case "mastery":
+            await MasteryBenchmark.RunAsync(MasteryBenchSettings.Parse(args.Skip(1)), Console.Out);
             return 0;
         case "overload":
             await OverloadBenchmark.RunAsync(OverloadSettings.Parse(args.Skip(1)), Console.Out);

@@ -120,6 +120,7 @@ internal static partial class CatalogLoader
                 }
             }
             var mastery = Get(root, "mastery") is { } masteryNode ? new Mastery.MasterySettingsReader(file, Record).Read(masteryNode) : null;
+            var evidence = Get(root, "mastery") is { } evidenceNode ? MasteryEvidenceSection(evidenceNode, points) : Mastery.MasteryEvidenceRules.None;
             var playerState = PlayerStateSections(root);
             var sampling = SamplingSection(root);
             var leaderboards = LeaderboardsSection(root);
@@ -128,7 +129,7 @@ internal static partial class CatalogLoader
                 throw _errors.Count == 1 ? _errors[0] : new CatalogException([.. _errors.OrderBy(e => e.Line)]);
             }
             var schemas = _schemas.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, FieldType>)s.Value, StringComparer.Ordinal);
-            return new GameCatalog(game!, file, units, points, schemas) { Title = OptionalScalar(root, "title"), Mastery = mastery ?? Mastery.MasterySettings.Default, PlayerState = playerState, Sampling = sampling, Leaderboards = leaderboards };
+            return new GameCatalog(game!, file, units, points, schemas) { Title = OptionalScalar(root, "title"), Mastery = (mastery ?? Mastery.MasterySettings.Default).WithEvidence(evidence), PlayerState = playerState, Sampling = sampling, Leaderboards = leaderboards };
         }
 
         private void Record(CatalogException error) => _errors.Add(error);

@@ -15,6 +15,10 @@ internal static class SimulateCommand
 {
     public static async Task<int> RunAsync(Args args, CancellationToken cancellationToken)
     {
+        if (args.Flag("lms"))
+        {
+            return await RunLmsAsync(args, cancellationToken);
+        }
         var url = new Uri(args.Option("url") ?? "http://127.0.0.1:5080/");
         var key = args.Option("key") ?? Environment.GetEnvironmentVariable("CAIRN_INGEST_KEY")
             ?? throw new UsageException("--key (an ingest key for the game) is required, or set CAIRN_INGEST_KEY");
@@ -76,6 +80,43 @@ internal static class SimulateCommand
         {
             Console.Error.WriteLine($"cairn: {refusal}");
             Console.Error.WriteLine("cairn: give an ingest key for this game that this server's store knows (cairn keys create --org ORG --game GAME with the server's --data or --store)");
+            return 1;
+        }
+        return 0;
+    }
+
+    /// <summary><c>cairn simulate --lms</c>: a class of an LMS through a term (<see cref="LmsSimulator"/>).</summary>
+    private static async Task<int> RunLmsAsync(Args args, CancellationToken cancellationToken)
+    {
+        var url = new Uri(args.Option("url") ?? "http://127.0.0.1:5080/");
+        var key = args.Option("key") ?? Environment.GetEnvironmentVariable("CAIRN_INGEST_KEY")
+            ?? throw new UsageException("--key (an ingest key for the game) is required, or set CAIRN_INGEST_KEY");
+        var studentCount = args.IntOption("students", 25, 1, 5_000);
+        var standards = args.IntOption("standards", 4, 1, 30);
+        var assignments = args.IntOption("assignments", 16, 1, 365);
+        var pauseMs = args.IntOption("pause", 1000, 0, 600_000);
+        var seed = args.IntOption("seed", 7, 0, int.MaxValue);
+        var classId = args.Option("group") ?? "lms-7b";
+        args.RejectUnknown();
+        if (!Access.AdminApi.Identifier().IsMatch(classId))
+        {
+            throw new UsageException("--group must be a class id: letters, digits, '_', '.', '-', up to 64 characters");
+        }
+        await EnsureServerAsync(url, cancellationToken);
+        using var ingest = new HttpClient { BaseAddress = url };
+        ingest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var simulator = new LmsSimulator(ingest, new LmsClass(studentCount, standards, assignments, seed), classId,
+            TimeSpan.FromMilliseconds(pauseMs), TimeProvider.System, Console.Out);
+        try
+        {
+            await simulator.RunAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        if (simulator.Refusal is { } refusal)
+        {
+            Console.Error.WriteLine($"cairn: {refusal}");
             return 1;
         }
         return 0;

@@ -19,10 +19,13 @@ internal static class Usage
           cairn worker [--data DIR] [--store sqlite] [--catalogs DIR] [--workers N]
           cairn simulate [--url URL] --key INGEST_KEY [--game mhs] [--students N] [--speed X] [--duration SECONDS]
                        [--catalogs DIR] [--group ID --org ORG [--admin-token T]] [--seed N]
+          cairn simulate --lms [--url URL] --key INGEST_KEY [--students N] [--standards N] [--assignments N] [--pause MS]
+                       [--group ID] [--seed N]
           cairn catalog check FILE|DIR [FILE|DIR…]
           cairn jobs dead [--data DIR] [--store S]
           cairn jobs retry [--id N] [--data DIR] [--store S]
           cairn mastery fit [--org O] [--game G] [--standard S] [--min-players N] [--catalogs DIR] [--data DIR] [--store S]
+          cairn orgs set --org ORG --auto-create-classes true|false      an org's setting (orgs.json in --data)
           cairn roster import FILE.csv --org ORG [--game GAME]          columns: group, playerId, displayName[, teacher, consent, under13, parentalConsent]
           cairn erase --org ORG --player RAW_ID                         remove a player's data everywhere
           cairn purge [--now TIME]                                       apply retention once
@@ -185,6 +188,25 @@ internal static class Usage
             Examples:
               cairn simulate --key "$KEY" --students 10 --speed 300
               cairn simulate --key "$KEY" --group 7b --org demo --admin-token "$CAIRN_ADMIN_TOKEN"
+
+            With --lms it plays a class of an LMS through a term instead, in the LMS contract (docs/ingest.md): every
+            student has a hidden skill per standard; each assignment (one per past school day, on one standard in turn)
+            is assigned, submitted and graded, so mastery rises (GET /v1/players/{playerKey}/mastery), and one student
+            in eight drifts into risk from mid-term (most submissions missing, scores falling). The events name the
+            class, which the server creates for the key's game and fills. It prints a line per assignment and who drifts.
+
+            Usage: cairn simulate --lms [--url URL] --key INGEST_KEY [--students N] [--standards N] [--assignments N]
+                                  [--pause MS] [--group ID] [--seed N]
+
+              --students N      how many students (default 25, up to 5000)
+              --standards N     how many standards, MATH.5.1 … (default 4, up to 30)
+              --assignments N   how many assignments, one per day ending today (default 16, up to 365)
+              --pause MS        real milliseconds between assignments (default 1000; 0: as fast as the server takes them)
+              --group ID        the class id the events name (default lms-7b)
+              --seed N          the random seed (default 7): the same seed gives the same class and answers
+
+            Example:
+              cairn simulate --lms --key "$KEY" --students 30 --standards 5 --assignments 20
             """,
         ["catalog"] = """
             cairn catalog check: validates catalogs offline, as the server would load them, and reports every error
@@ -232,6 +254,21 @@ internal static class Usage
 
             Example:
               cairn mastery fit --org demo --game lms
+            """,
+        ["orgs"] = """
+            cairn orgs set: changes an org's settings, kept in orgs.json in the data directory; a server on that data
+            directory applies the change at once, without a restart.
+
+            Usage: cairn orgs set --org ORG --auto-create-classes true|false [--data DIR]
+
+            Options:
+              --org ORG                    the organisation
+              --auto-create-classes B      true (the default): an LMS event's class_id that names no class creates it for
+                                           the ingest key's game; false: it does not, and the event's result warns
+              --data DIR                   the data directory (default ./data, or CAIRN_DATA)
+
+            Example:
+              cairn orgs set --org district-7 --auto-create-classes false
             """,
         ["roster"] = $"""
             cairn roster import: sets classes' rosters from a CSV file (each group's roster becomes the file's rows for it).

@@ -203,6 +203,7 @@ internal static class GroupsApi
             optOuts.Set(entries[i].PlayerKey, consent == Consents.OptedOut);
         }
         var change = await store.Groups.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, lockNames: setsConsent, cancellationToken);
+        http.RequestServices.GetService<ClassRosters>()?.Forget(group.OrgId, group.Id, change.Removed);
         await audit.RecordAsync(caller, "roster.replace", Audit.ScopeOf(caller), Audit.RosterDetail(group, entries.Count, change, notes.Count), cancellationToken);
         var list = await MembersOf(group, store.Groups, cancellationToken);
         return TypedResults.Ok(list with { Notes = notes });

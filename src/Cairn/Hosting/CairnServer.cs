@@ -31,6 +31,7 @@ internal static class CairnServer
         console ??= Console.Out;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         CairnConfiguration.Apply(builder.Configuration, settings.DataDirectory, settings.Store, settings.Overrides);
+        Groups.OrgsOptions.AddSettingsFile(builder.Configuration, settings.DataDirectory ?? builder.Configuration["Storage:DataDirectory"] ?? new StorageOptions().DataDirectory);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         var http = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>() ?? new HttpOptions();
         var forwarded = ForwardedHeadersFrom(http);

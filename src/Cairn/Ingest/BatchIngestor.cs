@@ -8,12 +8,14 @@ namespace Cairn.Ingest;
 /// WebSocket (<c>GET /v1/ws</c>): the pipeline prepares the batch, the group-commit writer stores it, the results and
 /// the metrics follow. The same events give the same answer whichever way they came.
 /// </summary>
-internal sealed class BatchIngestor(IngestPipeline pipeline, GroupCommitWriter writer, Observability.CairnMetrics metrics, ILogger<BatchIngestor> logger)
+internal sealed class BatchIngestor(
+    IngestPipeline pipeline, GroupCommitWriter writer, Groups.ClassRosters rosters, Observability.CairnMetrics metrics, ILogger<BatchIngestor> logger)
 {
     /// <summary>Stores a batch of one ingest key; the outcome says what happened to the batch as a whole.</summary>
     public async Task<BatchOutcome> IngestAsync(Caller.IngestKey key, IReadOnlyList<IncomingEvent> incoming)
     {
-        var prepared = pipeline.Prepare(new IngestScope(key.OrgId, key.Game, Live: true), incoming);
+        var scope = new IngestScope(key.OrgId, key.Game, Live: true);
+        var prepared = pipeline.Prepare(scope, incoming);
         bool[] inserted;
         try
         {
@@ -30,7 +32,10 @@ internal sealed class BatchIngestor(IngestPipeline pipeline, GroupCommitWriter w
             metrics.IngestRefused("store");
             return new BatchOutcome(null, BatchRefusal.StoreUnavailable);
         }
-        var response = IngestResponse.From(IngestPipeline.Complete(prepared, inserted));
+        // The events are stored: the class rosters their LMS class_id names follow even if the client has gone (a short
+        // write; failures are only logged).
+        var warnings = await rosters.ApplyAsync(scope, prepared, CancellationToken.None);
+        var response = IngestResponse.From(Groups.ClassRosters.WithWarnings(IngestPipeline.Complete(prepared, inserted), warnings));
         metrics.IngestOutcome(key.OrgId, key.Game, response.Accepted - response.OptedOut, response.Duplicates, response.OptedOut,
             response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"));
         if (response.SampledOut > 0)

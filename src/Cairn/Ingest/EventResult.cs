@@ -19,6 +19,9 @@ internal sealed record EventResult(
     [System.Text.Json.Serialization.JsonIgnore]
     public string? EventType { get; init; }
 
+    /// <summary>What the client should know about a stored event (e.g. an LMS <c>class_id</c> that names no class); absent when none.</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
+
     public const string Accepted = "accepted";
     public const string Duplicate = "duplicate";
     public const string Rejected = "rejected";

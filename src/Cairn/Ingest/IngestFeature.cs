@@ -41,6 +41,12 @@ internal static class IngestFeature
             .ValidateOnStart();
         services.AddSingleton<WebSockets.AnalyticsSockets>();
         services.AddHostedService<QuarantineTrimmer>();
+        // LMS events keep class rosters (Orgs:{org}:AutoCreateClasses).
+        services.AddOptions<Groups.OrgsOptions>().Configure<IConfiguration>((o, c) => c.GetSection(Groups.OrgsOptions.SectionName).Bind(o.Orgs));
+        // So that IOptionsMonitor sees a changed orgs.json (cairn orgs set) without a restart.
+        services.AddSingleton<IOptionsChangeTokenSource<Groups.OrgsOptions>>(sp =>
+            new ConfigurationChangeTokenSource<Groups.OrgsOptions>(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<Groups.ClassRosters>();
         return services;
     }
 }

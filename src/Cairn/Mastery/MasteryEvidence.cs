@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cairn.Catalogs;
 using Cairn.Ingest;
 using Cairn.Storage;
 
@@ -22,7 +23,7 @@ internal static class MasteryEvidence
     public const int MaxStandardLength = 128;
 
     /// <summary>The standards an event is evidence of (for <c>Collect</c>: from the event alone, in memory).</summary>
-    public static void StandardsOf(string eventType, JsonObject? data, ICollection<string> keys)
+    public static void StandardsOf(string eventType, JsonObject? data, ICollection<string> keys, MasteryEvidenceRules? rules = null)
     {
         if (data is null || !IsEvidence(eventType))
         {
@@ -37,16 +38,22 @@ internal static class MasteryEvidence
             }
             foreach (var item in array.Take(LmsDialect.MaxStandards))
             {
-                if (item is JsonValue v && v.GetValueKind() == JsonValueKind.String && Clean(v.GetValue<string>()) is { } id && seen.Add(id))
+                if (item is JsonValue v && v.GetValueKind() == JsonValueKind.String && Clean(v.GetValue<string>()) is { } id)
                 {
-                    keys.Add(id);
+                    foreach (var standard in Map(field, id, rules))
+                    {
+                        if (seen.Add(standard))
+                        {
+                            keys.Add(standard);
+                        }
+                    }
                 }
             }
         }
     }
 
     /// <summary>The standards an event of the store is evidence of (for a fit, which reads every event once).</summary>
-    public static IReadOnlyList<string> StandardsOf(string eventType, JsonElement data)
+    public static IReadOnlyList<string> StandardsOf(string eventType, JsonElement data, MasteryEvidenceRules? rules = null)
     {
         if (!IsEvidence(eventType) || data.ValueKind != JsonValueKind.Object)
         {
@@ -59,9 +66,15 @@ internal static class MasteryEvidence
             {
                 foreach (var item in array.EnumerateArray().Take(LmsDialect.MaxStandards))
                 {
-                    if (item.ValueKind == JsonValueKind.String && Clean(item.GetString()!) is { } id && !ids.Contains(id))
+                    if (item.ValueKind == JsonValueKind.String && Clean(item.GetString()!) is { } id)
                     {
-                        ids.Add(id);
+                        foreach (var standard in Map(field, id, rules))
+                        {
+                            if (!ids.Contains(standard))
+                            {
+                                ids.Add(standard);
+                            }
+                        }
                     }
                 }
             }
@@ -70,24 +83,42 @@ internal static class MasteryEvidence
     }
 
     /// <summary>What an event of the history says about <paramref name="standardId"/> (null: nothing).</summary>
-    public static MasteryObservation? Observe(HistoryEvent e, string standardId, double threshold) =>
-        Observe(e.EventType, e.Data, standardId, threshold, e.Timestamp, e.Seq, e.EventId);
+    public static MasteryObservation? Observe(HistoryEvent e, string standardId, double threshold, MasteryEvidenceRules? rules = null) =>
+        Observe(e.EventType, e.Data, standardId, threshold, e.Timestamp, e.Seq, e.EventId, rules);
 
-    public static MasteryObservation? Observe(string eventType, JsonElement data, string standardId, double threshold, DateTimeOffset at, long seq, string eventId)
+    public static MasteryObservation? Observe(
+        string eventType, JsonElement data, string standardId, double threshold, DateTimeOffset at, long seq, string eventId, MasteryEvidenceRules? rules = null)
     {
-        if (!IsEvidence(eventType) || data.ValueKind != JsonValueKind.Object || !Names(eventType, data, standardId))
+        if (!IsEvidence(eventType) || data.ValueKind != JsonValueKind.Object || !Names(eventType, data, standardId, rules))
         {
             return null;
         }
-        var score = Percent(data);
         bool? correct = eventType switch
         {
             ConceptMastered => true,
-            StageComplete when Bool(data, "passed") is { } passed => passed,
-            _ => score is { } s ? s >= threshold * 100 - 1e-9 : null,
+            StageComplete => Judge(data, threshold),
+            _ => Percent(data) is { } s ? s >= threshold * 100 - 1e-9 : null,
         };
-        return correct is { } c ? new MasteryObservation(at, seq, eventId, eventType, c, score) : null;
+        return correct is { } c ? new MasteryObservation(at, seq, eventId, eventType, c, Percent(data)) : null;
     }
+
+    /// <summary>
+    /// What an event of the history that matches an evidence rule of the catalog says (null: nothing): the rule's
+    /// <c>correct</c> when it has one, else the event's own <c>passed</c>, else its score against the threshold.
+    /// </summary>
+    public static MasteryObservation? Observe(HistoryEvent e, EvidenceRule rule, double threshold) =>
+        e.Data.ValueKind == JsonValueKind.Object && PatternMatcher.Matches(rule.Event, e.EventType, e.Data)
+        && (rule.Correct ?? Judge(e.Data, threshold)) is { } correct
+            ? new MasteryObservation(e.Timestamp, e.Seq, e.EventId, e.EventType, correct, Percent(e.Data))
+            : null;
+
+    /// <summary><c>passed</c> when given, else the score against the threshold; null with neither.</summary>
+    private static bool? Judge(JsonElement data, double threshold) =>
+        Bool(data, "passed") is { } passed ? passed : Percent(data) is { } s ? s >= threshold * 100 - 1e-9 : null;
+
+    /// <summary>A concept tag stands for the standards the catalog maps it to (itself when unmapped); a standard id for itself.</summary>
+    private static IReadOnlyList<string> Map(string field, string id, MasteryEvidenceRules? rules) =>
+        field == "concept_tags" && rules is not null ? rules.StandardsOfConcept(id) : [id];
 
     private static bool IsEvidence(string eventType) => eventType is LmsDialect.Graded or StageComplete or ConceptMastered;
 
@@ -99,7 +130,7 @@ internal static class MasteryEvidence
         return trimmed.Length is > 0 and <= MaxStandardLength ? trimmed : null;
     }
 
-    private static bool Names(string eventType, JsonElement data, string standardId)
+    private static bool Names(string eventType, JsonElement data, string standardId, MasteryEvidenceRules? rules)
     {
         foreach (var field in FieldsFor(eventType))
         {
@@ -107,7 +138,7 @@ internal static class MasteryEvidence
             {
                 foreach (var item in array.EnumerateArray().Take(LmsDialect.MaxStandards))
                 {
-                    if (item.ValueKind == JsonValueKind.String && Clean(item.GetString()!) == standardId)
+                    if (item.ValueKind == JsonValueKind.String && Clean(item.GetString()!) is { } id && Map(field, id, rules).Contains(standardId))
                     {
                         return true;
                     }

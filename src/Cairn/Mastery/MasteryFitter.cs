@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Cairn.Catalogs;
 using Cairn.Mastery.Storage;
 using Cairn.Storage;
 
@@ -30,13 +31,18 @@ internal sealed class MasteryFitter(IEventLog events, IJobQueue jobs, IMasterySt
                 {
                     continue;
                 }
-                foreach (var standard in MasteryEvidence.StandardsOf(e.EventType, e.Data))
+                // The catalog's evidence as a recompute reads it: concept tags mapped, event rules first (points are not part of a fit).
+                var history = new HistoryEvent(e.EventId, e.EventType, e.Timestamp, e.Data, e.Seq);
+                var matched = settings.Evidence.Rules.Where(r => r.Event is not null && PatternMatcher.Matches(r.Event, e.EventType, e.Data)).ToList();
+                foreach (var standard in MasteryEvidence.StandardsOf(e.EventType, e.Data, settings.Evidence).Concat(matched.SelectMany(r => r.Standards)).Distinct(StringComparer.Ordinal))
                 {
                     if (standardId is not null && standard != standardId)
                     {
                         continue;
                     }
-                    if (MasteryEvidence.Observe(e.EventType, e.Data, standard, settings.ThresholdFor(standard), e.Timestamp, e.Seq, e.EventId) is not { } o)
+                    var threshold = settings.ThresholdFor(standard);
+                    var observed = matched.Where(r => r.Standards.Contains(standard)).Select(r => MasteryEvidence.Observe(history, r, threshold)).FirstOrDefault(o => o is not null);
+                    if ((observed ?? MasteryEvidence.Observe(history, standard, threshold, settings.Evidence)) is not { } o)
                     {
                         continue;
                     }

@@ -31,7 +31,15 @@ internal sealed class MasteryProjection(IEventLog events, IMasteryStore store, C
 
     string IProjection.Name => Name;
 
-    public void Collect(ProjectionEvent e, ICollection<string> keys) => MasteryEvidence.StandardsOf(e.EventType, e.Data, keys);
+    public void Collect(ProjectionEvent e, ICollection<string> keys)
+    {
+        var rules = SettingsFor(e.Game).Evidence;
+        MasteryEvidence.StandardsOf(e.EventType, e.Data, keys, rules);
+        if (!rules.IsEmpty)
+        {
+            rules.Collect(e.EventType, e.Data, e.Catalog, keys);
+        }
+    }
 
     public async Task<object?> ComputeAsync(JobLease job, CancellationToken cancellationToken)
     {
@@ -39,20 +47,52 @@ internal sealed class MasteryProjection(IEventLog events, IMasteryStore store, C
         return MasteryCalculator.Compute(job.OrgId, job.Game, job.PlayerKey, job.Key, observations, parameters, time.GetUtcNow());
     }
 
-    /// <summary>The standard's parameters and the player's observations of it, oldest first.</summary>
+    /// <summary>
+    /// The standard's parameters and the player's observations of it, oldest first (timestamp, then arrival): the events
+    /// that name it (LMS grades, stage and concept events, their concept tags mapped by the catalog), the events that match
+    /// a catalog evidence rule for it (one observation per event: a rule's match wins), and each evidence point once
+    /// completed (green: correct, yellow: wrong; at its completion).
+    /// </summary>
     public async Task<(MasteryParameters Parameters, IReadOnlyList<MasteryObservation> Observations)> ObserveAsync(
         string orgId, string game, string playerKey, string standardId, CancellationToken cancellationToken)
     {
         var parameters = await ResolveAsync(orgId, game, standardId, cancellationToken);
-        var history = await events.GetHistoryAsync(orgId, game, playerKey, MasteryEvidence.EventTypes, cancellationToken);
+        var catalog = catalogs.Current.For(game);
+        var rules = catalog?.Mastery.Evidence ?? MasteryEvidenceRules.None;
+        var own = rules.For(standardId);
+        var patterns = own.Where(r => r.Event is not null).ToList();
+        var points = own.Where(r => r.Point is not null).Select(r => catalog!.PointsById.GetValueOrDefault(r.Point!)).OfType<PointDefinition>().Distinct().ToList();
+        var types = MasteryEvidence.EventTypes.Concat(patterns.Select(r => r.Event!.EventType)).Concat(points.SelectMany(p => p.EventTypes))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var history = await events.GetHistoryAsync(orgId, game, playerKey, types, cancellationToken);
         var observations = new List<MasteryObservation>();
         foreach (var e in history)
         {
-            if (MasteryEvidence.Observe(e, standardId, parameters.Threshold) is { } o)
+            MasteryObservation? observed = null;
+            foreach (var rule in patterns)
+            {
+                if ((observed = MasteryEvidence.Observe(e, rule, parameters.Threshold)) is not null)
+                {
+                    break;
+                }
+            }
+            if ((observed ?? MasteryEvidence.Observe(e, standardId, parameters.Threshold, rules)) is { } o)
             {
                 observations.Add(o);
             }
         }
+        foreach (var point in points)
+        {
+            var pointTypes = point.EventTypes.ToHashSet(StringComparer.Ordinal);
+            var row = Progress.ProgressCalculator.Compute(catalog!, point, orgId, playerKey, history.Where(e => pointTypes.Contains(e.EventType)), time.GetUtcNow());
+            if (row is { IsStarted: false })
+            {
+                var completing = history.FirstOrDefault(e => e.EventId == row.TriggerEventId && e.Timestamp == row.CompletedAt);
+                observations.Add(new MasteryObservation(row.CompletedAt, completing?.Seq ?? long.MaxValue, row.TriggerEventId,
+                    completing?.EventType ?? "point:" + point.Id, row.Status == ProgressStatus.Green, null));
+            }
+        }
+        observations.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Seq.CompareTo(b.Seq));
         return (parameters, observations);
     }
 
@@ -75,15 +115,20 @@ internal sealed class MasteryProjection(IEventLog events, IMasteryStore store, C
     public static string VersionOf(MasterySettings settings, string? standardId)
     {
         var id = standardId ?? "";
-        return settings.FromCatalog ? "catalog:" + Hash(settings.ParametersFor(id), settings.ThresholdFor(id), settings.Levels) : "default";
+        return settings.FromCatalog ? "catalog:" + Hash(settings.ParametersFor(id), settings.ThresholdFor(id), settings.Levels, settings.Evidence.Describe(id)) : "default";
     }
 
     public MasterySettings SettingsFor(string game) => catalogs.Current.For(game)?.Mastery ?? MasterySettings.Default;
 
-    private static string Hash(BktParameters p, double threshold, MasteryLevels levels)
+    private static string Hash(BktParameters p, double threshold, MasteryLevels levels, string evidence)
     {
         var text = string.Join('|', new[] { p.Prior, p.Learn, p.Guess, p.Slip, p.Forget, threshold, levels.Familiar, levels.Proficient, levels.Mastered }
             .Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        // Without evidence rules the text is what it was before they existed, so an upgrade recomputes nothing.
+        if (evidence.Length > 0)
+        {
+            text += "|evidence:" + evidence;
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
     }
 }

@@ -25,6 +25,15 @@ internal sealed class MasterySettings(
     /// <summary>Whether the catalog gave anything (else the built-in defaults apply).</summary>
     public bool FromCatalog { get; init; }
 
+    /// <summary>The section's <c>evidence</c> and <c>concepts</c>: which points, event patterns and concept tags are evidence of which standards.</summary>
+    public MasteryEvidenceRules Evidence { get; init; } = MasteryEvidenceRules.None;
+
+    /// <summary>Every standard with a parameter version of its own: its own settings, or evidence rules that name it.</summary>
+    public IEnumerable<string> StandardsWithOwnVersion => Standards.Keys.Concat(Evidence.Standards).Distinct(StringComparer.Ordinal);
+
+    public MasterySettings WithEvidence(MasteryEvidenceRules evidence) =>
+        evidence == Evidence ? this : new(Parameters, Threshold, Levels, Standards) { FromCatalog = FromCatalog, Evidence = evidence };
+
     public BktParameters ParametersFor(string standardId) =>
         Standards.TryGetValue(standardId, out var s) && s.Parameters is { } p ? p : Parameters;
 

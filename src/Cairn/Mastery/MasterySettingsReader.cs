@@ -12,7 +12,8 @@ namespace Cairn.Mastery;
 /// </summary>
 internal sealed class MasterySettingsReader(string file, Action<CatalogException> record)
 {
-    private static readonly string[] SectionKeys = ["params", "threshold", "levels", "standards"];
+    // 'evidence' and 'concepts' are read with the rest of the catalog (they use its points and patterns): CatalogLoader.Evidence.cs.
+    private static readonly string[] SectionKeys = ["params", "threshold", "levels", "standards", "evidence", "concepts"];
     private static readonly string[] ParamKeys = ["prior", "learn", "guess", "slip", "forget"];
     private static readonly string[] LevelKeys = ["familiar", "proficient", "mastered"];
     private static readonly string[] StandardKeys = ["params", "threshold", "name"];

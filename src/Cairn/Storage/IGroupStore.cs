@@ -28,4 +28,13 @@ internal interface IGroupStore
 
     /// <summary>The groups a player is a member of (to decide which teachers' scopes cover them).</summary>
     Task<IReadOnlyList<GroupRecord>> GetGroupsOfPlayerAsync(string playerKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes each player a member of the named class of the org (an LMS event's <c>class_id</c>): idempotent, a member
+    /// keeps their seat, a newcomer takes the next. With <paramref name="createMissing"/> a class that does not exist is
+    /// created for <paramref name="game"/> (named by its id, no teachers); without it, it is left out. Safe when two
+    /// batches create the same class at once. Returns the classes that do not exist (and were not created).
+    /// </summary>
+    Task<IReadOnlyList<string>> JoinClassesAsync(
+        string orgId, string game, IReadOnlyList<(string GroupId, string PlayerKey)> members, bool createMissing, CancellationToken cancellationToken);
 }

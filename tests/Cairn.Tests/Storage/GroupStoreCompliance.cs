@@ -141,4 +141,45 @@ public abstract class GroupStoreCompliance : StoreFacts
 
         Assert.Equal(["pk-3", "pk-0", "pk-4", "pk-1", "pk-2"], members.Select(m => m.PlayerKey));
     }
+
+    [SkippableFact]
+    public async Task Issue_12_JoinClasses_creates_a_missing_class_once_and_seats_each_student_once_under_concurrent_batches()
+    {
+        var students = Enumerable.Range(0, 12).Select(i => $"pk-s{i:D2}").ToList();
+        await Store.Events.WriteAsync([new WriteBatch([], [], [.. students.Select(s => new DirectoryEntry(Org, s, s + "@school.example"))])], None);
+
+        // Two batches at once name the same new class and overlap in half their students; then one repeats.
+        var first = Store.Groups.JoinClassesAsync(Org, Game, [.. students.Take(8).Select(s => ("lms-7b", s))], createMissing: true, None);
+        var second = Store.Groups.JoinClassesAsync(Org, Game, [.. students.Skip(4).Select(s => ("lms-7b", s))], createMissing: true, None);
+        var missing = await Task.WhenAll(first, second);
+        var again = await Store.Groups.JoinClassesAsync(Org, Game, [("lms-7b", students[0]), ("lms-7b", students[11])], createMissing: true, None);
+
+        Assert.All(missing, Assert.Empty);
+        Assert.Empty(again);
+        var group = await Store.Groups.GetGroupAsync(Org, "lms-7b", None);
+        Assert.Equal(("lms-7b", "lms-7b", Game), (group!.Id, group.Name, group.Game));
+        Assert.Empty(group.Teachers);
+        Assert.Single(await Store.Groups.FindGroupsAsync("lms-7b", None));
+        var members = await Store.Groups.GetMembersAsync(Org, "lms-7b", None);
+        Assert.Equal(students, members.Select(m => m.PlayerKey).Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Range(1, 12), members.Select(m => m.Seat).Order());
+    }
+
+    [SkippableFact]
+    public async Task Issue_12_JoinClasses_without_creation_reports_unknown_classes_and_still_joins_existing_ones()
+    {
+        await Store.Events.WriteAsync([new WriteBatch([], [], [new DirectoryEntry(Org, Ada, "ada@school.example"), new DirectoryEntry(Org, Ben, "ben@school.example")])], None);
+        var existing = await GroupWithAsync(Ben);
+        await Store.Groups.UpsertGroupAsync(new GroupRecord("lms-other-org", OtherOrg, "Theirs", Game, []), None);
+
+        var missing = await Store.Groups.JoinClassesAsync(Org, Game,
+            [("lms-unknown", Ada), (existing.Id, Ada), ("lms-other-org", Ada)], createMissing: false, None);
+
+        Assert.Equal(["lms-other-org", "lms-unknown"], missing.Order(StringComparer.Ordinal));
+        Assert.Null(await Store.Groups.GetGroupAsync(Org, "lms-unknown", None));
+        Assert.Null(await Store.Groups.GetGroupAsync(Org, "lms-other-org", None));
+        var members = await Store.Groups.GetMembersAsync(Org, existing.Id, None);
+        Assert.Equal([(Ben, 1), (Ada, 2)], members.Select(m => (m.PlayerKey, m.Seat)).OrderBy(m => m.Seat));
+        Assert.Empty(await Store.Groups.GetMembersAsync(OtherOrg, "lms-other-org", None));
+    }
 }

@@ -142,4 +142,46 @@ internal sealed class PostgresGroupStore(PostgresDatabase db) : IGroupStore
     public Task<IReadOnlyList<GroupRecord>> GetGroupsOfPlayerAsync(string playerKey, CancellationToken cancellationToken) =>
         ReadGroupsAsync("WHERE EXISTS (SELECT 1 FROM group_members m WHERE m.player_key = $1 AND m.org_id = g.org_id AND m.group_id = g.id)",
             cancellationToken, playerKey);
+
+    public Task<IReadOnlyList<string>> JoinClassesAsync(
+        string orgId, string game, IReadOnlyList<(string GroupId, string PlayerKey)> members, bool createMissing, CancellationToken cancellationToken) =>
+        db.InTransactionAsync<IReadOnlyList<string>>(async (connection, tx) =>
+        {
+            var missing = new List<string>();
+            // Classes in a fixed order, so two batches naming the same classes take their locks in the same order.
+            foreach (var byGroup in members.GroupBy(m => m.GroupId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                // Two batches adding students to one class at once would read the same highest seat: one at a time per class.
+                await using (var lockClass = Command(connection, tx,
+                    "SELECT pg_advisory_xact_lock(hashtextextended('group_members:' || $1 || ':' || $2, 0));", orgId, byGroup.Key))
+                {
+                    await lockClass.ExecuteNonQueryAsync(cancellationToken);
+                }
+                if (createMissing)
+                {
+                    await using var create = Command(connection, tx,
+                        "INSERT INTO groups (org_id, id, name, game, created_at) VALUES ($1, $2, $2, $3, now()) ON CONFLICT (org_id, id) DO NOTHING;",
+                        orgId, byGroup.Key, game);
+                    await create.ExecuteNonQueryAsync(cancellationToken);
+                }
+                else
+                {
+                    await using var exists = Command(connection, tx, "SELECT 1 FROM groups WHERE org_id = $1 AND id = $2;", orgId, byGroup.Key);
+                    if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+                    {
+                        missing.Add(byGroup.Key);
+                        continue;
+                    }
+                }
+                await using var join = Command(connection, tx, """
+                    INSERT INTO group_members (org_id, group_id, player_key, seat)
+                    SELECT $1, $2, k, (SELECT COALESCE(MAX(seat), 0) FROM group_members WHERE org_id = $1 AND group_id = $2) + row_number() OVER (ORDER BY i)
+                    FROM unnest($3::text[]) WITH ORDINALITY AS t(k, i)
+                    WHERE NOT EXISTS (SELECT 1 FROM group_members m WHERE m.org_id = $1 AND m.group_id = $2 AND m.player_key = t.k)
+                    ON CONFLICT (org_id, group_id, player_key) DO NOTHING;
+                    """, orgId, byGroup.Key, byGroup.Select(m => m.PlayerKey).Distinct(StringComparer.Ordinal).ToArray());
+                await join.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return missing;
+        }, cancellationToken);
 }

@@ -136,4 +136,41 @@ internal sealed class SqliteGroupStore(SqliteDatabase db) : IGroupStore
     public Task<IReadOnlyList<GroupRecord>> GetGroupsOfPlayerAsync(string playerKey, CancellationToken cancellationToken) =>
         ReadGroupsAsync("WHERE EXISTS (SELECT 1 FROM group_members m WHERE m.player_key = $p AND m.org_id = g.org_id AND m.group_id = g.id)",
             cancellationToken, ("$p", playerKey));
+
+    public Task<IReadOnlyList<string>> JoinClassesAsync(
+        string orgId, string game, IReadOnlyList<(string GroupId, string PlayerKey)> members, bool createMissing, CancellationToken cancellationToken) =>
+        db.InWriteTransactionAsync<IReadOnlyList<string>>((connection, tx) =>
+        {
+            var missing = new List<string>();
+            foreach (var byGroup in members.GroupBy(m => m.GroupId, StringComparer.Ordinal))
+            {
+                if (createMissing)
+                {
+                    using var create = Command(connection, tx,
+                        "INSERT INTO groups (org_id, id, name, game, created_at) VALUES ($org, $id, $id, $game, $now) ON CONFLICT (org_id, id) DO NOTHING;",
+                        ("$org", orgId), ("$id", byGroup.Key), ("$game", game), ("$now", TimeCodec.ToMicros(DateTimeOffset.UtcNow)));
+                    create.ExecuteNonQuery();
+                }
+                else
+                {
+                    using var exists = Command(connection, tx, "SELECT 1 FROM groups WHERE org_id = $org AND id = $id;", ("$org", orgId), ("$id", byGroup.Key));
+                    if (exists.ExecuteScalar() is null)
+                    {
+                        missing.Add(byGroup.Key);
+                        continue;
+                    }
+                }
+                foreach (var key in byGroup.Select(m => m.PlayerKey).Distinct(StringComparer.Ordinal))
+                {
+                    // One writer at a time on SQLite: the next seat cannot be taken twice.
+                    using var join = Command(connection, tx, """
+                        INSERT INTO group_members (org_id, group_id, player_key, seat)
+                        SELECT $org, $g, $pk, COALESCE(MAX(seat), 0) + 1 FROM group_members WHERE org_id = $org AND group_id = $g
+                        ON CONFLICT (org_id, group_id, player_key) DO NOTHING;
+                        """, ("$org", orgId), ("$g", byGroup.Key), ("$pk", key));
+                    join.ExecuteNonQuery();
+                }
+            }
+            return missing;
+        }, cancellationToken);
 }
