@@ -11,6 +11,7 @@ using Cairn.Mastery;
 using Cairn.Players;
 using Cairn.Privacy;
 using Cairn.PlayerState;
+using Cairn.PlayerState.Cache;
 using Cairn.Progress;
 using Cairn.Projections;
 using Cairn.Storage;
@@ -162,6 +163,7 @@ internal static class CairnServer
         services.AddProgress();
         services.AddMastery();
         services.AddPlayerState();
+        services.AddPlayerStateCache(configuration);
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);
