@@ -10,7 +10,7 @@ namespace Cairn.Tests.PlayerState.Cache;
 /// <summary>
 /// The hot cache behind the state, inventory and visited reads of a real server: reads racing the jobs that rewrite a
 /// player's state never go back to an older state and end on the last one; an erased player's cached state is gone. One
-/// subclass per store and cache (in process, Redis).
+/// subclass per store with the in-process cache here, and with Redis in <see cref="RedisCacheTests"/>.
 /// </summary>
 public abstract class HotCacheHttpTests : IAsyncLifetime
 {
@@ -203,24 +203,6 @@ public sealed class PostgresHotCacheHttpTests(PostgresServer postgres) : HotCach
     private protected override bool WithRedis => false;
 
     private protected override string Backend => "memory";
-
-    private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides) => TestServer.StartAsync(postgres, overrides, CacheGame.Catalogs);
-}
-
-public sealed class SqliteRedisHotCacheHttpTests : HotCacheHttpTests
-{
-    private protected override bool WithRedis => true;
-
-    private protected override string Backend => "redis";
-
-    private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides) => TestServer.StartAsync(overrides, CacheGame.Catalogs);
-}
-
-public sealed class PostgresRedisHotCacheHttpTests(PostgresServer postgres) : HotCacheHttpTests, IClassFixture<PostgresServer>
-{
-    private protected override bool WithRedis => true;
-
-    private protected override string Backend => "redis";
 
     private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides) => TestServer.StartAsync(postgres, overrides, CacheGame.Catalogs);
 }
