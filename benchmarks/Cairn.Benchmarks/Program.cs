@@ -1,16 +1,18 @@
 using BenchmarkDotNet.Running;
 using Cairn.Benchmarks.Load;
 using Cairn.Benchmarks.Overload;
+using Cairn.Benchmarks.PlayerState;
 using Cairn.Benchmarks.Progress;
 using Cairn.Cli;
 
 // load  — the end-to-end ingest load benchmark (HTTP ingest against a raw bulk insert, in one run);
 // progress — trigger → cell latency on the live stream under a steady ingest load;
 // matrix — the class matrix read, and cell delivery to many live-stream clients;
+// state — player-state reads (state, inventory, visited) with and without the in-process cache, under ingest;
 // overload — many connections posting large batches against a server process: peak memory, 200/503, latency;
 // micro — BenchmarkDotNet micro-benchmarks; everything after "micro" goes to BenchmarkDotNet.
 var command = args.FirstOrDefault() ?? "help";
-var usage = LoadSettings.Usage + "\n" + ProgressSettings.Usage + "\n" + MatrixSettings.Usage + "\n" + OverloadSettings.Usage;
+var usage = LoadSettings.Usage + "\n" + ProgressSettings.Usage + "\n" + MatrixSettings.Usage + "\n" + OverloadSettings.Usage + "\n" + StateReadSettings.Usage;
 try
 {
     switch (command)
@@ -29,6 +31,9 @@ try
             return 0;
         case "matrix":
             await MatrixBenchmark.RunAsync(MatrixSettings.Parse(args.Skip(1)), Console.Out);
+            return 0;
+        case "state":
+            await StateReadBenchmark.RunAsync(StateReadSettings.Parse(args.Skip(1)), Console.Out);
             return 0;
         case "overload":
             await OverloadBenchmark.RunAsync(OverloadSettings.Parse(args.Skip(1)), Console.Out);
