@@ -59,6 +59,7 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
     private readonly ConcurrentQueue<string> _forgets = new();
     private readonly SemaphoreSlim _activeGate = new(1, 1);
     private volatile bool _usable;
+    private int _reportedDown;
 
     public RedisPlayerStateCache(IOptions<CacheOptions> options, Observability.CairnMetrics metrics, BackgroundHealth health, ILogger<RedisPlayerStateCache> logger)
     {
@@ -332,6 +333,7 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
                     applied++;
                 }
                 _usable = true;
+                Interlocked.Exchange(ref _reportedDown, 0);
                 Log.RedisRecovered(_logger, epoch, applied);
             }
             _health.Succeeded(ComponentName);
@@ -364,10 +366,9 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
 
     private void Lost(string operation, Exception ex)
     {
-        var was = _usable;
         _usable = false;
         _health.Failed(ComponentName, ex);
-        if (was)
+        if (Interlocked.Exchange(ref _reportedDown, 1) == 0)
         {
             // The type only: a Redis message can quote a command and its keys (which name players).
             Log.RedisLost(_logger, operation, ex.GetType().Name);
