@@ -41,11 +41,14 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
         return #KEYS
         """;
 
-    private const string ForgetScript = """
+    // Deleting the player's version could let a read that began before the erasure (under "no version") keep what it
+    // read; a new epoch makes every such read's keep fail. Erasures are rare: the cost is a cache that refills.
+    internal const string ForgetScript = """
         local states = redis.call('SMEMBERS', KEYS[1])
         for _, key in ipairs(states) do redis.call('DEL', key) end
         for _, set in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('ZREM', set, ARGV[1]) end
         redis.call('DEL', KEYS[1], KEYS[2])
+        redis.call('INCR', KEYS[4])
         return #states
         """;
 
@@ -284,7 +287,7 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
     {
         try
         {
-            await Database.ScriptEvaluateAsync(ForgetScript, [RedisKeys.Index(playerKey), RedisKeys.Version(playerKey), RedisKeys.ActiveSets], [playerKey]);
+            await Database.ScriptEvaluateAsync(ForgetScript, ForgetKeys(playerKey), [playerKey]);
             return true;
         }
         catch (Exception ex) when (IsRedisFailure(ex))
@@ -293,6 +296,9 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
             return false;
         }
     }
+
+    internal static RedisKey[] ForgetKeys(string playerKey) =>
+        [RedisKeys.Index(playerKey), RedisKeys.Version(playerKey), RedisKeys.ActiveSets, RedisKeys.Epoch];
 
     private async Task<bool> BumpAsync(IReadOnlyCollection<string> playerKeys, string operation)
     {
@@ -328,7 +334,7 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
                 var applied = 0;
                 while (_forgets.TryPeek(out var playerKey))
                 {
-                    await db.ScriptEvaluateAsync(ForgetScript, [RedisKeys.Index(playerKey), RedisKeys.Version(playerKey), RedisKeys.ActiveSets], [playerKey]);
+                    await db.ScriptEvaluateAsync(ForgetScript, ForgetKeys(playerKey), [playerKey]);
                     _forgets.TryDequeue(out _);
                     applied++;
                 }

@@ -135,6 +135,23 @@ public abstract class RedisCacheTests : HotCacheHttpTests
 public sealed class SqliteRedisCacheTests : RedisCacheTests
 {
     private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides) => TestServer.StartAsync(overrides, CacheGame.Catalogs);
+
+    [SkippableFact]
+    public async Task Issue_13_an_offline_cairn_erase_removes_the_players_redis_keys_too()
+    {
+        const string player = "offline@school.example";
+        await SendAsync(CacheGame.Coin(player, 1, count: 4));
+        var key = await Server.PlayerKeyAsync(player);
+        await PollAsync(() => CoinsAsync(key), c => c == 4, "four coins");
+        await PollAsync(async () => (await Redis!.KeysMentioningAsync(key)).Count, n => n > 0, "the player's state in Redis");
+
+        var result = await CairnCli.RunAsync(Server.Root.Path, new Dictionary<string, string> { ["CAIRN_Cache__Redis"] = Redis!.ConnectionString },
+            "erase", "--data", Server.DataDirectory, "--org", TestServer.Org, "--player", player);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Empty(await Redis.KeysMentioningAsync(key));
+        Assert.Empty((await GetAsync($"/v1/players/{key}/state?game={CacheGame.Game}")).GetProperty("counters").EnumerateObject());
+    }
 }
 
 public sealed class PostgresRedisCacheTests(PostgresServer postgres) : RedisCacheTests, IClassFixture<PostgresServer>
