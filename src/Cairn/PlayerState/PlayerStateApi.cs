@@ -58,7 +58,7 @@ internal static class PlayerStateApi
         {
             return problem;
         }
-        var hot = await reader.GetAsync(playerKey, game!, cancellationToken);
+        var hot = await reader.GetAsync(playerKey, game!, achievements: true, cancellationToken);
         var row = hot.States.FirstOrDefault();
         var state = row?.State ?? Empty;
         var catalog = catalogs.Current.For(game!);
@@ -75,7 +75,7 @@ internal static class PlayerStateApi
         {
             return problem;
         }
-        var row = (await reader.GetAsync(playerKey, game!, cancellationToken)).States.FirstOrDefault();
+        var row = (await reader.GetAsync(playerKey, game!, achievements: false, cancellationToken)).States.FirstOrDefault();
         return TypedResults.Ok(new InventoryView(playerKey, game!, row?.State.Inventory ?? []));
     }
 
@@ -86,7 +86,7 @@ internal static class PlayerStateApi
         {
             return problem;
         }
-        var row = (await reader.GetAsync(playerKey, game!, cancellationToken)).States.FirstOrDefault();
+        var row = (await reader.GetAsync(playerKey, game!, achievements: false, cancellationToken)).States.FirstOrDefault();
         var visit = row?.State.Visited.FirstOrDefault(v => v.WaypointId == waypointId);
         return TypedResults.Ok(new VisitedView(waypointId, visit is not null, visit?.At));
     }
