@@ -137,6 +137,11 @@ public abstract class HotCacheHttpTests : IAsyncLifetime
         await ReadWhileWritingAsync("racer@school.example", 25);
 
         var scrape = await Scrape.TakeAsync(Server);
+        if (Backend == "none")
+        {
+            Assert.Equal(0, scrape.Value("cairn_player_state_cache_lookups"));
+            return;
+        }
         Assert.True(scrape.Value("cairn_player_state_cache_lookups", $"backend=\"{Backend}\"", "outcome=\"hit\"") > 0, scrape.Text);
         Assert.True(scrape.Value("cairn_player_state_cache_lookups", $"backend=\"{Backend}\"", "outcome=\"miss\"") > 0, scrape.Text);
     }
@@ -205,4 +210,15 @@ public sealed class PostgresHotCacheHttpTests(PostgresServer postgres) : HotCach
     private protected override string Backend => "memory";
 
     private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides) => TestServer.StartAsync(postgres, overrides, CacheGame.Catalogs);
+}
+
+/// <summary><c>Cache:MaxEntries</c> 0 and no Redis: every read from the store, the same answers.</summary>
+public sealed class SqliteNoCacheHttpTests : HotCacheHttpTests
+{
+    private protected override bool WithRedis => false;
+
+    private protected override string Backend => "none";
+
+    private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides) =>
+        TestServer.StartAsync(new Dictionary<string, string?>(overrides) { ["Cache:MaxEntries"] = "0" }, CacheGame.Catalogs);
 }
