@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Cairn.Benchmarks.Load;
 using Cairn.Benchmarks.Mastery;
 using Cairn.Benchmarks.Overload;
+using Cairn.Benchmarks.PlayerState;
 using Cairn.Benchmarks.Progress;
 using Cairn.Cli;
 
@@ -9,10 +10,11 @@ using Cairn.Cli;
 // progress — trigger → cell latency on the live stream under a steady ingest load;
 // matrix — the class matrix read, and cell delivery to many live-stream clients;
 // mastery — graded LMS submissions → mastery rows per second, and the mastery reads of a class;
+// state — player-state reads (state, inventory, visited) with and without the in-process cache, under ingest;
 // overload — many connections posting large batches against a server process: peak memory, 200/503, latency;
 // micro — BenchmarkDotNet micro-benchmarks; everything after "micro" goes to BenchmarkDotNet.
 var command = args.FirstOrDefault() ?? "help";
-var usage = LoadSettings.Usage + "\n" + ProgressSettings.Usage + "\n" + MatrixSettings.Usage + "\n" + MasteryBenchSettings.Usage + "\n" + OverloadSettings.Usage;
+var usage = LoadSettings.Usage + "\n" + ProgressSettings.Usage + "\n" + MatrixSettings.Usage + "\n" + MasteryBenchSettings.Usage + "\n" + OverloadSettings.Usage + "\n" + StateReadSettings.Usage;
 try
 {
     switch (command)
@@ -34,6 +36,8 @@ try
             return 0;
         case "mastery":
             await MasteryBenchmark.RunAsync(MasteryBenchSettings.Parse(args.Skip(1)), Console.Out);
+        case "state":
+            await StateReadBenchmark.RunAsync(StateReadSettings.Parse(args.Skip(1)), Console.Out);
             return 0;
         case "overload":
             await OverloadBenchmark.RunAsync(OverloadSettings.Parse(args.Skip(1)), Console.Out);

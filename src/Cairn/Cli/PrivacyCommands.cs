@@ -34,6 +34,10 @@ internal static class PrivacyCommands
         var context = await OpenAsync(data, storeOption, cancellationToken);
         await using var store = context.Store;
         var counts = await Erasure.EraseAsync(store.Privacy, context.Keyring, org, player, cancellationToken);
+        if (await PlayerState.Cache.OfflineCache.ForgetAsync(Offline.Configuration(data, storeOption), context.Keyring.Candidates(org, player)) is { } warning)
+        {
+            Console.Error.WriteLine("cairn: " + warning);
+        }
         await new Audit(store.Privacy, TimeProvider.System).RecordAsync(Cli, "player.erase", "cli", $"org {org}: {counts.Total} rows removed", cancellationToken);
         if (counts.Total == 0)
         {
@@ -128,13 +132,22 @@ internal static class PrivacyCommands
         await using var store = context.Store;
         var prefix = $"p{context.Keyring.Current.Version}_";
         long players = 0, rows = 0;
+        var moved = new List<string>();
         while (await store.Directory.ListPlayersNotKeyedWithAsync(prefix, 500, cancellationToken) is { Count: > 0 } batch)
         {
             foreach (var player in batch)
             {
-                rows += await store.Privacy.RekeyPlayerAsync(player.PlayerKey, context.Keyring.Current.Compute(player.OrgId, player.RawPlayerId), cancellationToken);
+                var newKey = context.Keyring.Current.Compute(player.OrgId, player.RawPlayerId);
+                rows += await store.Privacy.RekeyPlayerAsync(player.PlayerKey, newKey, cancellationToken);
+                moved.Add(player.PlayerKey);
+                moved.Add(newKey);
                 players++;
             }
+            if (await PlayerState.Cache.OfflineCache.ForgetAsync(Offline.Configuration(data, storeOption), moved) is { } warning)
+            {
+                Console.Error.WriteLine("cairn: " + warning);
+            }
+            moved.Clear();
             Console.Error.WriteLine($"rekey: {players} players moved so far");
         }
         await new Audit(store.Privacy, TimeProvider.System).RecordAsync(Cli, "pepper.rekey", "cli", $"{players} players moved to version {context.Keyring.Current.Version}", cancellationToken);

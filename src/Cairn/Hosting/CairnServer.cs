@@ -15,6 +15,7 @@ using Cairn.Mastery;
 using Cairn.Players;
 using Cairn.Privacy;
 using Cairn.PlayerState;
+using Cairn.PlayerState.Cache;
 using Cairn.Progress;
 using Cairn.Projections;
 using Cairn.Storage;
@@ -177,6 +178,7 @@ internal static class CairnServer
         services.AddPlayerState();
         services.AddLeaderboards();
         services.AddActivity();
+        services.AddPlayerStateCache(configuration);
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);

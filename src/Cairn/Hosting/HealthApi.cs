@@ -11,7 +11,10 @@ namespace Cairn.Hosting;
 /// </summary>
 internal static class HealthApi
 {
-    internal sealed record HealthStatus(string Status, IReadOnlyList<ComponentHealth>? Components = null, IReadOnlyList<string>? Failing = null);
+    private const string Unavailable = "unavailable";
+
+    internal sealed record HealthStatus(
+        string Status, IReadOnlyList<ComponentHealth>? Components = null, IReadOnlyList<string>? Failing = null, IReadOnlyList<DependencyHealth>? Dependencies = null);
 
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
@@ -24,18 +27,26 @@ internal static class HealthApi
     }
 
     private static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> ReadyAsync(
-        IStoreSchema store, BackgroundHealth health, OptOuts optOuts, CancellationToken cancellationToken)
+        IStoreSchema store, BackgroundHealth health, OptOuts optOuts, IEnumerable<IDependencyCheck> checks, CancellationToken cancellationToken)
     {
-        var components = health.Snapshot();
-        var failing = components.Where(c => c.Status != BackgroundHealth.Ok).Select(c => c.Name).ToList();
-        if (!await store.IsReadyAsync(cancellationToken))
+        var storeReady = await store.IsReadyAsync(cancellationToken);
+        // Each dependency by name: the store, and (when configured) Redis, which Cairn can do without (degraded, still 200).
+        List<DependencyHealth> dependencies = [new("store", storeReady ? BackgroundHealth.Ok : Unavailable)];
+        foreach (var check in checks)
         {
-            return TypedResults.Json(new HealthStatus("store unreachable or not migrated", components, failing), statusCode: StatusCodes.Status503ServiceUnavailable);
+            dependencies.Add(new(check.Name, await check.IsReadyAsync(cancellationToken) ? BackgroundHealth.Ok : Unavailable));
+        }
+        var components = health.Snapshot();
+        var failing = components.Where(c => c.Status != BackgroundHealth.Ok).Select(c => c.Name)
+            .Concat(dependencies.Where(d => d.Status != BackgroundHealth.Ok && d.Name != "store").Select(d => d.Name)).Distinct(StringComparer.Ordinal).ToList();
+        if (!storeReady)
+        {
+            return TypedResults.Json(new HealthStatus("store unreachable or not migrated", components, failing, dependencies), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         if (!optOuts.IsLoaded)
         {
-            return TypedResults.Json(new HealthStatus("opted-out players not loaded yet", components, failing), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(new HealthStatus("opted-out players not loaded yet", components, failing, dependencies), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        return TypedResults.Ok(new HealthStatus(failing.Count == 0 ? "ready" : "degraded", components, failing));
+        return TypedResults.Ok(new HealthStatus(failing.Count == 0 ? "ready" : "degraded", components, failing, dependencies));
     }
 }

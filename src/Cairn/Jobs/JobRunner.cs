@@ -10,9 +10,10 @@ namespace Cairn.Jobs;
 /// </summary>
 internal sealed class JobRunner(
     IJobQueue store, Projections.ProjectionSet projections, IOptions<JobOptions> options, TimeProvider time, ILogger<JobRunner> logger,
-    Dashboard.ProgressFeed? feed = null, Observability.CairnMetrics? metrics = null)
+    Dashboard.ProgressFeed? feed = null, Observability.CairnMetrics? metrics = null, IEnumerable<IJobCommitObserver>? observers = null)
 {
     private readonly JobOptions _options = options.Value;
+    private readonly IJobCommitObserver[] _observers = [.. observers ?? []];
 
     /// <summary>Runs one claim's worth of jobs. Returns how many were claimed (0 = nothing due).</summary>
     public async Task<int> RunOnceAsync(string workerId, CancellationToken cancellationToken)
@@ -46,12 +47,38 @@ internal sealed class JobRunner(
             Log.JobFinished(logger, job.Id, job.Version, workerId, DateTime.UtcNow.Ticks);
             completions.Add(new JobCompletion(job, result));
         }
-        await store.CompleteJobsAsync(completions, workerId, time.GetUtcNow(), cancellationToken);
+        await CompleteAsync(completions, workerId, cancellationToken);
         if (jobs.Count > 0)
         {
             feed?.Notify();
         }
         return jobs.Count;
+    }
+
+    private async Task CompleteAsync(List<JobCompletion> completions, string workerId, CancellationToken cancellationToken)
+    {
+        if (_observers.Length == 0 || completions.Count == 0)
+        {
+            await store.CompleteJobsAsync(completions, workerId, time.GetUtcNow(), cancellationToken);
+            return;
+        }
+        foreach (var observer in _observers)
+        {
+            await observer.CommittingAsync(completions);
+        }
+        var committed = false;
+        try
+        {
+            await store.CompleteJobsAsync(completions, workerId, time.GetUtcNow(), cancellationToken);
+            committed = true;
+        }
+        finally
+        {
+            foreach (var observer in _observers)
+            {
+                await observer.CommittedAsync(completions, committed);
+            }
+        }
     }
 
     private TimeSpan Backoff(int attempts)

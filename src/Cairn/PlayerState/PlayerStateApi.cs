@@ -1,6 +1,7 @@
 using Cairn.Access;
 using Cairn.Catalogs;
 using Cairn.Identity;
+using Cairn.PlayerState.Cache;
 using Cairn.PlayerState.Storage;
 using Cairn.Progress.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -50,41 +51,42 @@ internal static class PlayerStateApi
     }
 
     private static async Task<Results<Ok<StateView>, ProblemHttpResult>> GetStateAsync(
-        HttpContext http, string playerKey, string? game, IPlayerStateStore store, IProgressStore progress, CatalogRegistry catalogs, Scopes scopes,
+        HttpContext http, string playerKey, string? game, HotStateReader reader, IProgressStore progress, CatalogRegistry catalogs, Scopes scopes,
         CancellationToken cancellationToken)
     {
         if (await CheckAsync(http, playerKey, game, scopes, cancellationToken) is { } problem)
         {
             return problem;
         }
-        var row = (await store.GetStatesAsync(playerKey, game, cancellationToken)).FirstOrDefault();
+        var hot = await reader.GetAsync(playerKey, game!, achievements: true, cancellationToken);
+        var row = hot.States.FirstOrDefault();
         var state = row?.State ?? Empty;
         var catalog = catalogs.Current.For(game!);
         var completion = PlayerCompletion.For(catalog, await progress.GetPlayerProgressAsync(playerKey, game, cancellationToken), row?.State);
-        var achievements = (await store.GetAchievementsAsync(playerKey, game, cancellationToken)).Select(a => View(a, catalogs.Current)).ToList();
+        var achievements = hot.Achievements.Select(a => View(a, catalogs.Current)).ToList();
         return TypedResults.Ok(new StateView(playerKey, game!, state.Location, state.Inventory, state.Visited, state.ActiveQuests, state.CompletedQuests,
             state.Flags, state.Counters, row?.State.StartedAt, row?.State.LastPlayedAt, completion?.CompletedAt, completion, achievements));
     }
 
     private static async Task<Results<Ok<InventoryView>, ProblemHttpResult>> GetInventoryAsync(
-        HttpContext http, string playerKey, string? game, IPlayerStateStore store, Scopes scopes, CancellationToken cancellationToken)
+        HttpContext http, string playerKey, string? game, HotStateReader reader, Scopes scopes, CancellationToken cancellationToken)
     {
         if (await CheckAsync(http, playerKey, game, scopes, cancellationToken) is { } problem)
         {
             return problem;
         }
-        var row = (await store.GetStatesAsync(playerKey, game, cancellationToken)).FirstOrDefault();
+        var row = (await reader.GetAsync(playerKey, game!, achievements: false, cancellationToken)).States.FirstOrDefault();
         return TypedResults.Ok(new InventoryView(playerKey, game!, row?.State.Inventory ?? []));
     }
 
     private static async Task<Results<Ok<VisitedView>, ProblemHttpResult>> GetVisitedAsync(
-        HttpContext http, string playerKey, string waypointId, string? game, IPlayerStateStore store, Scopes scopes, CancellationToken cancellationToken)
+        HttpContext http, string playerKey, string waypointId, string? game, HotStateReader reader, Scopes scopes, CancellationToken cancellationToken)
     {
         if (await CheckAsync(http, playerKey, game, scopes, cancellationToken) is { } problem)
         {
             return problem;
         }
-        var row = (await store.GetStatesAsync(playerKey, game, cancellationToken)).FirstOrDefault();
+        var row = (await reader.GetAsync(playerKey, game!, achievements: false, cancellationToken)).States.FirstOrDefault();
         var visit = row?.State.Visited.FirstOrDefault(v => v.WaypointId == waypointId);
         return TypedResults.Ok(new VisitedView(waypointId, visit is not null, visit?.At));
     }

@@ -18,6 +18,7 @@ internal static class PlayerStateFeature
     {
         services.AddSingleton(Module);
         services.AddSingleton(sp => sp.GetRequiredService<Stores>().Projection<IPlayerStateStore>(PlayerStateProjection.Name));
+        services.AddSingleton<ICatalogStaleRows, PlayerStateStaleRows>();
         return services;
     }
 }

@@ -39,6 +39,6 @@ internal sealed class PlayerStateProjection(IEventLog events, CatalogRegistry ca
             return null;
         }
         var history = await events.GetHistoryAsync(job.OrgId, job.Key, job.PlayerKey, rules.EventTypes, cancellationToken);
-        return PlayerStateCalculator.Compute(rules, history);
+        return PlayerStateCalculator.Compute(rules, history) is { } result ? result with { RuleVersion = PlayerStateRuleVersion.Of(rules) } : null;
     }
 }

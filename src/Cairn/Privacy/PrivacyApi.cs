@@ -134,7 +134,7 @@ internal static class PrivacyApi
             return problem;
         }
         var playerId = request!.PlayerId!;
-        var counts = await Erasure.EraseAsync(store.Privacy, keyring, org, playerId, cancellationToken);
+        var counts = await Erasure.EraseAsync(store.Privacy, keyring, org, playerId, cancellationToken, http.RequestServices.GetService<PlayerState.Cache.IPlayerStateCache>());
         foreach (var key in keyring.Candidates(org, playerId))
         {
             optOuts.Set(key, false);

@@ -23,6 +23,9 @@ internal sealed class PostgresPlayerStateStore(PostgresDatabase db) : IPlayerSta
                                               earned_at timestamptz NOT NULL, event_id text NOT NULL, PRIMARY KEY (org_id, game, player_key, achievement_id));
             CREATE INDEX player_achievements_by_player ON player_achievements (player_key, game);
             """),
+        // The version of the game's state and achievement rules a row was computed with ('': before versions): rows of
+        // another version are recomputed at start-up and after a catalog reload (PlayerStateStaleRows).
+        (2, "ALTER TABLE player_state ADD COLUMN rule_version text NOT NULL DEFAULT '';"),
     ];
 
     public IReadOnlyList<PlayerKeyTable> PlayerTables => PlayerStateProjection.PlayerTables;
@@ -43,13 +46,14 @@ internal sealed class PostgresPlayerStateStore(PostgresDatabase db) : IPlayerSta
             return;
         }
         await using (var upsert = new NpgsqlCommand("""
-            INSERT INTO player_state (org_id, game, player_key, state, updated_at) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (org_id, game, player_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at;
+            INSERT INTO player_state (org_id, game, player_key, state, updated_at, rule_version) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (org_id, game, player_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, rule_version = excluded.rule_version;
             """, tx.Connection, tx))
         {
             AddKey(upsert, job);
             upsert.Parameters.AddWithValue(PlayerStateJson.Write(state.State));
             upsert.Parameters.AddWithValue(now.UtcDateTime);
+            upsert.Parameters.AddWithValue(state.RuleVersion);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
         foreach (var a in state.Achievements)
@@ -106,4 +110,32 @@ internal sealed class PostgresPlayerStateStore(PostgresDatabase db) : IPlayerSta
         }
         return rows;
     }
+
+    public async Task<IReadOnlyList<PlayedRow>> GetPlayedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT org_id, game, player_key, state FROM player_state WHERE updated_at >= $1;", connection);
+        command.Parameters.AddWithValue(since.UtcDateTime);
+        var rows = new List<PlayedRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (PlayerStateJson.Read(reader.GetString(3)).LastPlayedAt is var at && at >= since)
+            {
+                rows.Add(new PlayedRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), at));
+            }
+        }
+        return rows;
+    }
+
+    public Task<int> EnqueueStaleAsync(string game, string ruleVersion, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(async (connection, tx) =>
+        {
+            await using var command = Command(connection, tx, """
+                INSERT INTO jobs (projection, org_id, game, player_key, job_key, trigger_event_id, run_after, created_at)
+                SELECT $4, org_id, game, player_key, game, NULL, $1, $1 FROM player_state WHERE game = $2 AND rule_version <> $3
+                ON CONFLICT (projection, org_id, game, player_key, job_key) DO UPDATE SET version = jobs.version + 1;
+                """, now, game, ruleVersion, PlayerStateProjection.Name);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 }

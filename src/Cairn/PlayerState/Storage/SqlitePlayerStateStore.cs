@@ -22,6 +22,9 @@ internal sealed class SqlitePlayerStateStore(SqliteDatabase db) : IPlayerStateSt
                                               earned_at INTEGER NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (org_id, game, player_key, achievement_id));
             CREATE INDEX player_achievements_by_player ON player_achievements (player_key, game);
             """),
+        // The version of the game's state and achievement rules a row was computed with ('': before versions): rows of
+        // another version are recomputed at start-up and after a catalog reload (PlayerStateStaleRows).
+        (2, "ALTER TABLE player_state ADD COLUMN rule_version TEXT NOT NULL DEFAULT '';"),
     ];
 
     public IReadOnlyList<PlayerKeyTable> PlayerTables => PlayerStateProjection.PlayerTables;
@@ -42,9 +45,9 @@ internal sealed class SqlitePlayerStateStore(SqliteDatabase db) : IPlayerStateSt
             return Task.CompletedTask;
         }
         using (var upsert = Command(connection, tx, """
-            INSERT INTO player_state (org_id, game, player_key, state, updated_at) VALUES ($org, $game, $pk, $state, $now)
-            ON CONFLICT (org_id, game, player_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at;
-            """, [.. key, ("$state", PlayerStateJson.Write(state.State)), ("$now", TimeCodec.ToMicros(now))]))
+            INSERT INTO player_state (org_id, game, player_key, state, updated_at, rule_version) VALUES ($org, $game, $pk, $state, $now, $rules)
+            ON CONFLICT (org_id, game, player_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, rule_version = excluded.rule_version;
+            """, [.. key, ("$state", PlayerStateJson.Write(state.State)), ("$now", TimeCodec.ToMicros(now)), ("$rules", state.RuleVersion)]))
         {
             upsert.ExecuteNonQuery();
         }
@@ -88,4 +91,32 @@ internal sealed class SqlitePlayerStateStore(SqliteDatabase db) : IPlayerStateSt
         }
         return rows;
     }
+
+    public async Task<IReadOnlyList<PlayedRow>> GetPlayedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        using var command = Command(connection, null, "SELECT org_id, game, player_key, state FROM player_state WHERE updated_at >= $since;",
+            ("$since", TimeCodec.ToMicros(since)));
+        var rows = new List<PlayedRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (PlayerStateJson.Read(reader.GetString(3)).LastPlayedAt is var at && at >= since)
+            {
+                rows.Add(new PlayedRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), at));
+            }
+        }
+        return rows;
+    }
+
+    public Task<int> EnqueueStaleAsync(string game, string ruleVersion, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.InWriteTransactionAsync((connection, tx) =>
+        {
+            using var command = Command(connection, tx, """
+                INSERT INTO jobs (projection, org_id, game, player_key, job_key, trigger_event_id, run_after, created_at)
+                SELECT $projection, org_id, game, player_key, game, NULL, $now, $now FROM player_state WHERE game = $game AND rule_version <> $version
+                ON CONFLICT (projection, org_id, game, player_key, job_key) DO UPDATE SET version = version + 1;
+                """, ("$now", TimeCodec.ToMicros(now)), ("$game", game), ("$version", ruleVersion), ("$projection", PlayerStateProjection.Name));
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
 }
