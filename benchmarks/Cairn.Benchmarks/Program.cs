@@ -36,6 +36,7 @@ try
             return 0;
         case "mastery":
             await MasteryBenchmark.RunAsync(MasteryBenchSettings.Parse(args.Skip(1)), Console.Out);
+            return 0;
         case "state":
             await StateReadBenchmark.RunAsync(StateReadSettings.Parse(args.Skip(1)), Console.Out);
             return 0;
