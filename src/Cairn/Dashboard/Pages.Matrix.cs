@@ -8,7 +8,8 @@ namespace Cairn.Dashboard;
 internal static partial class Pages
 {
     private static async Task<IResult> MatrixPageAsync(
-        HttpContext http, string groupId, string? org, Scopes scopes, ClassViewReader reader, CatalogRegistry catalogs, CancellationToken cancellationToken)
+        HttpContext http, string groupId, string? org, Scopes scopes, ClassViewReader reader, CatalogRegistry catalogs, Rollups.DashboardReader dashboard,
+        CancellationToken cancellationToken)
     {
         var (caller, csrf, redirect) = await SignedInAsync(http);
         if (redirect is not null)
@@ -24,7 +25,8 @@ internal static partial class Pages
         }
         var view = await reader.ReadAsync(group, cancellationToken);
         var title = catalogs.Current.For(group.Game)?.Title ?? group.Game;
-        return Html.Page(group.Name, RenderMatrix(view, title), csrf, headerExtra: "<span id=\"live\" class=\"live off\">connecting</span>");
+        var atRisk = Rollups.AtRiskPanel.Render(await dashboard.ReadAsync(group, cancellationToken));
+        return Html.Page(group.Name, RenderMatrix(view, title) + atRisk, csrf, headerExtra: "<span id=\"live\" class=\"live off\">connecting</span>");
     }
 
     internal static string RenderMatrix(ClassView v, string gameTitle)

@@ -13,6 +13,7 @@ using Cairn.Privacy;
 using Cairn.PlayerState;
 using Cairn.Progress;
 using Cairn.Projections;
+using Cairn.Rollups;
 using Cairn.Storage;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -85,6 +86,7 @@ internal static class CairnServer
         app.MapCatalogApi();
         app.MapGroupsApi();
         app.MapMatrixApi();
+        app.MapDashboardApi();
         app.MapPrivacyApi();
         app.MapPages();
 
@@ -162,6 +164,7 @@ internal static class CairnServer
         services.AddProgress();
         services.AddMastery();
         services.AddPlayerState();
+        services.AddRollups();
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);

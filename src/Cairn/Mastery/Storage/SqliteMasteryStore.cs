@@ -41,6 +41,8 @@ internal sealed class SqliteMasteryStore(SqliteDatabase db) : IMasteryStore, IPr
     public Task WriteAsync(DbTransaction transaction, JobLease job, object? result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tx = (SqliteTransaction)transaction;
+        // The classes of the player recompute their rollups from this row (coalesced with their other triggers).
+        Rollups.RollupTriggers.EnqueueClassesOf(tx.Connection!, tx, job.OrgId, job.Game, job.PlayerKey, TimeCodec.ToMicros(now));
         if (result is not MasteryRow row)
         {
             using var delete = Command(tx.Connection!, tx,
