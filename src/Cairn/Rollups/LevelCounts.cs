@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Cairn.Mastery;
 
 namespace Cairn.Rollups;
@@ -7,6 +8,7 @@ internal sealed record LevelCounts(int NotStarted, int Attempted, int Familiar, 
 {
     public static readonly LevelCounts Empty = new(0, 0, 0, 0, 0);
 
+    [JsonIgnore]
     public int Total => NotStarted + Attempted + Familiar + Proficient + Mastered;
 
     public LevelCounts Add(string level) => level switch
