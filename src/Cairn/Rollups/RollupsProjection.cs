@@ -8,7 +8,7 @@ namespace Cairn.Rollups;
 
 /// <summary>
 /// Class rollups and the evidence of the at-risk flags. The job queue keys jobs by player, and a class has none, so the
-/// projection has two kinds of job: every event of a player queues the player's job (key <see cref="ClassesKey"/>), whose
+/// projection has two kinds of job: an LMS event of a player queues the player's job (key <see cref="ClassesKey"/>), whose
 /// write queues the job of each class of the game the player is a member of (playerKey <c>''</c>, key: the group id) —
 /// read from the rosters when the job runs, never at ingest. A class job reads its members' LMS events, mastery rows,
 /// started progress points and latest event, and returns a <see cref="ClassRollup"/>. Mastery and progress writes, roster
@@ -32,7 +32,14 @@ internal sealed class RollupsProjection(IEventLog events, IGroupStore groups, IM
 
     string IProjection.Name => Name;
 
-    public void Collect(ProjectionEvent e, ICollection<string> keys) => keys.Add(ClassesKey);
+    /// <summary>LMS events (assigned, submitted, graded) queue the player's job; game events reach the classes through the progress and mastery writes they cause.</summary>
+    public void Collect(ProjectionEvent e, ICollection<string> keys)
+    {
+        if (LmsDialect.Types.Contains(e.EventType))
+        {
+            keys.Add(ClassesKey);
+        }
+    }
 
     public async Task<object?> ComputeAsync(JobLease job, CancellationToken cancellationToken)
     {
