@@ -38,6 +38,15 @@ internal static class RollupTriggers
     public static async Task<int> EnqueueClassesOfAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, string orgId, string? game, string playerKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using (var member = Cairn.Storage.Postgres.PostgresSql.Command(connection, tx,
+            "SELECT EXISTS (SELECT 1 FROM group_members WHERE player_key = $1 AND org_id = $2);", playerKey, orgId))
+        {
+            if (!(bool)(await member.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return 0;
+            }
+        }
+        await SerializeAsync(connection, tx, cancellationToken);
         await using var command = Cairn.Storage.Postgres.PostgresSql.Command(connection, tx, """
             INSERT INTO jobs (projection, org_id, game, player_key, job_key, run_after, created_at)
             SELECT $1, m.org_id, g.game, '', m.group_id, $2, $2
@@ -52,6 +61,7 @@ internal static class RollupTriggers
     public static async Task<int> EnqueueClassAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, string orgId, string groupId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await SerializeAsync(connection, tx, cancellationToken);
         await using var command = Cairn.Storage.Postgres.PostgresSql.Command(connection, tx, """
             INSERT INTO jobs (projection, org_id, game, player_key, job_key, run_after, created_at)
             SELECT $1, org_id, game, '', id, $2, $2 FROM groups WHERE org_id = $3 AND id = $4
@@ -59,4 +69,14 @@ internal static class RollupTriggers
             """, RollupsProjection.Name, now, orgId, groupId);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Transactions that complete jobs of two workers bump class jobs (row locks) in any order, and a student may be in
+    /// several classes: two could wait on each other. Each takes, before its first bump, the transaction lock the progress
+    /// change log already takes, so bumping transactions run one after the other and never wait on that lock in the other
+    /// order either.
+    /// </summary>
+    private static Task SerializeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken) =>
+        Cairn.Storage.Postgres.PostgresSql.ExecuteAsync(connection, tx,
+            $"SELECT pg_advisory_xact_lock({Progress.Storage.PostgresProgressStore.ChangeLogLock});", cancellationToken);
 }

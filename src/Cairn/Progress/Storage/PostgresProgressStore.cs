@@ -20,7 +20,7 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
     public const string ProgressChannel = "cairn_progress";
 
     /// <summary>Advisory lock key that orders progress changes.</summary>
-    private const long ChangeLogLock = 0x43_41_49_52_4E_02;
+    internal const long ChangeLogLock = 0x43_41_49_52_4E_02;
 
     public string Projection => ProgressProjection.Name;
 
