@@ -8,7 +8,8 @@ namespace Cairn.Dashboard;
 internal static partial class Pages
 {
     private static async Task<IResult> MatrixPageAsync(
-        HttpContext http, string groupId, string? org, Scopes scopes, ClassViewReader reader, CatalogRegistry catalogs, CancellationToken cancellationToken)
+        HttpContext http, string groupId, string? org, Scopes scopes, ClassViewReader reader, CatalogRegistry catalogs, Rollups.DashboardReader dashboard,
+        CancellationToken cancellationToken)
     {
         var (caller, csrf, redirect) = await SignedInAsync(http);
         if (redirect is not null)
@@ -24,15 +25,17 @@ internal static partial class Pages
         }
         var view = await reader.ReadAsync(group, cancellationToken);
         var title = catalogs.Current.For(group.Game)?.Title ?? group.Game;
-        return Html.Page(group.Name, RenderMatrix(view, title), csrf, headerExtra: "<span id=\"live\" class=\"live off\">connecting</span>");
+        var atRisk = Rollups.AtRiskPanel.Render(await dashboard.ReadAsync(group, cancellationToken));
+        return Html.Page(group.Name, RenderMatrix(view, title, atRisk), csrf, headerExtra: "<span id=\"live\" class=\"live off\">connecting</span>");
     }
 
-    internal static string RenderMatrix(ClassView v, string gameTitle)
+    /// <param name="atRisk">The at-risk panel (issue #12), shown under the "needs attention" strip.</param>
+    internal static string RenderMatrix(ClassView v, string gameTitle, string atRisk = "")
     {
         var m = v.Matrix;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<h1>{Html.E(m.Group.Name)}</h1><p class=\"sub\">{m.Players.Count} students · {m.Points.Count} progress points · {Html.E(gameTitle)} · <a id=\"mastery-link\" href=\"/groups/{Uri.EscapeDataString(m.Group.Id)}/mastery?org={Uri.EscapeDataString(m.Group.OrgId)}\">mastery by standard</a></p>");
-        html.Append(RenderAttention(v));
+        html.Append(RenderAttention(v)).Append(atRisk);
         html.Append("<div class=\"toolbar\"><label>Sort by <select id=\"sort\"><option value=\"name\">name</option><option value=\"progress\">progress</option>")
             .Append("<option value=\"attention\">needs attention</option></select></label>")
             .Append("<div class=\"legend\"><span><span class=\"cell green\">✓</span>done, on target</span>")

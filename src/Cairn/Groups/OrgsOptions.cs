@@ -15,13 +15,27 @@ internal sealed class OrgsOptions
 
     private static readonly OrgSettings Default = new();
 
-    /// <summary>The data directory's <c>orgs.json</c> (when the directory exists), reloaded on change; it wins over other sources.</summary>
-    public static void AddSettingsFile(IConfigurationBuilder configuration, string dataDirectory)
+    /// <summary>
+    /// The data directory's <c>orgs.json</c> (when the directory exists), reloaded on change; it wins over other sources.
+    /// Returns the file provider, which the caller disposes when the server stops.
+    /// </summary>
+    /// <remarks>
+    /// The provider polls (every few seconds) rather than holding an inotify instance: a configuration does not dispose a
+    /// provider it was given, and an instance per server would count against the user's inotify limit (128 by default)
+    /// shared with every other process.
+    /// </remarks>
+    public static IDisposable? AddSettingsFile(IConfigurationBuilder configuration, string dataDirectory)
     {
-        if (Directory.Exists(dataDirectory))
+        if (!Directory.Exists(dataDirectory))
         {
-            configuration.AddJsonFile(new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(dataDirectory)),
-                OrgSettingsFile.FileName, optional: true, reloadOnChange: true);
+            return null;
         }
+        var provider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(dataDirectory))
+        {
+            UsePollingFileWatcher = true,
+            UseActivePolling = true,
+        };
+        configuration.AddJsonFile(provider, OrgSettingsFile.FileName, optional: true, reloadOnChange: true);
+        return provider;
     }
 }

@@ -18,6 +18,7 @@ using Cairn.PlayerState;
 using Cairn.PlayerState.Cache;
 using Cairn.Progress;
 using Cairn.Projections;
+using Cairn.Rollups;
 using Cairn.Storage;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,7 @@ internal static class CairnServer
         console ??= Console.Out;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         CairnConfiguration.Apply(builder.Configuration, settings.DataDirectory, settings.Store, settings.Overrides);
-        Groups.OrgsOptions.AddSettingsFile(builder.Configuration, settings.DataDirectory ?? builder.Configuration["Storage:DataDirectory"] ?? new StorageOptions().DataDirectory);
+        var orgSettingsFile = Groups.OrgsOptions.AddSettingsFile(builder.Configuration, settings.DataDirectory ?? builder.Configuration["Storage:DataDirectory"] ?? new StorageOptions().DataDirectory);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         var http = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>() ?? new HttpOptions();
         var forwarded = ForwardedHeadersFrom(http);
@@ -61,6 +62,10 @@ internal static class CairnServer
         });
 
         var app = builder.Build();
+        if (orgSettingsFile is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(orgSettingsFile.Dispose);
+        }
         app.Use(Observability.MetricsEndpoint.TimeRequestAsync);
         if (forwarded is not null)
         {
@@ -99,6 +104,7 @@ internal static class CairnServer
         app.MapMatrixApi();
         app.MapMasteryMatrixApi();
         app.MapClassTimelineApi();
+        app.MapDashboardApi();
         app.MapPrivacyApi();
         app.MapPages();
 
@@ -179,6 +185,7 @@ internal static class CairnServer
         services.AddLeaderboards();
         services.AddActivity();
         services.AddPlayerStateCache(configuration);
+        services.AddRollups();
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);

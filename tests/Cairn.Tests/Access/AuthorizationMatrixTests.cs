@@ -35,6 +35,9 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         stream           own     200            200          200              200         404      403     401   404
         stream           same    200            200          404              404         404      403     401   404
         stream           other   200            404          404              404         404      403     401   200
+        dashboard        own     200            200          200              200         404      403     401   404
+        dashboard        same    200            200          404              404         404      403     401   404
+        dashboard        other   200            404          404              404         404      403     401   200
         drill            own     200            200          200              200         404      403     401   404
         drill            same    200            200          404              404         404      403     401   404
         drill            other   200            404          404              404         404      403     401   200
@@ -287,6 +290,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "since" => (HttpMethod.Get, $"/v1/groups/{group}/progress?since={since}", null),
             "stream" => (HttpMethod.Get, $"/v1/groups/{group}/progress/stream", null),
             "drill" => (HttpMethod.Get, $"/v1/groups/{group}/players/{member}/points/U1.C1", null),
+            "dashboard" => (HttpMethod.Get, $"/v1/groups/{group}/dashboard", null),
             "timeline" => (HttpMethod.Get, $"/v1/players/{member}/events", null),
             "class.mastery" => (HttpMethod.Get, $"/v1/groups/{group}/mastery", null),
             "mastery.since" => (HttpMethod.Get, $"/v1/groups/{group}/mastery?since={since}", null),

@@ -145,7 +145,7 @@ public abstract class JobQueueCompliance : StoreFacts
         var changes = await Store.Progress().GetGroupChangesAsync(group, before, 100, None);
         Assert.Equal([(Cy, "P1"), (Ben, "P1")], changes.Select(c => (c.PlayerKey, c.PointId)));
         Assert.True(changes[0].Seq < changes[1].Seq);
-        Assert.Equal(new JobCounts(1, 1, 0), (await Store.Jobs.CountJobsAsync(None)) with { OldestPending = null });
+        Assert.Equal(new JobCounts(1, 1, 0), await CountJobsExceptRollupsAsync());
         var rerun = Assert.Single(await ClaimAsync("w-a"));
         Assert.Equal((cy.Id, cy.Version + 1, "e-4"), (rerun.Id, rerun.Version, rerun.TriggerEventId));
         Assert.Equal([true], await Store.Jobs.CompleteJobsAsync([new JobCompletion(takenByB, Row(Ada, "P1"))], "w-b", Now, None));

@@ -74,9 +74,17 @@ internal sealed class ProgressHarness : IAsyncDisposable
     /// <summary>The progress projection on this harness's store, catalogs and clock.</summary>
     public ProgressProjection Materializer() => new(Store.Events, Catalogs, Time);
 
-    /// <summary>A job runner with one projection: progress, or a stand-in registered under its name.</summary>
-    public JobRunner Runner(IProjection? projection = null, JobOptions? options = null) =>
-        new(Store.Jobs, new ProjectionSet([projection ?? Materializer()]), Options.Create(options ?? new JobOptions()), Time, NullLogger<JobRunner>.Instance);
+    /// <summary>
+    /// A job runner with every shipped projection (the pipeline queues jobs for all of them: the MHS catalog has a
+    /// leaderboard, for one), progress being this harness's <see cref="Materializer"/> or a stand-in registered under its name.
+    /// </summary>
+    public JobRunner Runner(IProjection? projection = null, JobOptions? options = null)
+    {
+        var progress = projection ?? Materializer();
+        var context = new ProjectionContext(Store, Catalogs, Time);
+        var others = Cairn.Hosting.Features.Projections.Select(m => m.Create(context)).Where(p => p.Name != progress.Name);
+        return new(Store.Jobs, new ProjectionSet([progress, .. others]), Options.Create(options ?? new JobOptions()), Time, NullLogger<JobRunner>.Instance);
+    }
 
     /// <summary>Sends events through the pipeline and the store write; returns, per written event, whether it was new.</summary>
     public async Task<bool[]> IngestAsync(IEnumerable<JsonObject> events, string game = "mhs")

@@ -54,6 +54,8 @@ internal sealed class PostgresMasteryStore(PostgresDatabase db) : IMasteryStore,
     public async Task WriteAsync(DbTransaction transaction, JobLease job, object? result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tx = (NpgsqlTransaction)transaction;
+        // The classes of the player recompute their rollups from this row (coalesced with their other triggers).
+        await Rollups.RollupTriggers.EnqueueClassesOfAsync(tx.Connection!, tx, job.OrgId, job.Game, job.PlayerKey, now, cancellationToken);
         var row = result as MasteryRow;
         string? existing = null;
         await using (var current = Cmd(tx.Connection!, tx,

@@ -49,6 +49,8 @@ internal sealed class SqliteMasteryStore(SqliteDatabase db) : IMasteryStore, IPr
     public Task WriteAsync(DbTransaction transaction, JobLease job, object? result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tx = (SqliteTransaction)transaction;
+        // The classes of the player recompute their rollups from this row (coalesced with their other triggers).
+        Rollups.RollupTriggers.EnqueueClassesOf(tx.Connection!, tx, job.OrgId, job.Game, job.PlayerKey, TimeCodec.ToMicros(now));
         var row = result as MasteryRow;
         string? existing;
         using (var current = Command(tx.Connection!, tx,

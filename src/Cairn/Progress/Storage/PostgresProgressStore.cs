@@ -39,10 +39,12 @@ internal sealed class PostgresProgressStore(PostgresDatabase db) : IProgressStor
 
     public IReadOnlyList<PlayerKeyTable> PlayerTables => ProgressProjection.PlayerTables;
 
-    public Task WriteAsync(DbTransaction transaction, JobLease job, object? result, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task WriteAsync(DbTransaction transaction, JobLease job, object? result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tx = (NpgsqlTransaction)transaction;
-        return ApplyProgressAsync(tx.Connection!, tx, job.OrgId, job.Game, job.PlayerKey, job.Key, (ProgressRow?)result, now, cancellationToken);
+        // The classes of the player recompute their rollups from this cell (coalesced with their other triggers).
+        await Rollups.RollupTriggers.EnqueueClassesOfAsync(tx.Connection!, tx, job.OrgId, job.Game, job.PlayerKey, now, cancellationToken);
+        await ApplyProgressAsync(tx.Connection!, tx, job.OrgId, job.Game, job.PlayerKey, job.Key, (ProgressRow?)result, now, cancellationToken);
     }
 
     /// <summary>Upserts or removes one cell, and logs (and announces) the change only when a reader would see one.</summary>

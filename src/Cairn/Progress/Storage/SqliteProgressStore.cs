@@ -28,6 +28,8 @@ internal sealed class SqliteProgressStore(SqliteDatabase db) : IProgressStore, I
     public Task WriteAsync(DbTransaction transaction, JobLease job, object? result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tx = (SqliteTransaction)transaction;
+        // The classes of the player recompute their rollups from this row (coalesced with their other triggers).
+        Rollups.RollupTriggers.EnqueueClassesOf(tx.Connection!, tx, job.OrgId, job.Game, job.PlayerKey, TimeCodec.ToMicros(now));
         ApplyProgress(tx.Connection!, tx, job.OrgId, job.Game, job.PlayerKey, job.Key, (ProgressRow?)result, now);
         return Task.CompletedTask;
     }

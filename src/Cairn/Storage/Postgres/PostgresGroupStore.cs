@@ -81,6 +81,8 @@ internal sealed class PostgresGroupStore(PostgresDatabase db) : IGroupStore
                 }
             }
             removed.Sort(StringComparer.Ordinal);
+            // The class's rollup follows its roster.
+            await Rollups.RollupTriggers.EnqueueClassAsync(connection, tx, orgId, groupId, DateTimeOffset.UtcNow, cancellationToken);
             if (members.Count == 0)
             {
                 return new RosterChange([], removed);

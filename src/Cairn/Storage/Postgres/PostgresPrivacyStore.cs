@@ -47,6 +47,8 @@ internal sealed class PostgresPrivacyStore(PostgresDatabase db, PlayerData playe
             removed["api_keys"] = await Run("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3), player_key = NULL WHERE player_key = $1 AND $2 IS NOT NULL;");
             // Roster changes in the audit log name playerKeys: the erased one becomes "erased" there.
             removed["audit_log"] = await Run("UPDATE audit_log SET detail = replace(detail, $1, 'erased') WHERE strpos(detail, $1) > 0 AND $2 IS NOT NULL AND $3 IS NOT NULL;");
+            // The player's classes recompute their rollups without them (the job has no player: it is not theirs to delete).
+            await Rollups.RollupTriggers.EnqueueClassesOfAsync(connection, tx, orgId, null, playerKey, DateTimeOffset.UtcNow, cancellationToken);
             foreach (var table in (string[])["events", "rejected_events", "jobs", "dead_jobs", "group_members"])
             {
                 removed[table] = await Run($"DELETE FROM {table} WHERE player_key = $1 AND org_id = $2 AND $3 IS NOT NULL;");

@@ -110,6 +110,8 @@ internal sealed class SqliteGroupStore(SqliteDatabase db) : IGroupStore
                     added.Add(members[i].PlayerKey);
                 }
             }
+            // The class's rollup follows its roster.
+            Rollups.RollupTriggers.EnqueueClass(connection, tx, orgId, groupId, now);
             return new RosterChange(added, removed);
         }, cancellationToken);
 

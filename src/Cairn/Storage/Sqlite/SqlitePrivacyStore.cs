@@ -50,6 +50,8 @@ internal sealed class SqlitePrivacyStore(SqliteDatabase db, PlayerData playerDat
             removed["rejected_events"] = Run("DELETE FROM rejected_events WHERE player_key = $pk AND org_id = $org;");
             removed["jobs"] = Run("DELETE FROM jobs WHERE player_key = $pk AND org_id = $org;");
             removed["dead_jobs"] = Run("DELETE FROM dead_jobs WHERE player_key = $pk AND org_id = $org;");
+            // The player's classes recompute their rollups without them (the job has no player: it is not theirs to delete).
+            Rollups.RollupTriggers.EnqueueClassesOf(connection, tx, orgId, null, playerKey, TimeCodec.ToMicros(DateTimeOffset.UtcNow));
             removed["group_members"] = Run("DELETE FROM group_members WHERE player_key = $pk AND org_id = $org;");
             foreach (var table in playerData.ProjectionTables)
             {
