@@ -65,7 +65,8 @@ public abstract class ClassMasteryHttpTests : IAsyncLifetime
     {
         ["event_id"] = id, ["source"] = "canvas",
         ["timestamp"] = T0.AddMinutes(minute).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        ["student_id"] = student, ["class_id"] = GroupId, ["assignment_id"] = "asg-" + id,
+        // The outsider's LMS names another class: a class_id puts its student on that class's roster (issue #12).
+        ["student_id"] = student, ["class_id"] = student == "stu-zed" ? "another-class" : GroupId, ["assignment_id"] = "asg-" + id,
         ["standard_ids"] = new JsonArray([.. standards.Select(s => (JsonNode)s)]),
         ["score"] = score is { } s ? s : null,
     };
