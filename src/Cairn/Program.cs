@@ -34,6 +34,7 @@ try
         "worker" => await WorkerCommand.RunAsync(Args.Parse(rest)),
         "simulate" => await SimulateCommand.RunAsync(Args.Parse(rest), cancel.Token),
         "catalog" => CatalogCommand.Run(Args.Parse(args)),
+        "schema" => SchemaCommand.Run(Args.Parse(args)),
         "jobs" => await JobsCommand.RunAsync(Args.Parse(args), cancel.Token),
         "mastery" => await MasteryCommand.RunAsync(Args.Parse(args), cancel.Token),
         "roster" => await RosterCommand.RunAsync(Args.Parse(args), cancel.Token),

@@ -14,6 +14,7 @@ using Cairn.Privacy;
 using Cairn.PlayerState;
 using Cairn.Progress;
 using Cairn.Projections;
+using Cairn.Schemas;
 using Cairn.Storage;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,7 @@ internal static class CairnServer
         builder.Services.AddAccessThrottle();
         builder.Services.AddIngestApi();
         builder.Services.AddCatalogWatcher();
+        builder.Services.AddSchemaWatcher();
         builder.Services.AddDashboard();
         builder.Services.AddRetentionPurge();
         builder.Services.AddMetricsEndpoint();
@@ -87,6 +89,7 @@ internal static class CairnServer
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
+        app.MapSchemaApi();
         app.MapGroupsApi();
         app.MapMatrixApi();
         app.MapPrivacyApi();
@@ -161,6 +164,7 @@ internal static class CairnServer
         services.AddStores(storage);
         services.AddObservability(configuration);
         services.AddCatalogs(catalogsDirectory ?? "catalogs");
+        services.AddSchemas(configuration, catalogsDirectory ?? "catalogs");
         services.AddAccess(adminToken, MetricsTokenFrom(access, production));
         services.AddIngest();
         services.AddProgress();

@@ -23,7 +23,8 @@ internal static class IngestFeature
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>(),
-            sp.GetRequiredService<Access.OptOuts>(), sp.GetRequiredService<Projections.ProjectionSet>()));
+            sp.GetRequiredService<Access.OptOuts>(), sp.GetRequiredService<Projections.ProjectionSet>(),
+            sp.GetService<Schemas.EventSchemaRegistry>()));
         return services;
     }
 
