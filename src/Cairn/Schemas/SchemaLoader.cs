@@ -51,6 +51,31 @@ internal static partial class SchemaLoader
         return Compile(file, game, eventType, version, text);
     }
 
+    /// <summary>The first <c>$ref</c> or <c>$dynamicRef</c> that does not point within the file (<c>#…</c>), or null.</summary>
+    private static string? ExternalReference(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    if (name is "$ref" or "$dynamicRef" && value is JsonValue v && v.GetValueKind() == JsonValueKind.String && !v.GetValue<string>().StartsWith('#'))
+                    {
+                        return v.GetValue<string>();
+                    }
+                    if (ExternalReference(value) is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case JsonArray array:
+                return array.Select(ExternalReference).FirstOrDefault(r => r is not null);
+            default:
+                return null;
+        }
+    }
+
     public static RegisteredSchema Compile(string file, string game, string eventType, SchemaVersion version, string text)
     {
         JsonObject source;
@@ -70,6 +95,10 @@ internal static partial class SchemaLoader
         if (source["type"] is { } type && !(type.GetValueKind() == JsonValueKind.String && type.GetValue<string>() == "object"))
         {
             throw new SchemaException(file, "a schema describes the event's 'data', which is an object: 'type' must be \"object\"");
+        }
+        if (ExternalReference(source) is { } reference)
+        {
+            throw new SchemaException(file, $"'{reference}' refers outside this file: only references within it (\"#/$defs/…\") are supported, and nothing is fetched");
         }
         try
         {

@@ -55,7 +55,17 @@ internal sealed class SchemaSet
             return false;
         }
         using var document = JsonDocument.Parse(data?.ToJsonString() ?? "{}");
-        var results = schema.Compiled.Evaluate(document.RootElement, Evaluation);
+        EvaluationResults results;
+        try
+        {
+            results = schema.Compiled.Evaluate(document.RootElement, Evaluation);
+        }
+        // A schema the loader let through but the validator cannot evaluate rejects the event, never the request.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            errors.Add(new EventError("/data", SchemaCode, $"the schema of '{eventType}' {schema.Version} could not be evaluated: {ex.Message}"));
+            return false;
+        }
         if (results.IsValid)
         {
             return true;

@@ -96,10 +96,12 @@ public sealed class SchemaRegistryTests : IDisposable
 
         File.WriteAllText(file, """{"type":"object","properties":{"level":{"type":"integer","minimum":"zero"}}}""");
         SchemaFiles.Write(Dir, ("g/other/1.0.0.json", """{"type":"object"""), ("g/other/v1.json", "{}"),
-            ("g/third/1.0.0.json", """{"$schema":"http://json-schema.org/draft-07/schema#","type":"object"}"""));
+            ("g/third/1.0.0.json", """{"$schema":"http://json-schema.org/draft-07/schema#","type":"object"}"""),
+            ("g/fourth/1.0.0.json", """{"type":"object","properties":{"a":{"$ref":"https://example.com/a.json"}}}"""));
         var reload = registry.Reload();
 
-        Assert.Equal(4, reload.Errors.Count);
+        Assert.Equal(5, reload.Errors.Count);
+        Assert.Contains(reload.Errors, e => e.Contains("'https://example.com/a.json' refers outside this file", StringComparison.Ordinal));
         Assert.Contains(reload.Errors, e => e.StartsWith(file + ": not a valid JSON Schema", StringComparison.Ordinal));
         Assert.Contains(reload.Errors, e => e.StartsWith(Path.Combine(Dir, "g", "other", "1.0.0.json") + ": not valid JSON", StringComparison.Ordinal));
         Assert.Contains(reload.Errors, e => e.StartsWith(Path.Combine(Dir, "g", "other", "v1.json") + ": 'v1' is not a version", StringComparison.Ordinal));
