@@ -18,7 +18,9 @@ internal static class IngestFeature
         services.AddSingleton(sp =>
         {
             var registry = sp.GetRequiredService<CatalogRegistry>();
-            return new EventNormalizer(() => registry.Current.Schemas, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
+            // Quoted values are coerced per the catalogs' eventTypes and, for the rest, the JSON Schemas' property types.
+            var types = new Schemas.CoercionTypes(registry, sp.GetService<Schemas.EventSchemaRegistry>());
+            return new EventNormalizer(types.Current, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
         });
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),

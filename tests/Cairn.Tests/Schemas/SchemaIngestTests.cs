@@ -50,7 +50,7 @@ public abstract class SchemaIngestTests
 
         using var body = await server.IngestAsync(Events.Array(
             Event("1.0.0", new JsonObject { ["level"] = 3, ["score"] = 87 }),
-            Event("1.0.0", new JsonObject { ["level"] = "three", ["mode"] = "chess" }),
+            Event("1.0.0", new JsonObject { ["level"] = -1, ["mode"] = "chess" }),
             Event("7.0.0", new JsonObject { ["level"] = 3, ["score"] = 87 }),
             Event(null, new JsonObject { ["level"] = 3, ["grade"] = "B" }),
             Event(null, new JsonObject { ["level"] = 3, ["score"] = 87 })));
@@ -60,13 +60,30 @@ public abstract class SchemaIngestTests
         var errors = results[1].GetProperty("errors").EnumerateArray().ToList();
         Assert.Equal(["/data/level", "/data/mode", "/data/score"], errors.Select(e => e.GetProperty("path").GetString()).Order(StringComparer.Ordinal));
         Assert.All(errors, e => Assert.Equal("schema", e.GetProperty("code").GetString()));
-        Assert.Contains("integer", errors.Single(e => e.GetProperty("path").GetString() == "/data/level").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("minimum", errors.Single(e => e.GetProperty("path").GetString() == "/data/level").GetProperty("message").GetString(), StringComparison.Ordinal);
         var version = Assert.Single(results[2].GetProperty("errors").EnumerateArray());
         Assert.Equal("analytics_version", version.GetProperty("code").GetString());
         // Without a version, the latest (2.0.0) decides: it accepts no 'score' and requires 'grade'.
         Assert.Contains(results[4].GetProperty("errors").EnumerateArray(), e => e.GetProperty("path").GetString() == "/data/grade");
         Assert.Equal(2, server.Sql.Scalar($"SELECT COUNT(*) FROM events WHERE game = '{TestServer.Game}';"));
         Assert.Equal(3, server.Sql.Scalar($"SELECT COUNT(*) FROM rejected_events WHERE game = '{TestServer.Game}';"));
+    }
+
+    [SkippableFact]
+    public async Task Issue_14_a_quoted_number_is_coerced_per_the_schemas_property_type()
+    {
+        await using var server = await StartWithSchemasAsync();
+
+        using var body = await server.IngestAsync(Events.Array(
+            Event(null, new JsonObject { ["level"] = "4", ["grade"] = "A" }),
+            Event(null, new JsonObject { ["level"] = "four", ["grade"] = "A" })));
+
+        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal("accepted", results[0].GetProperty("status").GetString());
+        Assert.Contains("data.level: \"4\" converted to integer", results[0].GetProperty("normalized").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal("rejected", results[1].GetProperty("status").GetString());
+        Assert.Equal("data.level", results[1].GetProperty("errors")[0].GetProperty("path").GetString());
+        Assert.Equal(1, server.Sql.Scalar($"SELECT COUNT(*) FROM events WHERE game = '{TestServer.Game}';"));
     }
 
     [SkippableFact]
