@@ -34,6 +34,7 @@ try
         "worker" => await WorkerCommand.RunAsync(Args.Parse(rest)),
         "simulate" => await SimulateCommand.RunAsync(Args.Parse(rest, "lms"), cancel.Token),
         "catalog" => CatalogCommand.Run(Args.Parse(args)),
+        "schema" => SchemaCommand.Run(Args.Parse(args)),
         "jobs" => await JobsCommand.RunAsync(Args.Parse(args), cancel.Token),
         "mastery" => await MasteryCommand.RunAsync(Args.Parse(args), cancel.Token),
         "orgs" => await OrgsCommand.RunAsync(Args.Parse(args), cancel.Token),

@@ -22,6 +22,7 @@ internal static class Usage
           cairn simulate --lms [--url URL] --key INGEST_KEY [--students N] [--standards N] [--assignments N] [--pause MS]
                        [--group ID] [--seed N]
           cairn catalog check FILE|DIR [FILE|DIR…]
+          cairn schema check DIR                                         the event-data JSON Schemas, offline
           cairn jobs dead [--data DIR] [--store S]
           cairn jobs retry [--id N] [--data DIR] [--store S]
           cairn mastery fit [--org O] [--game G] [--standard S] [--min-players N] [--catalogs DIR] [--data DIR] [--store S]
@@ -219,6 +220,19 @@ internal static class Usage
             Examples:
               cairn catalog check catalogs
               cairn catalog check catalogs/mhs.yaml my-game.yaml
+            """,
+        ["schema"] = """
+            cairn schema check: loads a schemas directory offline, as the server would, and reports every refused file.
+
+            Usage: cairn schema check DIR
+
+            DIR holds {game}/{eventType}/MAJOR.MINOR.PATCH.json files, each a JSON Schema (draft 2020-12) of the event's
+            'data'. A file is refused when it is not valid JSON or not a valid schema, or when a minor or patch version is not
+            backward compatible with the previous version of its major (a property removed, newly required or narrowed).
+            Each refusal is a line 'cairn: FILE: reason' on stderr. Exit code 0 when every file is valid, 1 otherwise.
+
+            Examples:
+              cairn schema check schemas
             """,
         ["jobs"] = $"""
             cairn jobs: the progress job queue.

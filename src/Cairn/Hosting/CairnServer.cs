@@ -19,6 +19,7 @@ using Cairn.PlayerState.Cache;
 using Cairn.Progress;
 using Cairn.Projections;
 using Cairn.Rollups;
+using Cairn.Schemas;
 using Cairn.Storage;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -49,6 +50,7 @@ internal static class CairnServer
         builder.Services.AddAccessThrottle();
         builder.Services.AddIngestApi();
         builder.Services.AddCatalogWatcher();
+        builder.Services.AddSchemaWatcher();
         builder.Services.AddDashboard();
         builder.Services.AddRetentionPurge();
         builder.Services.AddMetricsEndpoint();
@@ -100,6 +102,7 @@ internal static class CairnServer
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
+        app.MapSchemaApi();
         app.MapGroupsApi();
         app.MapMatrixApi();
         app.MapMasteryMatrixApi();
@@ -177,6 +180,7 @@ internal static class CairnServer
         services.AddStores(storage);
         services.AddObservability(configuration);
         services.AddCatalogs(catalogsDirectory ?? "catalogs");
+        services.AddSchemas(configuration, catalogsDirectory ?? "catalogs");
         services.AddAccess(adminToken, MetricsTokenFrom(access, production));
         services.AddIngest();
         services.AddProgress();

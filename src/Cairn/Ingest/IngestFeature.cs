@@ -18,12 +18,15 @@ internal static class IngestFeature
         services.AddSingleton(sp =>
         {
             var registry = sp.GetRequiredService<CatalogRegistry>();
-            return new EventNormalizer(() => registry.Current.Schemas, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
+            // Quoted values are coerced per the catalogs' eventTypes and, for the rest, the JSON Schemas' property types.
+            var types = new Schemas.CoercionTypes(registry, sp.GetService<Schemas.EventSchemaRegistry>());
+            return new EventNormalizer(types.Current, sp.GetRequiredService<IOptions<IngestOptions>>().Value.DropFields);
         });
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>(),
-            sp.GetRequiredService<Access.OptOuts>(), sp.GetRequiredService<Projections.ProjectionSet>()));
+            sp.GetRequiredService<Access.OptOuts>(), sp.GetRequiredService<Projections.ProjectionSet>(),
+            sp.GetService<Schemas.EventSchemaRegistry>()));
         return services;
     }
 

@@ -14,7 +14,7 @@ namespace Cairn.Ingest;
 /// </summary>
 internal sealed class IngestPipeline(
     EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes, CatalogRegistry? catalogs = null, OptOuts? optOuts = null,
-    Projections.ProjectionSet? projections = null)
+    Projections.ProjectionSet? projections = null, Schemas.EventSchemaRegistry? schemas = null)
 {
     private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web)
     {
@@ -65,6 +65,11 @@ internal sealed class IngestPipeline(
                 if (errors.Count == 0)
                 {
                     valid = EventValidator.Validate(canonical, scope, errors);
+                    // Its data against the JSON Schema of its type and version, when the registry has one (Schemas/SchemaSet.Validate).
+                    if (valid is not null && schemas?.Current.Validate(valid.Game, valid.EventType, valid.SchemaVersion, canonical["data"] as JsonObject, errors) == false)
+                    {
+                        valid = null;
+                    }
                 }
             }
             notesByIndex[i] = notes.Count > 0 ? notes : null;

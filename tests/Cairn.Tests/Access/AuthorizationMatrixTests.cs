@@ -114,6 +114,7 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         admin.lookup     -       200            403          403              403         403      403     401   403
         admin.stats      -       200            403          403              403         403      403     401   403
         openapi          -       200            200          200              200         200      200     200   200
+        schemas          -       200            200          200              200         200      403     401   200
         ws               -       403            403          403              403         403      101     101   403
         sampling         -       200            200          200              200         200      200     401   200
         group.create     own     200            200          200              403         403      403     401   403
@@ -322,6 +323,8 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "openapi" => (HttpMethod.Get, "/openapi/v1.json", null),
             // Sampling rules hold no player data: any valid token reads them (an ingest key those of its own game).
             "sampling" => (HttpMethod.Get, $"/v1/config/sampling?game={AccessWorld.Game}", null),
+            // Schemas hold no player data: the admin and every read token, of any org, read them (docs/ingest.md, Schema registry).
+            "schemas" => (HttpMethod.Get, $"/v1/schemas?game={AccessWorld.Game}", null),
             "admin.lookup" => (HttpMethod.Get, $"/v1/admin/players/lookup?org={AccessWorld.OrgA}&playerId={AccessWorld.Student}", null),
             "group.create" => (HttpMethod.Post, "/v1/groups", AccessWorld.GroupBody(group!)),
             "roster" => (HttpMethod.Put, $"/v1/groups/{group}/members", AccessWorld.RosterBody(group!)),

@@ -51,6 +51,26 @@ internal static class SharedData
         return path!;
     }
 
+    /// <summary>
+    /// The JSON-Schema-Test-Suite (draft 2020-12) under <c>shared/data/json-schema-test-suite</c>, or a skip locally / a failure
+    /// in CI when it is missing.
+    /// </summary>
+    public static string RequireJsonSchemaTestSuite()
+    {
+        var path = FindUp(dir =>
+        {
+            var candidate = Path.Combine(dir, "shared", "data", "json-schema-test-suite");
+            return Directory.Exists(Path.Combine(candidate, "tests", "draft2020-12")) ? candidate : null;
+        });
+        if (path is null)
+        {
+            const string reason = "shared/data/json-schema-test-suite/tests/draft2020-12 was not found above the test directory";
+            Assert.False(InCi, reason + " (required in CI)");
+            Skip.If(true, reason);
+        }
+        return path!;
+    }
+
     private static string? FindUp(Func<string, string?> probe)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
