@@ -8,7 +8,7 @@ namespace Cairn.Catalogs;
 /// <summary>The optional <c>state:</c> and <c>achievements:</c> sections (docs/player-state.md), checked like the rest of a catalog.</summary>
 internal static partial class CatalogLoader
 {
-    private static readonly string[] StateKeys = ["waypoints", "rules"];
+    private static readonly string[] StateKeys = ["waypoints", "rules", "inactivityMinutes"];
     private static readonly string[] AchievementKeys = ["id", "title", "description", "on", "when"];
     private static readonly string[] ConditionKeys = ["counter", "atLeast", "questCompleted", "visitedAll"];
 
@@ -29,9 +29,20 @@ internal static partial class CatalogLoader
         {
             var waypoints = new List<string>();
             var rules = new List<StateRule>();
+            TimeSpan? inactivity = null;
             if (Get(root, "state") is { } stateNode && Try(() => Mapping(stateNode, "'state'")) is { } state)
             {
                 CheckKeys(state, StateKeys, "'state'");
+                if (Get(state, "inactivityMinutes") is { } minutesNode)
+                {
+                    Try(() =>
+                    {
+                        var minutes = NumberOf(minutesNode, "'state.inactivityMinutes'");
+                        inactivity = minutes is > 0 and <= 1440
+                            ? TimeSpan.FromMinutes(minutes)
+                            : throw Error(minutesNode, "'state.inactivityMinutes' must be more than 0 and at most 1440 (a day)");
+                    });
+                }
                 if (Get(state, "waypoints") is { } list)
                 {
                     foreach (var item in Try(() => Sequence(list, "'state.waypoints'")) ?? [])
@@ -81,7 +92,7 @@ internal static partial class CatalogLoader
                     });
                 }
             }
-            return rules.Count == 0 && achievements.Count == 0 && waypoints.Count == 0 ? PlayerStateRules.None : new PlayerStateRules(waypoints, rules, achievements);
+            return rules.Count == 0 && achievements.Count == 0 && waypoints.Count == 0 ? PlayerStateRules.None : new PlayerStateRules(waypoints, rules, achievements, inactivity);
         }
 
         private StateRule? StateRuleOf(YamlMappingNode map, List<string> waypoints)

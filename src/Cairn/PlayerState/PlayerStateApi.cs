@@ -20,15 +20,16 @@ internal static class PlayerStateApi
         string PlayerKey, string Game, string? Location, IReadOnlyList<string> Inventory, IReadOnlyList<VisitedWaypoint> Visited,
         IReadOnlyList<QuestMark> ActiveQuests, IReadOnlyList<QuestMark> CompletedQuests, IReadOnlyDictionary<string, bool> Flags,
         IReadOnlyDictionary<string, double> Counters, DateTimeOffset? StartedAt, DateTimeOffset? LastPlayedAt, DateTimeOffset? CompletedAt,
-        PlayerCompletion? Completion, IReadOnlyList<AchievementView> Achievements);
+        double PlaytimeSeconds, PlayerCompletion? Completion, IReadOnlyList<AchievementView> Achievements);
 
     internal sealed record InventoryView(string PlayerKey, string Game, IReadOnlyList<string> Inventory);
 
     internal sealed record VisitedView(string WaypointId, bool Visited, DateTimeOffset? At);
 
-    internal sealed record GameView(string Game, string Title, DateTimeOffset? StartedAt, DateTimeOffset? LastPlayedAt, DateTimeOffset? CompletedAt, PlayerCompletion? Completion);
+    internal sealed record GameView(
+        string Game, string Title, DateTimeOffset? StartedAt, DateTimeOffset? LastPlayedAt, DateTimeOffset? CompletedAt, double PlaytimeSeconds, PlayerCompletion? Completion);
 
-    internal sealed record ProfileView(string PlayerKey, IReadOnlyList<GameView> Games, IReadOnlyList<AchievementView> Achievements);
+    internal sealed record ProfileView(string PlayerKey, double PlaytimeSeconds, IReadOnlyList<GameView> Games, IReadOnlyList<AchievementView> Achievements);
 
     private static readonly PlayerStateDocument Empty = new(null, [], [], [], [], new Dictionary<string, bool>(), new Dictionary<string, double>(), default, default, null);
 
@@ -65,7 +66,7 @@ internal static class PlayerStateApi
         var completion = PlayerCompletion.For(catalog, await progress.GetPlayerProgressAsync(playerKey, game, cancellationToken), row?.State);
         var achievements = hot.Achievements.Select(a => View(a, catalogs.Current)).ToList();
         return TypedResults.Ok(new StateView(playerKey, game!, state.Location, state.Inventory, state.Visited, state.ActiveQuests, state.CompletedQuests,
-            state.Flags, state.Counters, row?.State.StartedAt, row?.State.LastPlayedAt, completion?.CompletedAt, completion, achievements));
+            state.Flags, state.Counters, row?.State.StartedAt, row?.State.LastPlayedAt, completion?.CompletedAt, state.PlaytimeSeconds, completion, achievements));
     }
 
     private static async Task<Results<Ok<InventoryView>, ProblemHttpResult>> GetInventoryAsync(
@@ -116,11 +117,11 @@ internal static class PlayerStateApi
                 var last = Max(state?.LastPlayedAt, times.Count == 0 ? null : times.Max());
                 var catalog = current.For(g);
                 var completion = PlayerCompletion.For(catalog, rows, state);
-                return new GameView(g, catalog?.Title ?? g, started, last, completion?.CompletedAt, completion);
+                return new GameView(g, catalog?.Title ?? g, started, last, completion?.CompletedAt, state?.PlaytimeSeconds ?? 0, completion);
             })
             .ToList();
         var achievements = (await store.GetAchievementsAsync(playerKey, null, cancellationToken)).Where(a => reach.Includes(a.Game)).Select(a => View(a, current)).ToList();
-        return TypedResults.Ok(new ProfileView(playerKey, games, achievements));
+        return TypedResults.Ok(new ProfileView(playerKey, games.Sum(g => g.PlaytimeSeconds), games, achievements));
     }
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;

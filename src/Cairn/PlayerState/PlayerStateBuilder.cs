@@ -70,7 +70,7 @@ internal sealed class PlayerStateBuilder
         }
     }
 
-    public PlayerStateDocument Build(DateTimeOffset startedAt, DateTimeOffset lastPlayedAt, DateTimeOffset? waypointsCompletedAt) => new(
+    public PlayerStateDocument Build(DateTimeOffset startedAt, DateTimeOffset lastPlayedAt, DateTimeOffset? waypointsCompletedAt, double playtimeSeconds) => new(
         _location,
         [.. _inventory],
         [.. _visitOrder.Select(w => new VisitedWaypoint(w, _visited[w]))],
@@ -80,5 +80,6 @@ internal sealed class PlayerStateBuilder
         new SortedDictionary<string, double>(_counters, StringComparer.Ordinal),
         startedAt,
         lastPlayedAt,
-        waypointsCompletedAt);
+        waypointsCompletedAt,
+        playtimeSeconds);
 }

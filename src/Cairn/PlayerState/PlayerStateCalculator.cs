@@ -13,6 +13,7 @@ internal static class PlayerStateCalculator
         var earned = new List<EarnedAchievement>();
         var earnedIds = new HashSet<string>(StringComparer.Ordinal);
         DateTimeOffset? started = null, last = null, waypointsDone = null;
+        var playtime = TimeSpan.Zero;
         foreach (var e in history.OrderBy(e => e.Timestamp).ThenBy(e => e.Seq))
         {
             var matched = false;
@@ -48,6 +49,11 @@ internal static class PlayerStateCalculator
                 continue;
             }
             started ??= e.Timestamp;
+            // Playtime (until sessions exist): a gap to the previous counted event adds up when shorter than the threshold.
+            if (last is { } previous && e.Timestamp - previous < rules.Inactivity)
+            {
+                playtime += e.Timestamp - previous;
+            }
             last = e.Timestamp;
             foreach (var achievement in rules.Achievements)
             {
@@ -62,6 +68,6 @@ internal static class PlayerStateCalculator
                 waypointsDone = e.Timestamp;
             }
         }
-        return started is null ? null : new PlayerStateResult(state.Build(started.Value, last!.Value, waypointsDone), earned);
+        return started is null ? null : new PlayerStateResult(state.Build(started.Value, last!.Value, waypointsDone, playtime.TotalSeconds), earned);
     }
 }

@@ -6,7 +6,7 @@ using System.Text;
 namespace Cairn.PlayerState;
 
 /// <summary>
-/// The version of a game's state and achievement rules: a hash of everything that decides a state row (waypoints, rules,
+/// The version of a game's state and achievement rules: a hash of everything that decides a state row (waypoints, the playtime threshold, rules,
 /// achievement ids, patterns and conditions), not of titles and descriptions (read from the catalog when answered). A state
 /// row stores the version it was computed with; rows of another version are recomputed (<see cref="PlayerStateStaleRows"/>).
 /// </summary>
@@ -23,6 +23,7 @@ internal static class PlayerStateRuleVersion
     {
         var text = new StringBuilder();
         text.Append("waypoints:").AppendJoin(',', rules.Waypoints).Append('\n');
+        text.Append("playtime:gaps<").Append(rules.Inactivity.TotalSeconds.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         foreach (var rule in rules.Rules)
         {
             text.Append("rule:").Append(rule.On.Describe());

@@ -14,9 +14,14 @@ internal sealed class PlayerStateRules
 
     private readonly FrozenDictionary<string, EventPattern[]> _patternsByType;
 
-    public PlayerStateRules(IReadOnlyList<string> waypoints, IReadOnlyList<StateRule> rules, IReadOnlyList<AchievementDefinition> achievements)
+    /// <summary>The default of <c>state.inactivityMinutes</c>: a gap between two events this long or longer is not playtime.</summary>
+    public static readonly TimeSpan DefaultInactivity = TimeSpan.FromMinutes(30);
+
+    public PlayerStateRules(
+        IReadOnlyList<string> waypoints, IReadOnlyList<StateRule> rules, IReadOnlyList<AchievementDefinition> achievements, TimeSpan? inactivity = null)
     {
         Waypoints = waypoints;
+        Inactivity = inactivity ?? DefaultInactivity;
         Rules = rules;
         Achievements = achievements;
         _patternsByType = rules.Select(r => r.On).Concat(achievements.Where(a => a.On is not null).Select(a => a.On!))
@@ -28,6 +33,12 @@ internal sealed class PlayerStateRules
     public IReadOnlyList<string> Waypoints { get; }
 
     public IReadOnlyList<StateRule> Rules { get; }
+
+    /// <summary>
+    /// The inactivity threshold of playtime (<c>state.inactivityMinutes</c>, default 30 min): playtime is the sum of the gaps
+    /// between consecutive counted events that are shorter than it.
+    /// </summary>
+    public TimeSpan Inactivity { get; }
 
     public IReadOnlyList<AchievementDefinition> Achievements { get; }
 

@@ -82,7 +82,7 @@ public abstract class PlayerStateHttpTests : IAsyncLifetime
             {
                 return body;
             }
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"{path} never got there: {body}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{path} never got there: {body}");
             await Task.Delay(25);
         }
     }
@@ -186,6 +186,31 @@ public abstract class PlayerStateHttpTests : IAsyncLifetime
         var woods = profile.GetProperty("games")[1];
         Assert.Equal((33.3, At(60)), (woods.GetProperty("completion").GetProperty("percent").GetDouble(), TimeOf(woods.GetProperty("lastPlayedAt"))));
         Assert.False(woods.TryGetProperty("completedAt", out _));
+    }
+
+    [SkippableFact]
+    public async Task Issue_13_playtime_is_the_sum_of_gaps_under_the_inactivity_threshold_per_game_and_in_total_on_the_profile()
+    {
+        // Woods: a sitting of 25 minutes in three steps, an hour's break, then 2 more minutes; MHS: two quest-34 finishes 90 s apart.
+        double[] woods = [0, 600, 1_500, 5_100, 5_220];
+        double[] mhs = [10, 100];
+        await SendAsync(_woodsKey, [.. woods.Select((t, i) => Woods_("pia@school.example", "t-" + i, t, "waypoint_visited", Storefront))]);
+        var finish = new JsonObject { ["questEventType"] = "questFinishEvent", ["questId"] = 34 };
+        await SendAsync(_mhsKey, [.. mhs.Select((t, i) => Event("pm-" + i, "pia@school.example", t, "questEvent", finish.DeepClone().AsObject()))]);
+        var key = await _server.PlayerKeyAsync("pia@school.example");
+        var expectedWoods = PlaytimeTests.Expected(woods, 30 * 60);
+        var expectedMhs = PlaytimeTests.Expected(mhs, 30 * 60);
+
+        var state = await PollAsync($"/v1/players/{key}/state?game={Woods}", b => TimeOf(Opt(b, "lastPlayedAt")) == At(5_220));
+        var profile = await PollAsync($"/v1/players/{key}/profile", b =>
+            b.GetProperty("games").GetArrayLength() == 2 && b.GetProperty("games")[0].TryGetProperty("lastPlayedAt", out var last) && last.GetDateTimeOffset() == At(100));
+
+        Assert.Equal(expectedWoods, state.GetProperty("playtimeSeconds").GetDouble(), 6);
+        Assert.Equal(1_620, expectedWoods, 6);
+        Assert.Equal(["mhs", Woods], Ids(profile.GetProperty("games"), "game"));
+        Assert.Equal(expectedMhs, profile.GetProperty("games")[0].GetProperty("playtimeSeconds").GetDouble(), 6);
+        Assert.Equal(expectedWoods, profile.GetProperty("games")[1].GetProperty("playtimeSeconds").GetDouble(), 6);
+        Assert.Equal(expectedWoods + expectedMhs, profile.GetProperty("playtimeSeconds").GetDouble(), 6);
     }
 
     [SkippableFact]
