@@ -92,7 +92,14 @@ internal sealed partial class CairnProcess : IDisposable
         {
             if (line.Data is null)
             {
-                listening.TrySetException(new InvalidOperationException("cairn exited before listening:\n" + output));
+                // stderr appends concurrently: read the text under the same lock (a StringBuilder read mid-append throws,
+                // and an exception here would end the test host).
+                string text;
+                lock (output)
+                {
+                    text = output.ToString();
+                }
+                listening.TrySetException(new InvalidOperationException("cairn exited before listening:\n" + text));
                 return;
             }
             lock (output)
