@@ -59,7 +59,17 @@ internal sealed class JobRunner(
     {
         if (_observers.Length == 0 || completions.Count == 0)
         {
+            try
+        {
             await store.CompleteJobsAsync(completions, workerId, time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nothing of the claim was stored. Give its leases back now (best effort), so the jobs run again after a short
+            // backoff rather than when their leases expire (Jobs:LeaseSeconds); then let the worker loop log and back off.
+            await ReleaseAsync(completions, workerId, ex);
+            throw;
+        }
             return;
         }
         foreach (var observer in _observers)
@@ -69,7 +79,17 @@ internal sealed class JobRunner(
         var committed = false;
         try
         {
+            try
+        {
             await store.CompleteJobsAsync(completions, workerId, time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nothing of the claim was stored. Give its leases back now (best effort), so the jobs run again after a short
+            // backoff rather than when their leases expire (Jobs:LeaseSeconds); then let the worker loop log and back off.
+            await ReleaseAsync(completions, workerId, ex);
+            throw;
+        }
             committed = true;
         }
         finally
@@ -77,6 +97,24 @@ internal sealed class JobRunner(
             foreach (var observer in _observers)
             {
                 await observer.CommittedAsync(completions, committed);
+            }
+        }
+    }
+
+    private async Task ReleaseAsync(List<JobCompletion> completions, string workerId, Exception failure)
+    {
+        var now = time.GetUtcNow();
+        foreach (var completion in completions)
+        {
+            try
+            {
+                await store.FailJobAsync(completion.Job, workerId, "storing the result failed: " + failure.GetType().Name + ": " + failure.Message,
+                    now + Backoff(1), now, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The store is still failing: the lease expires by itself.
+                return;
             }
         }
     }

@@ -121,7 +121,9 @@ internal sealed class DashboardServer : IAsyncDisposable
             await Task.Delay(50);
         }
         while (DateTime.UtcNow < deadline);
-        Assert.Fail($"cell {pointId} of {playerKey} stayed {last}, expected {status}");
+        // What the job queue holds says whether the job stalled (leased, retrying, dead) or never was.
+        using var jobs = await Server.GetAsAdminAsync("/v1/admin/jobs");
+        Assert.Fail($"cell {pointId} of {playerKey} stayed {last}, expected {status}; jobs: {await jobs.Content.ReadAsStringAsync()}");
     }
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();

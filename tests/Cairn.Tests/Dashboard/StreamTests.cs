@@ -186,7 +186,9 @@ public abstract class StreamTests
         using (var first = await OpenAsync(d))
         {
             await d.SendAsync("ben@school.example", 31, 29, minutesAgo: 9);
-            var (id, cell) = await first.NextCellAsync(c => c.GetProperty("pointId").GetString() == "U1.C1");
+            // The matrix first: should this time out, its message tells a stalled job from a stream that missed a change.
+            await d.WaitForCellAsync(ben, "U1.C1", "green");
+            var (id, cell) = await first.NextCellAsync(c => c.GetProperty("pointId").GetString() == "U1.C1", seconds: 10);
             cell.Dispose();
             lastId = id!;
         }

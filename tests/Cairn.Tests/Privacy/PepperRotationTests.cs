@@ -45,8 +45,9 @@ public sealed class PepperRotationTests
         }
     }
 
+    /// <summary>The playerKeys of a table; a class job of the rollups projection holds no player (player_key '') and is left out.</summary>
     private static List<string> KeysIn(TestServer server, string table) =>
-        Database.Column(server.DatabasePath, $"SELECT DISTINCT player_key FROM {table} WHERE player_key IS NOT NULL;");
+        Database.Column(server.DatabasePath, $"SELECT DISTINCT player_key FROM {table} WHERE player_key IS NOT NULL AND player_key <> '';");
 
     [Fact]
     public async Task Rotation_keeps_players_findable_and_erasable_and_rekey_moves_everything_to_the_new_version()
