@@ -43,6 +43,8 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
 
     // Deleting the player's version could let a read that began before the erasure (under "no version") keep what it
     // read; a new epoch makes every such read's keep fail. Erasures are rare: the cost is a cache that refills.
+    // KEYS[5] is the player's leaderboard index (Leaderboards.Redis.RedisBoardKeys.Index): their board members go too, and
+    // the new epoch makes every board set rebuild from the store.
     internal const string ForgetScript = """
         local states = redis.call('SMEMBERS', KEYS[1])
         for _, key in ipairs(states) do redis.call('DEL', key) end
