@@ -156,6 +156,49 @@ public abstract class RedisLeaderboardCompliance : LeaderboardCompliance
             await SameAnswersAsync("zero", false, players);
         }
     }
+
+    [SkippableFact]
+    public async Task Issue_13_redis_killed_and_restarted_while_scores_are_written_and_read_never_gives_an_older_score()
+    {
+        var mirror = Only.Mirror;
+        var committed = 0;
+        var reads = 0;
+        var redisReads = 0;
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var known = Volatile.Read(ref committed);
+                var usable = Cache.Usable;
+                var entry = await mirror.GetEntryAsync(Query("high"), Pa, None);
+                // A read that starts after a score's commit never shows an older one (the "best" of a rising series).
+                Assert.True(entry is null ? known == 0 : entry.Score >= known, $"read {entry?.Score} after {known} was committed");
+                reads++;
+                redisReads += usable && mirror.Rebuilding == 0 ? 1 : 0;
+            }
+        });
+        for (var i = 1; i <= 60; i++)
+        {
+            await SendAsync(Round(Pa, T(i), i), Round(Pb, T(i), 100 - i));
+            Volatile.Write(ref committed, i);
+            if (i is 20 or 40)
+            {
+                await Redis.KillAsync();
+            }
+            if (i is 25 or 45)
+            {
+                await Redis.StartAgainAsync();
+                await UsableAsync(Cache);
+            }
+            Assert.False(reader.IsCompleted && reader.IsFaulted, "the reader failed");
+        }
+        await stop.CancelAsync();
+        await reader;
+        await SameAnswersAsync("high", false, Pa, Pb);
+
+        Assert.True(reads > 0 && redisReads > 0, $"{reads} reads, {redisReads} with Redis usable");
+    }
 }
 
 /// <summary>The facts of <see cref="RedisLeaderboardCompliance"/> on SQLite.</summary>
