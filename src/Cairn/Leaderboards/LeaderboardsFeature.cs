@@ -17,7 +17,12 @@ internal static class LeaderboardsFeature
     public static IServiceCollection AddLeaderboards(this IServiceCollection services)
     {
         services.AddSingleton(Module);
-        services.AddSingleton(sp => sp.GetRequiredService<Stores>().Projection<ILeaderboardStore>(LeaderboardProjection.Name));
+        // With Cache:Redis the boards are mirrored in Redis sorted sets in front of the store (docs/player-state.md).
+        services.AddSingleton(sp => sp.GetRequiredService<Stores>().Projection<ILeaderboardStore>(LeaderboardProjection.Name) is var store
+            && sp.GetService<PlayerState.Cache.RedisPlayerStateCache>() is { } redis
+                ? new Redis.RedisLeaderboardStore(store, redis, sp.GetRequiredService<ILogger<Redis.RedisLeaderboardStore>>())
+                : store);
+        services.AddSingleton<Jobs.IJobCommitObserver, Redis.LeaderboardCommitObserver>();
         services.AddSingleton<LeaderboardReader>();
         return services;
     }

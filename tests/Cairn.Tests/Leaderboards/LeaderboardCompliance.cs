@@ -5,6 +5,7 @@ using Cairn.Catalogs;
 using Cairn.Identity;
 using Cairn.Jobs;
 using Cairn.Leaderboards;
+using Cairn.Leaderboards.Redis;
 using Cairn.Leaderboards.Storage;
 using Cairn.Projections;
 using Cairn.Storage;
@@ -24,7 +25,7 @@ namespace Cairn.Tests.Leaderboards;
 public abstract class LeaderboardCompliance : StoreFacts, IDisposable
 {
     private const string Board = "game-x";
-    private const string Pa = "p1_ada", Pb = "p1_ben", Pc = "p1_cy", Pd = "p1_dee", Pe = "p1_eve", Pf = "p1_fay";
+    private protected const string Pa = "p1_ada", Pb = "p1_ben", Pc = "p1_cy", Pd = "p1_dee", Pe = "p1_eve", Pf = "p1_fay";
 
     private const string Catalog = """
         game: game-x
@@ -87,37 +88,65 @@ public abstract class LeaderboardCompliance : StoreFacts, IDisposable
         Assert.Empty(_registry.Reload().Errors);
     }
 
-    public void Dispose() => _catalogs.Dispose();
+    public void Dispose()
+    {
+        DisposeMore();
+        _catalogs.Dispose();
+    }
+
+    /// <summary>What a subclass started for its facts (a Redis server).</summary>
+    private protected virtual void DisposeMore()
+    {
+    }
+
+    /// <summary>The board store the reads and opt-outs go through: the store's own here, Redis in front of it in a subclass.</summary>
+    private protected virtual ILeaderboardStore Over(ILeaderboardStore store) => store;
 
     /// <summary>The store facts use: the base's, or a fresh one a fact asked for.</summary>
     private Stores S => _fresh ?? Store;
 
-    private ILeaderboardStore Boards => S.Projection<ILeaderboardStore>(LeaderboardProjection.Name);
+    private ILeaderboardStore? _boards;
+    private Stores? _boardsOf;
+
+    private protected ILeaderboardStore Boards
+    {
+        get
+        {
+            if (!ReferenceEquals(_boardsOf, S))
+            {
+                (_boards, _boardsOf) = (Over(S.Projection<ILeaderboardStore>(LeaderboardProjection.Name)), S);
+            }
+            return _boards!;
+        }
+    }
+
+    private protected CatalogRegistry Registry => _registry;
 
     private LeaderboardReader Reader => new(Boards, S.Directory, S.Groups, new Scopes(S.Groups, S.Directory), _registry, _keys);
 
     private static readonly Caller Admin = new Caller.Admin();
 
-    private static DateTimeOffset T(double minutes) => T0.AddMinutes(minutes);
+    private protected static DateTimeOffset T(double minutes) => T0.AddMinutes(minutes);
 
     /// <summary>Writes the events (with the jobs the projection collects for them, as ingest does), then runs every job.</summary>
-    private async Task SendAsync(params (string Player, DateTimeOffset At, string Type, JsonObject Data)[] events)
+    private protected async Task SendAsync(params (string Player, DateTimeOffset At, string Type, JsonObject Data)[] events)
     {
         var projections = new ProjectionSet([new LeaderboardProjection(S.Events, _registry)]);
         var records = events.Select(e => new EventRecord(Org, Game, "src-1", $"e-{++_events}", e.Type, e.At, e.Player, "sess-1", null, e.Data.ToJsonString(),
             null, null, null, "standard", projections.JobsFor(new ProjectionEvent(Org, Game, e.Type, e.Data, null)))).ToList();
         var directory = events.Select(e => e.Player).Distinct().Select(p => new DirectoryEntry(Org, p, p + "@school.example")).ToList();
         await S.Events.WriteAsync([new WriteBatch(records, [], directory)], None);
-        var runner = new JobRunner(S.Jobs, projections, Options.Create(new JobOptions()), Clock, NullLogger<JobRunner>.Instance);
+        var runner = new JobRunner(S.Jobs, projections, Options.Create(new JobOptions()), Clock, NullLogger<JobRunner>.Instance,
+            observers: [new LeaderboardCommitObserver(Boards is RedisOnlyBoards only ? only.Mirror : Boards, _registry, Clock)]);
         while (await runner.RunOnceAsync("w-1", None) > 0)
         {
         }
     }
 
-    private static (string, DateTimeOffset, string, JsonObject) Round(string player, DateTimeOffset at, double points) =>
+    private protected static (string, DateTimeOffset, string, JsonObject) Round(string player, DateTimeOffset at, double points) =>
         (player, at, "round_done", new JsonObject { ["points"] = points });
 
-    private static (string, DateTimeOffset, string, JsonObject) Quest(string player, DateTimeOffset at, string type, string quest = "q1") =>
+    private protected static (string, DateTimeOffset, string, JsonObject) Quest(string player, DateTimeOffset at, string type, string quest = "q1") =>
         (player, at, type, new JsonObject { ["quest"] = quest });
 
     private Task<BoardPage> ReadAsync(string board, DateTimeOffset now, string? period = null, int? limit = null, string? cursor = null, Caller? caller = null, string? scope = null) =>

@@ -18,17 +18,34 @@ public abstract class LeaderboardHttpTests : IAsyncLifetime
 
     private TestServer _server = null!;
     private string _woodsKey = null!;
+    private RedisServer? _redis;
 
     private protected abstract Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides, IReadOnlyDictionary<string, string> catalogs);
 
     public async Task InitializeAsync()
     {
         var catalogs = new[] { "wylding-woods.yaml" }.ToDictionary(f => f, f => File.ReadAllText(Path.Combine(SharedData.RepositoryRoot(), "catalogs", f)));
-        _server = await StartServerAsync(new Dictionary<string, string?> { ["Jobs:PollMilliseconds"] = "50" }, catalogs);
+        var overrides = new Dictionary<string, string?> { ["Jobs:PollMilliseconds"] = "50" };
+        if (WithRedis)
+        {
+            _redis = await RedisServer.StartAsync();
+            (overrides["Cache:Redis"], overrides["Cache:RedisCheckSeconds"]) = (_redis.ConnectionString, "0.2");
+        }
+        _server = await StartServerAsync(overrides, catalogs);
         _woodsKey = await _server.CreateIngestKeyAsync(TestServer.Org, Woods);
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    /// <summary>Whether the server mirrors its boards in a real redis-server (<c>Cache:Redis</c>): the same answers either way.</summary>
+    private protected virtual bool WithRedis => false;
 
     private static JsonObject Quest(string player, string id, double seconds, string type) =>
         Event(player + "/" + id, player, seconds, type, new JsonObject { ["contentId"] = "discover_woander" }, Woods);
@@ -137,6 +154,22 @@ public sealed class SqliteLeaderboardHttpTests : LeaderboardHttpTests
 
 public sealed class PostgresLeaderboardHttpTests(PostgresServer postgres) : LeaderboardHttpTests, IClassFixture<PostgresServer>
 {
+    private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides, IReadOnlyDictionary<string, string> catalogs) =>
+        TestServer.StartAsync(postgres, overrides, catalogs);
+}
+
+public sealed class SqliteRedisLeaderboardHttpTests : LeaderboardHttpTests
+{
+    private protected override bool WithRedis => true;
+
+    private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides, IReadOnlyDictionary<string, string> catalogs) =>
+        TestServer.StartAsync(overrides, catalogs);
+}
+
+public sealed class PostgresRedisLeaderboardHttpTests(PostgresServer postgres) : LeaderboardHttpTests, IClassFixture<PostgresServer>
+{
+    private protected override bool WithRedis => true;
+
     private protected override Task<TestServer> StartServerAsync(IReadOnlyDictionary<string, string?> overrides, IReadOnlyDictionary<string, string> catalogs) =>
         TestServer.StartAsync(postgres, overrides, catalogs);
 }

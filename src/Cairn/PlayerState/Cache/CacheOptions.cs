@@ -14,7 +14,7 @@ internal sealed class CacheOptions
     /// <summary>Seconds an entry lives at most (in process and in Redis), a bound on what a writer outside this process can leave stale. Default 300.</summary>
     public int TtlSeconds { get; set; } = 300;
 
-    /// <summary>A StackExchange.Redis connection string ("localhost:6379"); when set, Redis holds the hot state and the active-player sets instead of this process. Default none.</summary>
+    /// <summary>A StackExchange.Redis connection string ("localhost:6379"); when set, Redis holds the hot state and the active-player sets instead of this process, and mirrors the leaderboards (Leaderboards/Redis). Default none.</summary>
     public string? Redis { get; set; }
 
     /// <summary>Minutes of activity the active-player sets keep (older members are trimmed; a rebuild reads this far back). Default 1440 (a day).</summary>

@@ -43,11 +43,17 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
 
     // Deleting the player's version could let a read that began before the erasure (under "no version") keep what it
     // read; a new epoch makes every such read's keep fail. Erasures are rare: the cost is a cache that refills.
+    // KEYS[5] is the player's leaderboard index (Leaderboards.Redis.RedisBoardKeys.Index): their board members go too, and
+    // the new epoch makes every board set rebuild from the store.
     internal const string ForgetScript = """
         local states = redis.call('SMEMBERS', KEYS[1])
         for _, key in ipairs(states) do redis.call('DEL', key) end
         for _, set in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('ZREM', set, ARGV[1]) end
-        redis.call('DEL', KEYS[1], KEYS[2])
+        for _, entry in ipairs(redis.call('SMEMBERS', KEYS[5])) do
+          local set, member = string.match(entry, '^(.*)|([^|]*)$')
+          if set then redis.call('ZREM', set, member) end
+        end
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[5])
         redis.call('INCR', KEYS[4])
         return #states
         """;
@@ -298,7 +304,7 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
     }
 
     internal static RedisKey[] ForgetKeys(string playerKey) =>
-        [RedisKeys.Index(playerKey), RedisKeys.Version(playerKey), RedisKeys.ActiveSets, RedisKeys.Epoch];
+        [RedisKeys.Index(playerKey), RedisKeys.Version(playerKey), RedisKeys.ActiveSets, RedisKeys.Epoch, Leaderboards.Redis.RedisBoardKeys.Index(playerKey)];
 
     private async Task<bool> BumpAsync(IReadOnlyCollection<string> playerKeys, string operation)
     {
@@ -369,6 +375,9 @@ internal sealed class RedisPlayerStateCache : IPlayerStateCache, IDependencyChec
             return false;
         }
     }
+
+    /// <summary>Another user of this Redis (the leaderboard mirror) saw it fail: the same as a failure here.</summary>
+    internal void Fail(string operation, Exception ex) => Lost(operation, ex);
 
     private void Lost(string operation, Exception ex)
     {
