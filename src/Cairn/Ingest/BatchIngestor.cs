@@ -37,7 +37,7 @@ internal sealed class BatchIngestor(
         var warnings = await rosters.ApplyAsync(scope, prepared, CancellationToken.None);
         var response = IngestResponse.From(Groups.ClassRosters.WithWarnings(IngestPipeline.Complete(prepared, inserted), warnings));
         metrics.IngestOutcome(key.OrgId, key.Game, response.Accepted - response.OptedOut, response.Duplicates, response.OptedOut,
-            response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"));
+            response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"), response.DeclinedCategory);
         if (response.SampledOut > 0)
         {
             metrics.SampledOut(key.OrgId, key.Game, response.Results.Where(r => r.Status == EventResult.SampledOut).Select(r => r.EventType!));

@@ -26,7 +26,7 @@ internal static class IngestFeature
             sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>(),
             sp.GetRequiredService<Access.OptOuts>(), sp.GetRequiredService<Projections.ProjectionSet>(),
-            sp.GetService<Schemas.EventSchemaRegistry>()));
+            sp.GetService<Schemas.EventSchemaRegistry>(), sp.GetService<Consent.ConsentCategories>()));
         return services;
     }
 

@@ -14,7 +14,8 @@ namespace Cairn.Ingest;
 /// </summary>
 internal sealed class IngestPipeline(
     EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes, CatalogRegistry? catalogs = null, OptOuts? optOuts = null,
-    Projections.ProjectionSet? projections = null, Schemas.EventSchemaRegistry? schemas = null)
+    Projections.ProjectionSet? projections = null, Schemas.EventSchemaRegistry? schemas = null,
+    Consent.ConsentCategories? consentCategories = null)
 {
     private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web)
     {
@@ -100,6 +101,12 @@ internal sealed class IngestPipeline(
                 if (optOuts is not null && optOuts.Contains(key))
                 {
                     results[i] = new EventResult(i, valid.EventId, EventResult.Accepted, null, notesByIndex[i]) { OptedOut = true };
+                    continue;
+                }
+                // So is an event of a category the player declined (decided in memory, by the taxonomy's category of the event type).
+                if (consentCategories is not null && consentCategories.Declines(key, valid.EventType))
+                {
+                    results[i] = new EventResult(i, valid.EventId, EventResult.Accepted, null, notesByIndex[i]) { OptedOut = true, DeclinedCategory = true };
                     continue;
                 }
                 // Sampled out by the game's rules, decided by the player's key (the same players stay in the sample): nothing of it is stored.

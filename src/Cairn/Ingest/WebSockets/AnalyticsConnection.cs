@@ -173,7 +173,7 @@ internal sealed partial class AnalyticsConnection(
                 return new ErrorMessage(seq, ErrorCodes.RateLimited, "This ingest key sends faster than its rate limit; resend this envelope (same seq) after retryAfterMs.",
                     Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMilliseconds)));
             }
-            if (!services.GetRequiredService<OptOuts>().IsLoaded)
+            if (!services.GetRequiredService<OptOuts>().IsLoaded || services.GetService<Consent.ConsentCategories>() is { IsLoaded: false })
             {
                 services.GetRequiredService<Observability.CairnMetrics>().IngestRefused("starting");
                 return new ErrorMessage(seq, ErrorCodes.Unavailable, "The server is starting (the opted-out players are not loaded yet); resend this envelope shortly.", 2000);
