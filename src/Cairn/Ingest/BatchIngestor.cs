@@ -12,9 +12,9 @@ internal sealed class BatchIngestor(
     IngestPipeline pipeline, GroupCommitWriter writer, Groups.ClassRosters rosters, Observability.CairnMetrics metrics, ILogger<BatchIngestor> logger)
 {
     /// <summary>Stores a batch of one ingest key; the outcome says what happened to the batch as a whole.</summary>
-    public async Task<BatchOutcome> IngestAsync(Caller.IngestKey key, IReadOnlyList<IncomingEvent> incoming)
+    public async Task<BatchOutcome> IngestAsync(Caller.IngestKey key, IReadOnlyList<IncomingEvent> incoming, string? country = null)
     {
-        var scope = new IngestScope(key.OrgId, key.Game, Live: true);
+        var scope = new IngestScope(key.OrgId, key.Game, Live: true, country);
         var prepared = pipeline.Prepare(scope, incoming);
         bool[] inserted;
         try

@@ -171,7 +171,7 @@ internal static class IngestApi
                 incoming.Add(ToIncoming(root));
             }
 
-            var outcome = await ingestor.IngestAsync(key, incoming);
+            var outcome = await ingestor.IngestAsync(key, incoming, http.RequestServices.GetService<GeoIp.CountryLookup>()?.CountryOf(http.Connection.RemoteIpAddress));
             if (outcome.Refusal == BatchRefusal.QueueFull)
             {
                 return Problems.Unavailable(http, 1, "The server is saturated; retry this batch (same event ids) shortly.");

@@ -62,6 +62,18 @@ internal sealed class IngestPipeline(
             else
             {
                 canonical = normalizer.Normalize(obj, scope.Game, notes, errors);
+                if (scope.Country is { } country && errors.Count == 0)
+                {
+                    // The server's lookup of the client's address replaces a country the client sent; a non-object context is left to the validator.
+                    if (canonical["context"] is JsonObject context)
+                    {
+                        context["country"] = country;
+                    }
+                    else if (canonical["context"] is null)
+                    {
+                        canonical["context"] = new JsonObject { ["country"] = country };
+                    }
+                }
                 eventId = canonical["eventId"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null;
                 if (errors.Count == 0)
                 {
