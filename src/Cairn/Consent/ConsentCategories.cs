@@ -44,7 +44,7 @@ internal sealed class ConsentCategories
     {
         var next = new ConcurrentDictionary<string, FrozenSet<string>>(
             declined.GroupBy(d => d.PlayerKey, StringComparer.Ordinal)
-                .Select(g => KeyValuePair.Create(g.Key, g.Select(d => d.Category).ToFrozenSet(StringComparer.Ordinal))),
+                .Select(g => KeyValuePair.Create(g.Key, g.Select(d => d.Category).Distinct(StringComparer.Ordinal).ToFrozenSet(StringComparer.Ordinal))),
             StringComparer.Ordinal);
         Volatile.Write(ref _declined, next);
         _loaded = true;

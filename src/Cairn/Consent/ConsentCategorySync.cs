@@ -9,7 +9,7 @@ namespace Cairn.Consent;
 /// the opt-outs' period (<c>Access:OptOutRefreshSeconds</c>). Until a first load succeeds ingest answers 503.
 /// </summary>
 internal sealed class ConsentCategorySync(
-    IConsentCategoryStore store, ConsentCategories categories, IOptions<Access.AccessOptions> options, BackgroundHealth health, ILogger<ConsentCategorySync> logger)
+    IConsentCategoryStore store, ConsentCategories categories, Identity.PlayerKeys keys, IOptions<Access.AccessOptions> options, BackgroundHealth health, ILogger<ConsentCategorySync> logger)
     : ResilientService(ComponentName, health, logger)
 {
     public const string ComponentName = "consent-category-sync";
@@ -38,7 +38,10 @@ internal sealed class ConsentCategorySync(
     {
         try
         {
-            categories.Replace(await store.ListDeclinedAsync(cancellationToken));
+            // Each under its stored key and its current key (a pepper rotation may be under way), as for the opt-outs.
+            categories.Replace((await store.ListDeclinedAsync(cancellationToken)).SelectMany(d => string.IsNullOrWhiteSpace(d.RawPlayerId)
+                ? [(d.PlayerKey, d.Category)]
+                : new[] { (d.PlayerKey, d.Category), (keys.Compute(d.OrgId, d.RawPlayerId), d.Category) }));
             Succeeded();
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

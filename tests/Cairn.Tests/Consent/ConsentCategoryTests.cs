@@ -166,3 +166,36 @@ public sealed class PostgresConsentCategoryTests(PostgresServer postgres) : Cons
 {
     private protected override Task<TestServer> StartServerAsync() => TestServer.StartAsync(postgres);
 }
+
+/// <summary>During a pepper rotation (before the rekey) a declined category holds under the player's new key too.</summary>
+public sealed class ConsentCategoryRotationTests
+{
+    [Fact]
+    public async Task Issue_14_a_declined_category_holds_after_a_pepper_rotation_before_the_rekey()
+    {
+        await using var server = await TestServer.StartAsync();
+        const string player = "cat.rotate@school.example";
+        using (var set = await server.SendAsync(HttpMethod.Put, "/v1/players/consent", TestServer.AdminToken,
+            JsonSerializer.Serialize(new { org = TestServer.Org, playerId = player, categories = new { social = false } })))
+        {
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        }
+        // The directory knows the player (the raw id is what the new key is computed from).
+        (await server.IngestAsync(Events.Array(Events.Canonical(Events.NewId(), player)))).Dispose();
+
+        await server.RestartAsync(new Dictionary<string, string?>
+        {
+            ["Identity:Pepper"] = "a-new-pepper-of-enough-length-for-the-rotation-0123456789",
+            ["Identity:PepperVersion"] = "2",
+            ["Identity:PreviousPeppers:0:Version"] = "1",
+            ["Identity:PreviousPeppers:0:Pepper"] = TestServer.Pepper,
+        });
+        var social = Events.Canonical(Events.NewId(), player);
+        social["eventType"] = "party_join";
+        var gameplay = Events.Canonical(Events.NewId(), player);
+        gameplay["eventType"] = "game_stage_start";
+        (await server.IngestAsync(Events.Array(social, gameplay))).Dispose();
+
+        Assert.Equal(["game_stage_start", "levelComplete"], server.Sql.Column($"SELECT event_type FROM events WHERE event_id IN ('{social["eventId"]}', '{gameplay["eventId"]}') OR event_type = 'levelComplete' ORDER BY 1;"));
+    }
+}

@@ -9,6 +9,9 @@ internal interface IConsentCategoryStore
     /// <summary>The player's recorded choices (empty when none).</summary>
     Task<IReadOnlyDictionary<string, bool>> GetAsync(string orgId, string playerKey, CancellationToken cancellationToken);
 
-    /// <summary>Every declined (player, category), for the in-memory set ingest decides with.</summary>
-    Task<IReadOnlyList<(string PlayerKey, string Category)>> ListDeclinedAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Every declined (player, category), for the in-memory set ingest decides with, with the player's org and raw id from
+    /// the directory (null when not there), so a pepper rotation can hold it under the current key too.
+    /// </summary>
+    Task<IReadOnlyList<DeclinedCategory>> ListDeclinedAsync(CancellationToken cancellationToken);
 }

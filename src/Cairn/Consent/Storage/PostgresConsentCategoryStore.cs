@@ -59,15 +59,15 @@ internal sealed class PostgresConsentCategoryStore(PostgresDatabase db) : IConse
         return choices;
     }
 
-    public async Task<IReadOnlyList<(string PlayerKey, string Category)>> ListDeclinedAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeclinedCategory>> ListDeclinedAsync(CancellationToken cancellationToken)
     {
         await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT player_key, category FROM consent_categories WHERE NOT granted;", connection);
-        var rows = new List<(string, string)>();
+        await using var command = new NpgsqlCommand("SELECT c.player_key, c.category, c.org_id, p.raw_id FROM consent_categories c LEFT JOIN players p ON p.player_key = c.player_key WHERE NOT c.granted;", connection);
+        var rows = new List<DeclinedCategory>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add((reader.GetString(0), reader.GetString(1)));
+            rows.Add(new DeclinedCategory(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
         return rows;
     }

@@ -52,15 +52,15 @@ internal sealed class SqliteConsentCategoryStore(SqliteDatabase db) : IConsentCa
         return choices;
     }
 
-    public async Task<IReadOnlyList<(string PlayerKey, string Category)>> ListDeclinedAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeclinedCategory>> ListDeclinedAsync(CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        using var command = Command(connection, null, "SELECT player_key, category FROM consent_categories WHERE granted = 0;");
-        var rows = new List<(string, string)>();
+        using var command = Command(connection, null, "SELECT c.player_key, c.category, c.org_id, p.raw_id FROM consent_categories c LEFT JOIN players p ON p.player_key = c.player_key WHERE c.granted = 0;");
+        var rows = new List<DeclinedCategory>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add((reader.GetString(0), reader.GetString(1)));
+            rows.Add(new DeclinedCategory(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
         return rows;
     }
