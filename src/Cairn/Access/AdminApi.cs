@@ -30,7 +30,7 @@ internal static partial class AdminApi
             .WithSummary("The playerKey of a raw player id sent in the body (it stays out of URLs and logs), and whether the player is known.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/stats", (Observability.CairnMetrics counters, Hosting.BackgroundHealth health) =>
-            TypedResults.Ok(new Stats(counters.OptedOutByOrg(), counters.SampledOutByEventType(), health.Snapshot())))
+            TypedResults.Ok(new Stats(counters.OptedOutByOrg(), counters.SampledOutByEventType(), health.Snapshot(), counters.DeclinedCategoryByOrg())))
             .WithName("getStats").WithSummary("Opted-out and sampled-out events since start-up, and the health of the background components.");
         return group;
     }
@@ -51,8 +51,10 @@ internal static partial class AdminApi
     internal sealed record AuditPage(IReadOnlyList<AuditEntry> Entries);
 
     /// <param name="OptedOutEventsByOrg">Events of opted-out players answered as accepted and not stored, since this process started.</param>
+    /// <param name="DeclinedCategoryEventsByOrg">Events of a category the player declined, answered as accepted and not stored, since this process started.</param>
     internal sealed record Stats(
-        IReadOnlyDictionary<string, long> OptedOutEventsByOrg, IReadOnlyList<Observability.SampledOutCount> SampledOutEvents, IReadOnlyList<Hosting.ComponentHealth> Components);
+        IReadOnlyDictionary<string, long> OptedOutEventsByOrg, IReadOnlyList<Observability.SampledOutCount> SampledOutEvents, IReadOnlyList<Hosting.ComponentHealth> Components,
+        IReadOnlyDictionary<string, long>? DeclinedCategoryEventsByOrg = null);
 
     internal sealed record LookupRequest(string? Org, string? PlayerId);
 

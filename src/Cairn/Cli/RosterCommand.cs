@@ -8,7 +8,7 @@ namespace Cairn.Cli;
 
 /// <summary>
 /// <c>cairn roster import FILE.csv --org ORG [--game GAME]</c>: columns group, playerId, displayName, and optionally
-/// teacher, consent, under13, parentalConsent. Each group's roster becomes exactly the file's rows for it (so a
+/// teacher, consent, under13, parentalConsent, declinedCategories (taxonomy categories separated by ';'). Each group's roster becomes exactly the file's rows for it (so a
 /// re-import changes nothing); a group that does not exist yet in the org is created for --game. Group ids are per org.
 /// </summary>
 internal static class RosterCommand
@@ -59,6 +59,15 @@ internal static class RosterCommand
                     await store.Directory.SetConsentAsync(new ConsentRecord(org, entries[i].PlayerKey, entries[i].RawPlayerId,
                         members[i].Consent, members[i].Under13, members[i].ParentalConsent), cancellationToken);
                 }
+                if (members[i].Declined is { } declined)
+                {
+                    // The player's declined categories become exactly the listed ones (a running server picks them up
+                    // within Access:OptOutRefreshSeconds).
+                    var categories = store.Projection<Consent.Storage.IConsentCategoryStore>(Consent.ConsentCategoryProjection.Name);
+                    var choices = (await categories.GetAsync(org, entries[i].PlayerKey, cancellationToken)).Keys
+                        .Concat(declined).Distinct(StringComparer.Ordinal).ToDictionary(c => c, c => !declined.Contains(c), StringComparer.Ordinal);
+                    await categories.SetAsync(org, entries[i].PlayerKey, choices, DateTimeOffset.UtcNow, cancellationToken);
+                }
             }
             await new Audit(store.Privacy, TimeProvider.System).RecordAsync(Cli, "roster.replace", "cli", Audit.RosterDetail(group, entries.Count, change, 0), cancellationToken);
             Console.WriteLine($"{(existing is null ? "created" : "updated")} group {groupId}: {members.Count} members, teachers {string.Join(", ", teachers)}");
@@ -67,7 +76,11 @@ internal static class RosterCommand
         return 0;
     }
 
-    private sealed record Row(string Group, string PlayerId, string? DisplayName, string? Teacher, string Consent, bool Under13, bool ParentalConsent, bool HasConsentColumns);
+    private sealed record Row(string Group, string PlayerId, string? DisplayName, string? Teacher, string Consent, bool Under13, bool ParentalConsent, bool HasConsentColumns)
+    {
+        /// <summary>The categories the player declines, when the file has a <c>declinedCategories</c> column.</summary>
+        public IReadOnlyList<string>? Declined { get; init; }
+    }
 
     private static List<Row> ReadRows(string file)
     {
@@ -76,7 +89,7 @@ internal static class RosterCommand
         var header = reader.ReadRecord()?.Select(h => h.Trim()).ToList() ?? throw new ImportException($"{file} is empty (no header row)");
         foreach (var column in Required.Where(c => !header.Contains(c)))
         {
-            throw new ImportException($"{file}: missing column '{column}' (expected: group, playerId, displayName; optional: teacher, consent, under13, parentalConsent)");
+            throw new ImportException($"{file}: missing column '{column}' (expected: group, playerId, displayName; optional: teacher, consent, under13, parentalConsent, declinedCategories)");
         }
         string? Cell(List<string> record, string name) =>
             header.IndexOf(name) is var i and >= 0 && i < record.Count && record[i].Trim().Length > 0 ? record[i].Trim() : null;
@@ -101,8 +114,17 @@ internal static class RosterCommand
             {
                 throw new ImportException($"{file}:{line}: consent must be granted, opted-out or unknown");
             }
+            IReadOnlyList<string>? declined = null;
+            if (header.Contains("declinedCategories"))
+            {
+                declined = [.. (Cell(record, "declinedCategories") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                if (Consent.ConsentCategories.Check(declined.ToDictionary(c => c, _ => false, StringComparer.Ordinal)) is { } unknown)
+                {
+                    throw new ImportException($"{file}:{line}: declinedCategories: {unknown}");
+                }
+            }
             rows.Add(new Row(group, player, Cell(record, "displayName"), Cell(record, "teacher"), consent,
-                Flag(Cell(record, "under13")), Flag(Cell(record, "parentalConsent")), hasConsent));
+                Flag(Cell(record, "under13")), Flag(Cell(record, "parentalConsent")), hasConsent) { Declined = declined });
         }
         if (rows.GroupBy(r => (r.Group, r.PlayerId.ToLowerInvariant())).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {

@@ -27,7 +27,7 @@ internal static class Usage
           cairn jobs retry [--id N] [--data DIR] [--store S]
           cairn mastery fit [--org O] [--game G] [--standard S] [--min-players N] [--catalogs DIR] [--data DIR] [--store S]
           cairn orgs set --org ORG --auto-create-classes true|false      an org's setting (orgs.json in --data)
-          cairn roster import FILE.csv --org ORG [--game GAME]          columns: group, playerId, displayName[, teacher, consent, under13, parentalConsent]
+          cairn roster import FILE.csv --org ORG [--game GAME]          columns: group, playerId, displayName[, teacher, consent, under13, parentalConsent, declinedCategories]
           cairn erase --org ORG --player RAW_ID                         remove a player's data everywhere
           cairn purge [--now TIME]                                       apply retention once
           cairn export events|progress|projections [--org ORG] [--group G] [--since T] [--until T] [--format csv|json] [--names] [--out FILE]
@@ -290,7 +290,7 @@ internal static class Usage
             Usage: cairn roster import FILE.csv --org ORG [--game GAME]
 
             Columns: group, playerId, displayName, and optionally teacher, consent (granted, opted-out, unknown),
-            under13, parentalConsent.
+            under13, parentalConsent, declinedCategories (event categories the player declines, separated by ";").
 
             Options:
               --org ORG         the organisation

@@ -17,7 +17,9 @@ internal static class GroupsApi
 
     internal sealed record GroupList(IReadOnlyList<GroupView> Groups);
 
-    internal sealed record MemberRequest(string? PlayerId, string? DisplayName, string? Consent = null, bool? Under13 = null, bool? ParentalConsent = null);
+    /// <param name="Categories">Per event category, granted (true) or declined (false), as in PUT /v1/players/consent.</param>
+    internal sealed record MemberRequest(string? PlayerId, string? DisplayName, string? Consent = null, bool? Under13 = null, bool? ParentalConsent = null,
+        IReadOnlyDictionary<string, bool>? Categories = null);
 
     internal sealed record MemberView(string PlayerKey, string PlayerId, string? DisplayName);
 
@@ -152,6 +154,10 @@ internal static class GroupsApi
             {
                 return Problems.BadRequest($"Member {i}: 'consent' must be granted, opted-out or unknown.");
             }
+            if (Consent.ConsentCategories.Check(member.Categories, $"Member {i}: ") is { } unknownCategory)
+            {
+                return Problems.BadRequest(unknownCategory);
+            }
             var key = playerKeys.Compute(group.OrgId, raw);
             if (!seen.Add(key))
             {
@@ -168,7 +174,7 @@ internal static class GroupsApi
         for (var i = 0; i < members.Count; i++)
         {
             var member = members[i]!;
-            var hasConsentFields = member.Consent is not null || member.Under13 is not null || member.ParentalConsent is not null;
+            var hasConsentFields = member.Consent is not null || member.Under13 is not null || member.ParentalConsent is not null || member.Categories is not null;
             if (setsConsent && !hasConsentFields)
             {
                 continue;
@@ -188,7 +194,7 @@ internal static class GroupsApi
         for (var i = 0; i < members.Count; i++)
         {
             var member = members[i]!;
-            if (member.Consent is null && member.Under13 is null && member.ParentalConsent is null)
+            if (member.Consent is null && member.Under13 is null && member.ParentalConsent is null && member.Categories is null)
             {
                 continue;
             }
@@ -201,6 +207,13 @@ internal static class GroupsApi
             await store.Directory.SetConsentAsync(new ConsentRecord(group.OrgId, entries[i].PlayerKey, entries[i].RawPlayerId, consent,
                 member.Under13 ?? known[i]?.Under13 ?? false, member.ParentalConsent ?? known[i]?.ParentalConsent ?? false), cancellationToken);
             optOuts.Set(entries[i].PlayerKey, consent == Consents.OptedOut);
+            if (member.Categories is { Count: > 0 } choices)
+            {
+                var categoryStore = http.RequestServices.GetRequiredService<Consent.Storage.IConsentCategoryStore>();
+                await categoryStore.SetAsync(group.OrgId, entries[i].PlayerKey, choices, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+                http.RequestServices.GetRequiredService<Consent.ConsentCategories>()
+                    .Set(entries[i].PlayerKey, await categoryStore.GetAsync(group.OrgId, entries[i].PlayerKey, cancellationToken));
+            }
         }
         var change = await store.Groups.ReplaceMembersAsync(group.Id, group.OrgId, entries, names, lockNames: setsConsent, cancellationToken);
         http.RequestServices.GetService<ClassRosters>()?.Forget(group.OrgId, group.Id, change.Removed);

@@ -10,6 +10,7 @@ using Cairn.Ingest.Sampling;
 using Cairn.Ingest.WebSockets;
 using Cairn.Observability;
 using Cairn.Jobs;
+using Cairn.Consent;
 using Cairn.Leaderboards;
 using Cairn.Mastery;
 using Cairn.Players;
@@ -187,6 +188,7 @@ internal static class CairnServer
         services.AddMastery();
         services.AddPlayerState();
         services.AddLeaderboards();
+        services.AddConsentCategories();
         services.AddActivity();
         services.AddPlayerStateCache(configuration);
         services.AddRollups();

@@ -12,9 +12,9 @@ internal sealed class BatchIngestor(
     IngestPipeline pipeline, GroupCommitWriter writer, Groups.ClassRosters rosters, Observability.CairnMetrics metrics, ILogger<BatchIngestor> logger)
 {
     /// <summary>Stores a batch of one ingest key; the outcome says what happened to the batch as a whole.</summary>
-    public async Task<BatchOutcome> IngestAsync(Caller.IngestKey key, IReadOnlyList<IncomingEvent> incoming)
+    public async Task<BatchOutcome> IngestAsync(Caller.IngestKey key, IReadOnlyList<IncomingEvent> incoming, string? country = null)
     {
-        var scope = new IngestScope(key.OrgId, key.Game, Live: true);
+        var scope = new IngestScope(key.OrgId, key.Game, Live: true, country);
         var prepared = pipeline.Prepare(scope, incoming);
         bool[] inserted;
         try
@@ -37,7 +37,7 @@ internal sealed class BatchIngestor(
         var warnings = await rosters.ApplyAsync(scope, prepared, CancellationToken.None);
         var response = IngestResponse.From(Groups.ClassRosters.WithWarnings(IngestPipeline.Complete(prepared, inserted), warnings));
         metrics.IngestOutcome(key.OrgId, key.Game, response.Accepted - response.OptedOut, response.Duplicates, response.OptedOut,
-            response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"));
+            response.Results.Where(r => r.Status == EventResult.Rejected).Select(r => r.Errors is [var first, ..] ? first.Code : "other"), response.DeclinedCategory);
         if (response.SampledOut > 0)
         {
             metrics.SampledOut(key.OrgId, key.Game, response.Results.Where(r => r.Status == EventResult.SampledOut).Select(r => r.EventType!));

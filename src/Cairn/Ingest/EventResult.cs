@@ -15,6 +15,10 @@ internal sealed record EventResult(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool OptedOut { get; init; }
 
+    /// <summary>Of those, one dropped because the player declined the event's category (metrics reason <c>consent_category</c>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool DeclinedCategory { get; init; }
+
     /// <summary>The event type of a sampled-out event (for the counts per event type; not part of the answer).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string? EventType { get; init; }

@@ -61,7 +61,7 @@ internal static class IngestApi
             return TypedResults.Problem("This ingest key sends faster than its rate limit; retry after the Retry-After delay (same event ids).",
                 statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
         }
-        if (!http.RequestServices.GetRequiredService<OptOuts>().IsLoaded)
+        if (!http.RequestServices.GetRequiredService<OptOuts>().IsLoaded || http.RequestServices.GetService<Consent.ConsentCategories>() is { IsLoaded: false })
         {
             // Storing now could store events of a player who opted out: wait for the list (see /health/ready).
             metrics.IngestRefused("starting");
@@ -171,7 +171,7 @@ internal static class IngestApi
                 incoming.Add(ToIncoming(root));
             }
 
-            var outcome = await ingestor.IngestAsync(key, incoming);
+            var outcome = await ingestor.IngestAsync(key, incoming, http.RequestServices.GetService<GeoIp.CountryLookup>()?.CountryOf(http.Connection.RemoteIpAddress));
             if (outcome.Refusal == BatchRefusal.QueueFull)
             {
                 return Problems.Unavailable(http, 1, "The server is saturated; retry this batch (same event ids) shortly.");

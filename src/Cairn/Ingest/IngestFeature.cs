@@ -14,7 +14,10 @@ internal static class IngestFeature
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxEventsPerBatch > 0 && o.MaxEventBytes > 0 && o.QueueCapacity > 0 && o.MaxJsonDepth is > 2 and <= 256,
                 "Ingest limits must be positive (MaxJsonDepth 3..256).")
             .Validate(o => o.MaxBytesInFlight > 0 && o.MaxEventsInFlight > 0, "Ingest:MaxBytesInFlight and Ingest:MaxEventsInFlight must be positive.")
+            .Validate(o => string.IsNullOrEmpty(o.GeoIpDatabase) || GeoIp.CountryLookup.CanOpen(o.GeoIpDatabase),
+                "Ingest:GeoIpDatabase must name a readable MaxMind database (.mmdb).")
             .ValidateOnStart();
+        services.AddSingleton<GeoIp.CountryLookup>();
         services.AddSingleton(sp =>
         {
             var registry = sp.GetRequiredService<CatalogRegistry>();
@@ -26,7 +29,7 @@ internal static class IngestFeature
             sp.GetRequiredService<EventNormalizer>(), sp.GetRequiredService<PlayerKeys>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.MaxEventBytes, sp.GetRequiredService<CatalogRegistry>(),
             sp.GetRequiredService<Access.OptOuts>(), sp.GetRequiredService<Projections.ProjectionSet>(),
-            sp.GetService<Schemas.EventSchemaRegistry>()));
+            sp.GetService<Schemas.EventSchemaRegistry>(), sp.GetService<Consent.ConsentCategories>()));
         return services;
     }
 

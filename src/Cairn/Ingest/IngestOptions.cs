@@ -41,4 +41,10 @@ internal sealed class IngestOptions
 
     /// <summary>Fields that are personal data by nature, removed from data, device and context at ingest.</summary>
     public string[] DropFields { get; set; } = ["remote_addr", "remoteAddr", "ip", "ipAddress", "ip_address", "clientIp", "client_ip"];
+
+    /// <summary>
+    /// A MaxMind country (or city) database (<c>.mmdb</c>): when set, each live event gets <c>context.country</c>, the ISO code of
+    /// the client's address (the remote address, or the forwarded one from Http:TrustedProxies). Default none: no lookup.
+    /// </summary>
+    public string? GeoIpDatabase { get; set; }
 }

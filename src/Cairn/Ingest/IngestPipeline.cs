@@ -14,7 +14,8 @@ namespace Cairn.Ingest;
 /// </summary>
 internal sealed class IngestPipeline(
     EventNormalizer normalizer, PlayerKeys playerKeys, int maxEventBytes, CatalogRegistry? catalogs = null, OptOuts? optOuts = null,
-    Projections.ProjectionSet? projections = null, Schemas.EventSchemaRegistry? schemas = null)
+    Projections.ProjectionSet? projections = null, Schemas.EventSchemaRegistry? schemas = null,
+    Consent.ConsentCategories? consentCategories = null)
 {
     private static readonly JsonSerializerOptions ReasonsJson = new(JsonSerializerDefaults.Web)
     {
@@ -61,6 +62,18 @@ internal sealed class IngestPipeline(
             else
             {
                 canonical = normalizer.Normalize(obj, scope.Game, notes, errors);
+                if (scope.Country is { } country && errors.Count == 0)
+                {
+                    // The server's lookup of the client's address replaces a country the client sent; a non-object context is left to the validator.
+                    if (canonical["context"] is JsonObject context)
+                    {
+                        context["country"] = country;
+                    }
+                    else if (canonical["context"] is null)
+                    {
+                        canonical["context"] = new JsonObject { ["country"] = country };
+                    }
+                }
                 eventId = canonical["eventId"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null;
                 if (errors.Count == 0)
                 {
@@ -100,6 +113,12 @@ internal sealed class IngestPipeline(
                 if (optOuts is not null && optOuts.Contains(key))
                 {
                     results[i] = new EventResult(i, valid.EventId, EventResult.Accepted, null, notesByIndex[i]) { OptedOut = true };
+                    continue;
+                }
+                // So is an event of a category the player declined (decided in memory, by the taxonomy's category of the event type).
+                if (consentCategories is not null && consentCategories.Declines(key, valid.EventType))
+                {
+                    results[i] = new EventResult(i, valid.EventId, EventResult.Accepted, null, notesByIndex[i]) { OptedOut = true, DeclinedCategory = true };
                     continue;
                 }
                 // Sampled out by the game's rules, decided by the player's key (the same players stay in the sample): nothing of it is stored.

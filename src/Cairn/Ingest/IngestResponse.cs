@@ -7,6 +7,10 @@ internal sealed record IngestResponse(int Accepted, int Duplicates, int Rejected
     [System.Text.Json.Serialization.JsonIgnore]
     public int OptedOut { get; init; }
 
+    /// <summary>Of <see cref="OptedOut"/>, the events of a category the player declined; for the admin figures.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int DeclinedCategory { get; init; }
+
     /// <summary>Events left out by the game's sampling rules (status <c>sampled_out</c>); written only when there are any.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     [System.Text.Json.Serialization.JsonPropertyOrder(3)]
@@ -14,10 +18,11 @@ internal sealed record IngestResponse(int Accepted, int Duplicates, int Rejected
 
     public static IngestResponse From(IReadOnlyList<EventResult> results)
     {
-        int accepted = 0, duplicates = 0, rejected = 0, optedOut = 0, sampledOut = 0;
+        int accepted = 0, duplicates = 0, rejected = 0, optedOut = 0, sampledOut = 0, declined = 0;
         foreach (var r in results)
         {
             optedOut += r.OptedOut ? 1 : 0;
+            declined += r.DeclinedCategory ? 1 : 0;
             switch (r.Status)
             {
                 case EventResult.Accepted: accepted++; break;
@@ -26,6 +31,6 @@ internal sealed record IngestResponse(int Accepted, int Duplicates, int Rejected
                 default: rejected++; break;
             }
         }
-        return new IngestResponse(accepted, duplicates, rejected, results) { OptedOut = optedOut, SampledOut = sampledOut };
+        return new IngestResponse(accepted, duplicates, rejected, results) { OptedOut = optedOut, SampledOut = sampledOut, DeclinedCategory = declined };
     }
 }

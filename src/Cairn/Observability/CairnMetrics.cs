@@ -31,6 +31,7 @@ internal sealed class CairnMetrics
 
     // The same figure per org for GET /v1/admin/stats, which reads it back (a Meter's counters cannot be read).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _optedOutByOrg = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _declinedCategoryByOrg = new(StringComparer.Ordinal);
     private readonly Counter<long> _ingestRefused;
     private readonly Histogram<double> _requestDuration;
     private readonly Counter<long> _refusals;
@@ -53,7 +54,7 @@ internal sealed class CairnMetrics
         _accepted = Meter.CreateCounter<long>("ingest_events_accepted", "{event}", "Events stored (new).");
         _duplicate = Meter.CreateCounter<long>("ingest_events_duplicate", "{event}", "Events answered duplicate: their id was stored already.");
         _rejected = Meter.CreateCounter<long>("ingest_events_rejected", "{event}", "Events rejected (quarantined), by the code of their first error.");
-        _dropped = Meter.CreateCounter<long>("ingest_events_dropped", "{event}", "Events answered accepted but stored nowhere (reason opted_out: the player opted out).");
+        _dropped = Meter.CreateCounter<long>("ingest_events_dropped", "{event}", "Events answered accepted but stored nowhere (reason opted_out: the player opted out; consent_category: the player declined the event's category).");
         _ingestRefused = Meter.CreateCounter<long>("ingest_refused", "{request}", "Ingest requests refused for load or outage (503) or rate (429), by reason.");
         _requestDuration = Meter.CreateHistogram<double>("http_request_duration_seconds", "s", "HTTP request latency by method, route pattern and status code.");
         _refusals = Meter.CreateCounter<long>("http_refusals", "{response}", "Answers 503 (unavailable) and 429 (too many requests), by route pattern and code.");
@@ -107,7 +108,7 @@ internal sealed class CairnMetrics
         _ => null,
     };
 
-    public void IngestOutcome(string org, string game, int accepted, int duplicates, int dropped, IEnumerable<string> rejectedCodes)
+    public void IngestOutcome(string org, string game, int accepted, int duplicates, int dropped, IEnumerable<string> rejectedCodes, int declinedCategory = 0)
     {
         var where = new TagList { { "org", org }, { "game", game } };
         var received = accepted + duplicates + dropped;
@@ -119,10 +120,16 @@ internal sealed class CairnMetrics
         _received.Add(received, where);
         _accepted.Add(accepted, where);
         _duplicate.Add(duplicates, where);
-        if (dropped > 0)
+        var optedOut = dropped - declinedCategory;
+        if (optedOut > 0)
         {
-            _dropped.Add(dropped, new TagList { { "org", org }, { "game", game }, { "reason", "opted_out" } });
-            _optedOutByOrg.AddOrUpdate(org, dropped, (_, n) => n + dropped);
+            _dropped.Add(optedOut, new TagList { { "org", org }, { "game", game }, { "reason", "opted_out" } });
+            _optedOutByOrg.AddOrUpdate(org, optedOut, (_, n) => n + optedOut);
+        }
+        if (declinedCategory > 0)
+        {
+            _dropped.Add(declinedCategory, new TagList { { "org", org }, { "game", game }, { "reason", Consent.ConsentCategories.Reason } });
+            _declinedCategoryByOrg.AddOrUpdate(org, declinedCategory, (_, n) => n + declinedCategory);
         }
     }
 
@@ -131,6 +138,9 @@ internal sealed class CairnMetrics
     /// the ingest answer must not reveal who opted out (an ingest key ships inside game clients).
     /// </summary>
     public IReadOnlyDictionary<string, long> OptedOutByOrg() => new SortedDictionary<string, long>(_optedOutByOrg, StringComparer.Ordinal);
+
+    /// <summary>Events of a category the player declined, answered as accepted and stored nowhere, per org, since this process started (admin-only).</summary>
+    public IReadOnlyDictionary<string, long> DeclinedCategoryByOrg() => new SortedDictionary<string, long>(_declinedCategoryByOrg, StringComparer.Ordinal);
 
     /// <summary>An ingest request refused as a whole: requests, bytes, events, queue (the in-flight budget or the writer's queue), store, starting, rate_limit.</summary>
     public void IngestRefused(string reason) => _ingestRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));

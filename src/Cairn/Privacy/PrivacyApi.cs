@@ -11,9 +11,13 @@ namespace Cairn.Privacy;
 internal static class PrivacyApi
 {
     /// <param name="Leaderboards">False keeps the player off every leaderboard of the org (their scores are kept, never shown); null leaves it as it is.</param>
-    internal sealed record ConsentRequest(string? Org, string? PlayerId, string? Consent, bool? Under13, bool? ParentalConsent, bool? Leaderboards = null);
+    /// <param name="Categories">Per event category of the taxonomy, granted (true) or declined (false); a category left out keeps its recorded choice.</param>
+    internal sealed record ConsentRequest(string? Org, string? PlayerId, string? Consent, bool? Under13, bool? ParentalConsent, bool? Leaderboards = null,
+        IReadOnlyDictionary<string, bool>? Categories = null);
 
-    internal sealed record ConsentView(string PlayerKey, string Consent, bool Under13, bool ParentalConsent, bool Leaderboards);
+    /// <param name="Categories">The recorded per-category choices (a category not listed is granted).</param>
+    internal sealed record ConsentView(string PlayerKey, string Consent, bool Under13, bool ParentalConsent, bool Leaderboards,
+        IReadOnlyDictionary<string, bool>? Categories = null);
 
     internal sealed record EraseRequest(string? Org, string? PlayerId);
 
@@ -95,7 +99,8 @@ internal static class PrivacyApi
 
     private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> SetConsentAsync(
         HttpContext http, ConsentRequest? request, IPlayerDirectory store, PlayerKeys playerKeys, OptOuts optOuts, Audit audit,
-        Leaderboards.Storage.ILeaderboardStore leaderboards, TimeProvider time, CancellationToken cancellationToken)
+        Leaderboards.Storage.ILeaderboardStore leaderboards, Consent.Storage.IConsentCategoryStore categoryStore, Consent.ConsentCategories categories,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var caller = Authentication.Current(http);
         if (CheckPlayerChange(caller, request?.Org, request?.PlayerId, "Setting consent", out var org) is { } problem)
@@ -110,6 +115,10 @@ internal static class PrivacyApi
         {
             return Problems.BadRequest("'consent' must be granted, opted-out or unknown.");
         }
+        if (Consent.ConsentCategories.Check(request.Categories) is { } unknownCategory)
+        {
+            return Problems.BadRequest(unknownCategory);
+        }
         var record = new ConsentRecord(org, key, request.PlayerId!.Trim(), consent,
             request.Under13 ?? existing?.Under13 ?? false, request.ParentalConsent ?? existing?.ParentalConsent ?? false);
         await store.SetConsentAsync(record, cancellationToken);
@@ -118,10 +127,17 @@ internal static class PrivacyApi
         {
             await leaderboards.SetOptOutAsync(org, key, !onBoards, time.GetUtcNow(), cancellationToken);
         }
+        if (request.Categories is { Count: > 0 } choices)
+        {
+            await categoryStore.SetAsync(org, key, choices, time.GetUtcNow(), cancellationToken);
+        }
+        var recorded = await categoryStore.GetAsync(org, key, cancellationToken);
+        categories.Set(key, recorded);
         var shown = !await leaderboards.IsOptedOutAsync(org, key, cancellationToken);
+        var declined = string.Join(" ", recorded.Where(c => !c.Value).Select(c => c.Key));
         await audit.RecordAsync(caller, "consent.set", Audit.ScopeOf(caller),
-            $"org {org}: {consent}, under13 {record.Under13}, parental {record.ParentalConsent}, leaderboards {shown}", cancellationToken);
-        return TypedResults.Ok(new ConsentView(key, consent, record.Under13, record.ParentalConsent, shown));
+            $"org {org}: {consent}, under13 {record.Under13}, parental {record.ParentalConsent}, leaderboards {shown}, declined categories [{declined}]", cancellationToken);
+        return TypedResults.Ok(new ConsentView(key, consent, record.Under13, record.ParentalConsent, shown, recorded));
     }
 
     private static async Task<Results<Ok<Erased>, ProblemHttpResult>> EraseAsync(
@@ -138,6 +154,7 @@ internal static class PrivacyApi
         foreach (var key in keyring.Candidates(org, playerId))
         {
             optOuts.Set(key, false);
+            http.RequestServices.GetService<Consent.ConsentCategories>()?.Forget(key);
         }
         keys.ForgetPlayers(keyring.Candidates(org, playerId));
         // The audit record says that an erasure happened and how much it removed, never whose.

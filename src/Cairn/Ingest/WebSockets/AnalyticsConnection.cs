@@ -15,7 +15,7 @@ namespace Cairn.Ingest.WebSockets;
 /// backpressure). Answers may come out of order: each names its envelope's <c>seq</c>.
 /// </summary>
 internal sealed partial class AnalyticsConnection(
-    WebSocket socket, string token, Caller.IngestKey key, IServiceProvider services, JsonSerializerOptions json, ILogger logger)
+    WebSocket socket, string token, Caller.IngestKey key, IServiceProvider services, JsonSerializerOptions json, ILogger logger, string? country = null)
 {
     private readonly WebSocketIngestOptions _options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebSocketIngestOptions>>().Value;
     private readonly IngestOptions _ingest = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value;
@@ -173,7 +173,7 @@ internal sealed partial class AnalyticsConnection(
                 return new ErrorMessage(seq, ErrorCodes.RateLimited, "This ingest key sends faster than its rate limit; resend this envelope (same seq) after retryAfterMs.",
                     Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMilliseconds)));
             }
-            if (!services.GetRequiredService<OptOuts>().IsLoaded)
+            if (!services.GetRequiredService<OptOuts>().IsLoaded || services.GetService<Consent.ConsentCategories>() is { IsLoaded: false })
             {
                 services.GetRequiredService<Observability.CairnMetrics>().IngestRefused("starting");
                 return new ErrorMessage(seq, ErrorCodes.Unavailable, "The server is starting (the opted-out players are not loaded yet); resend this envelope shortly.", 2000);
@@ -210,7 +210,7 @@ internal sealed partial class AnalyticsConnection(
                 incoming.Add(e);
                 index++;
             }
-            var outcome = await services.GetRequiredService<BatchIngestor>().IngestAsync(_key, incoming);
+            var outcome = await services.GetRequiredService<BatchIngestor>().IngestAsync(_key, incoming, country);
             if (outcome.Refusal is { } refusal)
             {
                 return refusal == BatchRefusal.QueueFull

@@ -72,7 +72,9 @@ internal static class WebSocketIngestApi
                 }
             }
             Log.Connected(logger, key.OrgId, key.Game);
-            await new AnalyticsConnection(socket, token!, key, http.RequestServices, serializer, logger).RunAsync(http.RequestAborted);
+            // The country of the client's address is looked up once for the connection (Ingest:GeoIpDatabase).
+            var country = http.RequestServices.GetService<GeoIp.CountryLookup>()?.CountryOf(http.Connection.RemoteIpAddress);
+            await new AnalyticsConnection(socket, token!, key, http.RequestServices, serializer, logger, country).RunAsync(http.RequestAborted);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {

@@ -17,12 +17,16 @@ internal sealed class AnalyticsSocket : IAsyncDisposable
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     /// <summary>Connects (with the key in the Authorization header when given); throws when the upgrade is refused.</summary>
-    public static async Task<AnalyticsSocket> ConnectAsync(Uri server, string? key)
+    public static async Task<AnalyticsSocket> ConnectAsync(Uri server, string? key, IReadOnlyDictionary<string, string>? headers = null)
     {
         var socket = new ClientWebSocket();
         if (key is not null)
         {
             socket.Options.SetRequestHeader("Authorization", "Bearer " + key);
+        }
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            socket.Options.SetRequestHeader(name, value);
         }
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(Url(server), timeout.Token);
