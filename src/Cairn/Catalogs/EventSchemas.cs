@@ -19,6 +19,7 @@ internal sealed class EventSchemas
 
     public int Count => _schemas.Count;
 
+    /// <summary>The field types of a game's event type; else those of the default registry (game <c>*</c>), if any.</summary>
     public IReadOnlyDictionary<string, FieldType>? For(string game, string eventType) =>
-        _schemas.TryGetValue((game, eventType), out var fields) ? fields : null;
+        _schemas.TryGetValue((game, eventType), out var fields) || _schemas.TryGetValue(("*", eventType), out fields) ? fields : null;
 }

@@ -50,6 +50,20 @@ internal sealed class ConsentCategories
         _loaded = true;
     }
 
+    /// <summary>Loads the declined categories once (what <c>cairn import</c> uses; a server keeps them fresh with <see cref="ConsentCategorySync"/>).</summary>
+    public static async Task<ConsentCategories> LoadAsync(Storage.IConsentCategoryStore store, Identity.PlayerKeys current, CancellationToken cancellationToken)
+    {
+        var categories = new ConsentCategories();
+        categories.Replace(Expand(await store.ListDeclinedAsync(cancellationToken), current));
+        return categories;
+    }
+
+    /// <summary>Each declined category under its stored key and, when the raw id is known, its current key (a pepper rotation may be under way).</summary>
+    internal static IEnumerable<(string PlayerKey, string Category)> Expand(IEnumerable<Storage.DeclinedCategory> declined, Identity.PlayerKeys keys) =>
+        declined.SelectMany(d => string.IsNullOrWhiteSpace(d.RawPlayerId)
+            ? [(d.PlayerKey, d.Category)]
+            : new[] { (d.PlayerKey, d.Category), (keys.Compute(d.OrgId, d.RawPlayerId), d.Category) });
+
     /// <summary>
     /// Checks a request's <c>categories</c>: every name must be a category of the taxonomy. Null when it is fine, else the problem's message.
     /// </summary>

@@ -39,9 +39,7 @@ internal sealed class ConsentCategorySync(
         try
         {
             // Each under its stored key and its current key (a pepper rotation may be under way), as for the opt-outs.
-            categories.Replace((await store.ListDeclinedAsync(cancellationToken)).SelectMany(d => string.IsNullOrWhiteSpace(d.RawPlayerId)
-                ? [(d.PlayerKey, d.Category)]
-                : new[] { (d.PlayerKey, d.Category), (keys.Compute(d.OrgId, d.RawPlayerId), d.Category) }));
+            categories.Replace(ConsentCategories.Expand(await store.ListDeclinedAsync(cancellationToken), keys));
             Succeeded();
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

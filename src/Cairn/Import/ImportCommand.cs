@@ -44,23 +44,35 @@ internal static class ImportCommand
 
         var storage = Offline.Storage(data, storeOption);
         var identity = Offline.Identity(data);
-        var ingest = Offline.Configuration(data).GetSection(IngestOptions.SectionName).Get<IngestOptions>() ?? new IngestOptions();
+        var configuration = Offline.Configuration(data);
+        var ingest = configuration.GetSection(IngestOptions.SectionName).Get<IngestOptions>() ?? new IngestOptions();
+        var schemaOptions = configuration.GetSection(Schemas.SchemaOptions.SectionName).Get<Schemas.SchemaOptions>() ?? new Schemas.SchemaOptions();
         var (pepper, _) = PepperSource.Resolve(identity, storage.DataDirectory, production: false);
         var registry = new CatalogRegistry(catalogs, NullLogger<CatalogRegistry>.Instance);
         foreach (var error in registry.Reload().Errors)
         {
             Console.Error.WriteLine($"cairn: catalog ignored: {error}");
         }
+        // The same JSON Schemas as the server (and the default registry), so an imported row is checked and coerced as ingest would.
+        var schemas = new Schemas.EventSchemaRegistry(
+            string.IsNullOrWhiteSpace(schemaOptions.Directory) ? Schemas.SchemaOptions.DefaultFor(catalogs) : schemaOptions.Directory,
+            NullLogger<Schemas.EventSchemaRegistry>.Instance, schemaOptions.Taxonomy);
+        foreach (var error in schemas.Reload().Errors)
+        {
+            Console.Error.WriteLine($"cairn: schema ignored: {error}");
+        }
         await using var store = await CairnConfiguration.OpenStoreAsync(storage, cancellationToken);
         var projections = ProjectionSet.From(Features.Projections, new ProjectionContext(store, registry, TimeProvider.System));
         var playerKeys = new PlayerKeys(pepper, identity.PepperVersion);
         var pipeline = new IngestPipeline(
-            new EventNormalizer(() => registry.Current.Schemas, ingest.DropFields),
+            new EventNormalizer(new Schemas.CoercionTypes(registry, schemas).Current, ingest.DropFields),
             playerKeys,
             ingest.MaxEventBytes,
             registry,
             await OptOuts.LoadAsync(store.Directory, playerKeys, cancellationToken),
-            projections);
+            projections,
+            schemas,
+            await Consent.ConsentCategories.LoadAsync(store.Projection<Consent.Storage.IConsentCategoryStore>(Consent.ConsentCategoryProjection.Name), playerKeys, cancellationToken));
 
         var report = new ProgressReport(Console.Error, interactive: !quiet && !Console.IsErrorRedirected, quiet);
         var started = Stopwatch.StartNew();
@@ -76,7 +88,7 @@ internal static class ImportCommand
         Console.WriteLine($"  rejected   {summary.Rejected}");
         if (summary.Dropped > 0)
         {
-            Console.WriteLine($"  dropped    {summary.Dropped} (players who opted out)");
+            Console.WriteLine($"  dropped    {summary.Dropped} (players who opted out, or declined the event's category)");
         }
         foreach (var (reason, count) in summary.RejectedByReason)
         {

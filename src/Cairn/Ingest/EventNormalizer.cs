@@ -88,7 +88,34 @@ internal sealed class EventNormalizer(Func<EventSchemas> schemas, IReadOnlyColle
         {
             Coerce(data, schema, notes, errors);
         }
+        ApplyPrivacyLevel(output, notes);
         return output;
+    }
+
+    /// <summary>
+    /// An event of a taxonomy type is kept under its category's privacy level (<see cref="Sampling.Taxonomy.PrivacyLevel"/>), so
+    /// retention follows the category; a level it names that is not a level at all is left for the validator to reject.
+    /// </summary>
+    private static void ApplyPrivacyLevel(JsonObject output, List<string> notes)
+    {
+        if (output["eventType"] is not JsonValue type || !type.TryGetValue<string>(out var eventType) || Sampling.Taxonomy.Of(eventType) is not { } category)
+        {
+            return;
+        }
+        string? named = null;
+        if (output["privacyLevel"] is { } given)
+        {
+            if (given is not JsonValue v || !v.TryGetValue(out named) || !EventValidator.PrivacyLevels.Contains(named))
+            {
+                return;
+            }
+        }
+        var level = Sampling.Taxonomy.PrivacyLevel(eventType, named);
+        output["privacyLevel"] = level;
+        if (named is not null && named != level)
+        {
+            notes.Add($"privacyLevel: '{named}' is '{level}', the level of the '{category.Name}' category ({eventType}); an event may only raise it to sensitive or pii");
+        }
     }
 
     private static JsonObject RenameFields(JsonObject input, List<string> notes, List<EventError> errors)

@@ -6,7 +6,8 @@ namespace Cairn.Schemas;
 /// <summary>
 /// The field types the normalizer coerces quoted values to ("95" → 95): a catalog's <c>eventTypes</c> declaration, and for an
 /// event type the catalog does not declare, the top-level <c>properties</c> of the latest version of its JSON Schema whose
-/// <c>type</c> is exactly <c>integer</c>, <c>number</c> or <c>boolean</c>. Rebuilt only when the catalogs or the schemas were reloaded.
+/// <c>type</c> is exactly <c>integer</c>, <c>number</c> or <c>boolean</c>; for a type with neither, the default registry's schema
+/// (<see cref="TaxonomySchemas"/>). Rebuilt only when the catalogs or the schemas were reloaded.
 /// </summary>
 internal sealed class CoercionTypes(CatalogRegistry catalogs, EventSchemaRegistry? schemas)
 {
@@ -23,7 +24,7 @@ internal sealed class CoercionTypes(CatalogRegistry catalogs, EventSchemaRegistr
         {
             return cached.Merged;
         }
-        var merged = schemaSet.Count == 0 ? catalogSet.Schemas : Merge(catalogSet, schemaSet);
+        var merged = schemaSet.Count == 0 && schemaSet.Defaults.Count == 0 ? catalogSet.Schemas : Merge(catalogSet, schemaSet);
         _cached = new Cached(catalogSet, schemaSet, merged);
         return merged;
     }
@@ -31,7 +32,8 @@ internal sealed class CoercionTypes(CatalogRegistry catalogs, EventSchemaRegistr
     private static EventSchemas Merge(CatalogSet catalogSet, SchemaSet schemaSet)
     {
         var all = new Dictionary<(string, string), IReadOnlyDictionary<string, FieldType>>();
-        foreach (var latest in schemaSet.All.GroupBy(s => (s.Game, s.EventType)).Select(g => g.Last()))
+        // The defaults are keyed under the game "*", which EventSchemas.For falls back to for a game with nothing of its own.
+        foreach (var latest in schemaSet.Defaults.Values.Concat(schemaSet.All.GroupBy(s => (s.Game, s.EventType)).Select(g => g.Last())))
         {
             var fields = new Dictionary<string, FieldType>(StringComparer.Ordinal);
             foreach (var (name, property) in latest.Source["properties"] as System.Text.Json.Nodes.JsonObject ?? [])

@@ -5,10 +5,11 @@ namespace Cairn.Schemas;
 /// to load, or a minor or patch version not backward compatible with the previous version of its major, is refused with the
 /// file and the reason, and the version of that file that worked before (if any) stays in force.
 /// </summary>
-internal sealed class EventSchemaRegistry(string directory, ILogger<EventSchemaRegistry> logger)
+/// <param name="taxonomy">Whether the default registry of seed 001's typed properties applies (<see cref="SchemaOptions.Taxonomy"/>).</param>
+internal sealed class EventSchemaRegistry(string directory, ILogger<EventSchemaRegistry> logger, bool taxonomy = true)
 {
     private readonly Lock _reloading = new();
-    private volatile SchemaSet _current = SchemaSet.Empty;
+    private volatile SchemaSet _current = new([], taxonomy ? TaxonomySchemas.ByEventType : null);
 
     public string Directory { get; } = Path.GetFullPath(directory);
 
@@ -24,7 +25,7 @@ internal sealed class EventSchemaRegistry(string directory, ILogger<EventSchemaR
             {
                 Log.SchemaRejected(logger, error);
             }
-            var next = new SchemaSet(schemas);
+            var next = new SchemaSet(schemas, taxonomy ? TaxonomySchemas.ByEventType : null);
             _current = next;
             Log.SchemasLoaded(logger, next.Count, next.EventTypes, Directory);
             return new SchemaReload(next.Count, errors);

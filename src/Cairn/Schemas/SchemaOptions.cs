@@ -11,6 +11,12 @@ internal sealed class SchemaOptions
     /// </summary>
     public string? Directory { get; set; }
 
+    /// <summary>
+    /// Whether the default registry (the typed properties of seed 001 for the learning categories' event types,
+    /// <see cref="TaxonomySchemas"/>) checks and coerces events of games without a schema of their own for that type. Default: true.
+    /// </summary>
+    public bool Taxonomy { get; set; } = true;
+
     /// <summary>The directory for a catalogs directory when <see cref="Directory"/> is not set.</summary>
     public static string DefaultFor(string catalogsDirectory) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(catalogsDirectory).TrimEnd(Path.DirectorySeparatorChar)) ?? ".", "schemas");

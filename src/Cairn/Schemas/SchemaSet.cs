@@ -17,15 +17,25 @@ internal sealed class SchemaSet
 
     public static readonly SchemaSet Empty = new([]);
 
+    private static readonly FrozenDictionary<string, RegisteredSchema> NoDefaults = FrozenDictionary<string, RegisteredSchema>.Empty;
+
     private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List };
 
     private readonly FrozenDictionary<(string Game, string EventType), RegisteredSchema[]> _schemas;
 
-    public SchemaSet(IEnumerable<RegisteredSchema> schemas)
+    private readonly FrozenDictionary<string, RegisteredSchema> _defaults;
+
+    /// <param name="defaults">The default registry (<see cref="TaxonomySchemas.ByEventType"/>): the schema of an event type for
+    /// every game without a schema file of that type; none when null.</param>
+    public SchemaSet(IEnumerable<RegisteredSchema> schemas, FrozenDictionary<string, RegisteredSchema>? defaults = null)
     {
         _schemas = schemas.GroupBy(s => (s.Game, s.EventType))
             .ToFrozenDictionary(g => g.Key, g => g.OrderBy(s => s.Version).ToArray());
+        _defaults = defaults ?? NoDefaults;
     }
+
+    /// <summary>The default schemas in force, by event type (the taxonomy of seed 001; empty when turned off).</summary>
+    public IReadOnlyDictionary<string, RegisteredSchema> Defaults => _defaults;
 
     public int Count => _schemas.Values.Sum(v => v.Length);
 
@@ -45,14 +55,19 @@ internal sealed class SchemaSet
     /// </summary>
     public bool Validate(string game, string eventType, string? version, JsonObject? data, List<EventError> errors)
     {
-        if (!_schemas.TryGetValue((game, eventType), out var versions))
+        RegisteredSchema? schema;
+        if (_schemas.TryGetValue((game, eventType), out var versions))
+        {
+            schema = Resolve(eventType, versions, version, errors);
+            if (schema is null)
+            {
+                return false;
+            }
+        }
+        // The default registry has one version of its own: an event's schemaVersion names its game's versions, not the default's.
+        else if (!_defaults.TryGetValue(eventType, out schema))
         {
             return true;
-        }
-        var schema = Resolve(eventType, versions, version, errors);
-        if (schema is null)
-        {
-            return false;
         }
         using var document = JsonDocument.Parse(data?.ToJsonString() ?? "{}");
         EvaluationResults results;

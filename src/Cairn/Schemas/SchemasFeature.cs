@@ -10,7 +10,7 @@ internal static class SchemasFeature
         var directory = string.IsNullOrWhiteSpace(options.Directory) ? SchemaOptions.DefaultFor(catalogsDirectory) : options.Directory;
         services.AddSingleton(sp =>
         {
-            var registry = new EventSchemaRegistry(directory, sp.GetRequiredService<ILogger<EventSchemaRegistry>>());
+            var registry = new EventSchemaRegistry(directory, sp.GetRequiredService<ILogger<EventSchemaRegistry>>(), options.Taxonomy);
             registry.Reload();
             return registry;
         });
