@@ -32,6 +32,7 @@ namespace Cairn.Client
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Task _worker;
         private readonly object _stateGate = new object();
+        private readonly object _ioGate = new object();
         private readonly HashSet<string> _declined = new HashSet<string>(StringComparer.Ordinal);
         private readonly Random _jitter = new Random();
         private volatile SamplingRules? _sampling;
@@ -120,7 +121,7 @@ namespace Cairn.Client
             }
             if (Volatile.Read(ref _disposed) != 0)
             {
-                throw new ObjectDisposedException(nameof(CairnClient));
+                return false;
             }
             category ??= Taxonomy.CategoryOf(eventType);
             lock (_stateGate)
@@ -185,6 +186,10 @@ namespace Cairn.Client
             lock (_stateGate)
             {
                 _consent = granted;
+            }
+            // The files are changed outside the gate Track takes, so a Track on another thread never waits for the disk.
+            lock (_ioGate)
+            {
                 if (!granted)
                 {
                     while (_incoming.TryDequeue(out _))
@@ -213,6 +218,13 @@ namespace Cairn.Client
                 else
                 {
                     _declined.Add(category);
+                }
+            }
+            lock (_ioGate)
+            {
+                if (!granted)
+                {
+                    DrainIncoming();
                     _queue.RemoveCategory(category);
                 }
                 SaveState();
@@ -544,17 +556,24 @@ namespace Cairn.Client
                 return;
             }
             var path = Path.Combine(_options.QueueDirectory, StateFile);
+            bool? consentNow;
+            List<string> declinedNow;
+            lock (_stateGate)
+            {
+                consentNow = _consent;
+                declinedNow = _declined.OrderBy(c => c, StringComparer.Ordinal).ToList();
+            }
             var buffer = new BufferWriter(256);
             using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartObject();
                 writer.WriteString("clientGuid", ClientGuid);
-                if (_consent is { } consent)
+                if (consentNow is { } consent)
                 {
                     writer.WriteBoolean("consent", consent);
                 }
                 writer.WriteStartArray("declined");
-                foreach (var category in _declined.OrderBy(c => c, StringComparer.Ordinal))
+                foreach (var category in declinedNow)
                 {
                     writer.WriteStringValue(category);
                 }

@@ -20,8 +20,10 @@ namespace Cairn.Client.Internal
         private readonly object _gate = new object();
         private readonly string? _directory;
         private readonly long _maxBytes;
-        // Live events in the order they were tracked.
-        private readonly LinkedList<QueuedEvent> _events = new LinkedList<QueuedEvent>();
+        // Live events of each priority (Low, Normal, High) in the order they were added: the bound drops the first of the lowest.
+        private readonly LinkedList<QueuedEvent>[] _byPriority = { new LinkedList<QueuedEvent>(), new LinkedList<QueuedEvent>(), new LinkedList<QueuedEvent>() };
+        private int _count;
+        private long _order;
         private readonly Dictionary<Guid, LinkedListNode<QueuedEvent>> _byId = new Dictionary<Guid, LinkedListNode<QueuedEvent>>();
         private readonly BufferWriter _line = new BufferWriter(1024);
         private FileStream? _log;
@@ -41,7 +43,7 @@ namespace Cairn.Client.Internal
             {
                 lock (_gate)
                 {
-                    return _events.Count;
+                    return _count;
                 }
             }
         }
@@ -84,24 +86,21 @@ namespace Cairn.Client.Internal
                     {
                         continue;
                     }
-                    _byId[e.Id] = _events.AddLast(e);
-                    _bytes += e.Json.Length;
-                    _maxSeq = Math.Max(_maxSeq, e.Seq);
+                    Link(e);
                     AppendAdded(e);
                 }
                 var dropped = 0;
-                while (_bytes > _maxBytes && _events.Count > 0)
+                while (_bytes > _maxBytes && _count > 0)
                 {
-                    var victim = _events.First!;
-                    for (var node = _events.First; node is not null; node = node.Next)
+                    foreach (var list in _byPriority)
                     {
-                        if (node.Value.Priority < victim.Value.Priority)
+                        if (list.First is { } victim)
                         {
-                            victim = node;
+                            RemoveNode(victim);
+                            dropped++;
+                            break;
                         }
                     }
-                    RemoveNode(victim);
-                    dropped++;
                 }
                 FlushLog();
                 return dropped;
@@ -113,7 +112,27 @@ namespace Cairn.Client.Internal
         {
             lock (_gate)
             {
-                return _events.Take(max).ToList();
+                // The oldest first, whatever their priority: a merge of the three lists by the order they were added in.
+                var result = new List<QueuedEvent>(Math.Min(max, _count));
+                var cursors = new LinkedListNode<QueuedEvent>?[] { _byPriority[0].First, _byPriority[1].First, _byPriority[2].First };
+                while (result.Count < max)
+                {
+                    var best = -1;
+                    for (var i = 0; i < cursors.Length; i++)
+                    {
+                        if (cursors[i] is { } node && (best < 0 || node.Value.Order < cursors[best]!.Value.Order))
+                        {
+                            best = i;
+                        }
+                    }
+                    if (best < 0)
+                    {
+                        break;
+                    }
+                    result.Add(cursors[best]!.Value);
+                    cursors[best] = cursors[best]!.Next;
+                }
+                return result;
             }
         }
 
@@ -139,7 +158,7 @@ namespace Cairn.Client.Internal
         {
             lock (_gate)
             {
-                var victims = _events.Where(e => string.Equals(e.Category, category, StringComparison.Ordinal)).Select(e => e.Id).ToList();
+                var victims = _byPriority.SelectMany(l => l).Where(e => string.Equals(e.Category, category, StringComparison.Ordinal)).Select(e => e.Id).ToList();
                 Remove(victims);
                 return victims.Count;
             }
@@ -150,7 +169,11 @@ namespace Cairn.Client.Internal
         {
             lock (_gate)
             {
-                _events.Clear();
+                foreach (var list in _byPriority)
+                {
+                    list.Clear();
+                }
+                _count = 0;
                 _byId.Clear();
                 _bytes = 0;
                 if (_directory is not null)
@@ -177,11 +200,28 @@ namespace Cairn.Client.Internal
 
         private void RemoveNode(LinkedListNode<QueuedEvent> node)
         {
-            _events.Remove(node);
-            _byId.Remove(node.Value.Id);
-            _bytes -= node.Value.Json.Length;
+            Unlink(node);
             AppendDone(node.Value.Id);
         }
+
+        private void Link(QueuedEvent e)
+        {
+            e.Order = _order++;
+            _byId[e.Id] = _byPriority[PriorityIndex(e.Priority)].AddLast(e);
+            _bytes += e.Json.Length;
+            _count++;
+            _maxSeq = Math.Max(_maxSeq, e.Seq);
+        }
+
+        private void Unlink(LinkedListNode<QueuedEvent> node)
+        {
+            node.List!.Remove(node);
+            _byId.Remove(node.Value.Id);
+            _bytes -= node.Value.Json.Length;
+            _count--;
+        }
+
+        private static int PriorityIndex(EventPriority priority) => priority <= EventPriority.Low ? 0 : priority >= EventPriority.High ? 2 : 1;
 
         private void AppendAdded(QueuedEvent e)
         {
@@ -240,7 +280,7 @@ namespace Cairn.Client.Internal
                 return;
             }
             var length = _log.Length;
-            if ((_events.Count == 0 && length > 0) || length > Math.Max(64 * 1024, 4 * _bytes))
+            if ((_count == 0 && length > 0) || length > Math.Max(64 * 1024, 4 * _bytes))
             {
                 Compact();
             }
@@ -254,7 +294,7 @@ namespace Cairn.Client.Internal
             var path = SegmentPath(_segment);
             var temp = path + ".tmp";
             _log = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.Read);
-            foreach (var e in _events)
+            foreach (var e in Peek(int.MaxValue))
             {
                 AppendAdded(e);
             }
@@ -297,9 +337,7 @@ namespace Cairn.Client.Internal
                 {
                     if (_byId.TryGetValue(done.GetGuid(), out var node))
                     {
-                        _events.Remove(node);
-                        _byId.Remove(node.Value.Id);
-                        _bytes -= node.Value.Json.Length;
+                        Unlink(node);
                     }
                     return;
                 }
@@ -312,10 +350,7 @@ namespace Cairn.Client.Internal
                 var priority = (EventPriority)root.GetProperty("p").GetInt32();
                 var category = root.TryGetProperty("c", out var c) ? c.GetString() : null;
                 var json = System.Text.Encoding.UTF8.GetBytes(root.GetProperty("e").GetRawText());
-                var e = new QueuedEvent(id, seq, priority, category, json);
-                _byId[id] = _events.AddLast(e);
-                _bytes += json.Length;
-                _maxSeq = Math.Max(_maxSeq, seq);
+                Link(new QueuedEvent(id, seq, priority, category, json));
             }
             catch (Exception ex) when (ex is JsonException || ex is KeyNotFoundException || ex is FormatException || ex is InvalidOperationException)
             {

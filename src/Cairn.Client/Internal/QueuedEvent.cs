@@ -23,5 +23,8 @@ namespace Cairn.Client.Internal
         public string? Category { get; }
 
         public byte[] Json { get; }
+
+        /// <summary>The order in which the queue took it (set by the queue).</summary>
+        public long Order { get; set; }
     }
 }
