@@ -296,6 +296,7 @@ namespace Cairn.Client
                 _ = FetchSamplingAsync();
             }
             var lastFlush = DateTime.UtcNow;
+            var holding = false;
             while (!_stop.IsCancellationRequested)
             {
                 var untilFlush = lastFlush + _options.FlushInterval - DateTime.UtcNow;
@@ -315,7 +316,10 @@ namespace Cairn.Client
                     requests.Add(request);
                 }
                 var due = DateTime.UtcNow - lastFlush >= _options.FlushInterval;
-                if (requests.Count > 0 || _queue.Count >= _options.BatchSize || (due && _queue.Count > 0))
+                // After a flush that could not send everything, a full batch waits for the next interval (or FlushAsync):
+                // a server that is down is not asked again at every Track.
+                var full = _queue.Count >= _options.BatchSize && !holding;
+                if (requests.Count > 0 || full || (due && _queue.Count > 0))
                 {
                     bool empty;
                     try
@@ -332,9 +336,10 @@ namespace Cairn.Client
                         empty = false;
                     }
                     lastFlush = DateTime.UtcNow;
+                    holding = !empty;
                     foreach (var request in requests)
                     {
-                        request.TrySetResult(empty && Volatile.Read(ref _pending) == 0);
+                        request.TrySetResult(empty && _queue.Count == 0 && Volatile.Read(ref _pending) == 0);
                     }
                 }
                 else if (due)
@@ -370,7 +375,7 @@ namespace Cairn.Client
             }
         }
 
-        // Sends batches until the queue is empty, or a batch could not be sent (it stays queued).
+        // Sends batches until the queue is empty (or, unforced, holds less than a batch): false when a batch could not be sent (it stays queued).
         private async Task<bool> SendAllAsync(bool force)
         {
             while (true)
@@ -379,7 +384,7 @@ namespace Cairn.Client
                 var count = _queue.Count;
                 if (count == 0 || (!force && count < _options.BatchSize))
                 {
-                    return count == 0;
+                    return true;
                 }
                 var batch = _queue.Peek(_options.BatchSize);
                 if (!await SendBatchAsync(batch).ConfigureAwait(false))
