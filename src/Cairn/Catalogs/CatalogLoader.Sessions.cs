@@ -10,11 +10,22 @@ internal static partial class CatalogLoader
 
     private sealed partial class Reader
     {
-        /// <summary>The game's session settings (the defaults for what is missing or wrong; every mistake recorded).</summary>
-        private SessionSettings SessionsSection(YamlMappingNode root)
+        /// <summary>
+        /// The game's session settings: null without a <c>sessions:</c> section (the game keeps no sessions), the defaults
+        /// for what the section leaves out (every mistake recorded).
+        /// </summary>
+        private SessionSettings? SessionsSection(YamlMappingNode root)
         {
+            if (Get(root, "sessions") is not { } node)
+            {
+                return null;
+            }
             var settings = SessionSettings.Default;
-            if (Get(root, "sessions") is not { } node || Try(() => Mapping(node, "'sessions'")) is not { } map)
+            if (node is YamlScalarNode { Value: null or "" })
+            {
+                return settings;
+            }
+            if (Try(() => Mapping(node, "'sessions'")) is not { } map)
             {
                 return settings;
             }

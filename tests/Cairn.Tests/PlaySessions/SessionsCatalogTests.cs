@@ -10,10 +10,14 @@ public sealed class SessionsCatalogTests
     public void Issue_15_sessions_settings_are_read_and_default_to_30_minutes_and_24_hours()
     {
         var set = CatalogLoader.Load("g.yaml", "game: g\nsessions: {gapMinutes: 15, maxHours: 6}\n").Sessions;
+        var defaults = CatalogLoader.Load("g.yaml", "game: g\nsessions: {}\n").Sessions;
+        var empty = CatalogLoader.Load("g.yaml", "game: g\nsessions:\n").Sessions;
         var none = CatalogLoader.Load("g.yaml", "game: g\n").Sessions;
 
         Assert.Equal(new SessionSettings(TimeSpan.FromMinutes(15), TimeSpan.FromHours(6)), set);
-        Assert.Equal(SessionSettings.Default, none);
+        Assert.Equal(SessionSettings.Default, defaults);
+        Assert.Equal(SessionSettings.Default, empty);
+        Assert.Null(none);
     }
 
     [Theory]

@@ -8,7 +8,8 @@ namespace Cairn.PlaySessions;
 /// <summary>
 /// The sessions projection: per (player, game), the play sessions cut from all the player's events of the game
 /// (<see cref="PlaySessionCalculator"/>) with the game's <c>sessions:</c> settings. The key is the game: every event of a game
-/// with a catalog queues a recompute, which replays the player's events of the game and replaces the rows.
+/// whose catalog has a <c>sessions:</c> section queues a recompute, which replays the player's events of the game and
+/// replaces the rows (games without one keep no sessions and queue nothing).
 /// </summary>
 internal sealed class SessionsProjection(IPlaySessionStore store, CatalogRegistry catalogs) : IProjection
 {
@@ -24,7 +25,7 @@ internal sealed class SessionsProjection(IPlaySessionStore store, CatalogRegistr
 
     public void Collect(ProjectionEvent e, ICollection<string> keys)
     {
-        if (catalogs.Current.For(e.Game) is not null)
+        if (catalogs.Current.For(e.Game)?.Sessions is not null)
         {
             keys.Add(e.Game);
         }
@@ -32,12 +33,12 @@ internal sealed class SessionsProjection(IPlaySessionStore store, CatalogRegistr
 
     public async Task<object?> ComputeAsync(JobLease job, CancellationToken cancellationToken)
     {
-        // A game whose catalog is gone keeps no sessions: the rows are removed.
-        if (catalogs.Current.For(job.Key) is not { } catalog)
+        // A game whose catalog is gone or lost its sessions: section keeps no sessions: the rows are removed.
+        if (catalogs.Current.For(job.Key)?.Sessions is not { } settings)
         {
             return null;
         }
         var events = await store.GetEventsAsync(job.OrgId, job.Key, job.PlayerKey, cancellationToken);
-        return PlaySessionCalculator.Compute(catalog.Sessions, events);
+        return PlaySessionCalculator.Compute(settings, events);
     }
 }
