@@ -4,6 +4,7 @@ using Cairn.Benchmarks.Mastery;
 using Cairn.Benchmarks.Overload;
 using Cairn.Benchmarks.PlayerState;
 using Cairn.Benchmarks.Progress;
+using Cairn.Benchmarks.Sessions;
 using Cairn.Cli;
 
 // load  — the end-to-end ingest load benchmark (HTTP ingest against a raw bulk insert, in one run);
@@ -11,11 +12,12 @@ using Cairn.Cli;
 // matrix — the class matrix read, and cell delivery to many live-stream clients;
 // mastery — graded LMS submissions → mastery rows per second, and the mastery reads of a class;
 // state — player-state reads (state, inventory, visited) with and without the in-process cache, under ingest;
+// sessions — the sessions summary over players × events, SQLite and PostgreSQL;
 // websocket — WebSocket ingest against HTTP ingest on one server, the same batches, alternating rounds;
 // overload — many connections posting large batches against a server process: peak memory, 200/503, latency;
 // micro — BenchmarkDotNet micro-benchmarks; everything after "micro" goes to BenchmarkDotNet.
 var command = args.FirstOrDefault() ?? "help";
-var usage = LoadSettings.Usage + "\n" + ProgressSettings.Usage + "\n" + MatrixSettings.Usage + "\n" + MasteryBenchSettings.Usage + "\n" + OverloadSettings.Usage + "\n" + StateReadSettings.Usage + "\n" + WebSocketBenchmark.Usage;
+var usage = LoadSettings.Usage + "\n" + ProgressSettings.Usage + "\n" + MatrixSettings.Usage + "\n" + MasteryBenchSettings.Usage + "\n" + OverloadSettings.Usage + "\n" + StateReadSettings.Usage + "\n" + WebSocketBenchmark.Usage + "\n" + SessionsSummaryBenchmark.Usage;
 try
 {
     switch (command)
@@ -40,6 +42,9 @@ try
             return 0;
         case "state":
             await StateReadBenchmark.RunAsync(StateReadSettings.Parse(args.Skip(1)), Console.Out);
+            return 0;
+        case "sessions":
+            await SessionsSummaryBenchmark.RunAsync(args.Skip(1), Console.Out);
             return 0;
         case "websocket":
             await WebSocketBenchmark.RunAsync(args.Skip(1), Console.Out);

@@ -46,4 +46,7 @@ internal sealed class GameCatalog
 
     /// <summary>The game's <c>leaderboards:</c> (none when the catalog has none).</summary>
     public Leaderboards.LeaderboardRules Leaderboards { get; init; } = Cairn.Leaderboards.LeaderboardRules.None;
+
+    /// <summary>The game's <c>sessions:</c> settings (null without one: the game keeps no play sessions).</summary>
+    public PlaySessions.SessionSettings? Sessions { get; init; }
 }

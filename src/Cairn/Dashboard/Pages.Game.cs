@@ -21,7 +21,7 @@ internal static partial class Pages
     /// </summary>
     private static async Task<IResult> GamePageAsync(
         HttpContext http, string game, string? org, ActivityScope activity, IActivityStore store, LeaderboardReader boards, CatalogRegistry catalogs,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, PlaySessions.Storage.IPlaySessionStore sessions, CancellationToken cancellationToken)
     {
         var (caller, csrf, redirect) = await SignedInAsync(http);
         if (redirect is not null)
@@ -125,6 +125,7 @@ internal static partial class Pages
             AppendVisits(body, "least-visited", "Least visited", ordered.AsEnumerable().Reverse().Take(DesignerTop));
         }
         body.Append("</section>");
+        await AppendSessionsAsync(body, catalog, sessions, scope.OrgId, now, cancellationToken);
         return Html.Page(title, body.ToString(), csrf);
     }
 

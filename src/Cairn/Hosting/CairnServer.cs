@@ -18,6 +18,7 @@ using Cairn.Privacy;
 using Cairn.PlayerState;
 using Cairn.PlayerState.Cache;
 using Cairn.Progress;
+using Cairn.PlaySessions;
 using Cairn.Projections;
 using Cairn.Rollups;
 using Cairn.Schemas;
@@ -100,6 +101,7 @@ internal static class CairnServer
         app.MapPlayerStateApi();
         app.MapLeaderboardApi();
         app.MapActivityApi();
+        app.MapSessionsApi();
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
@@ -192,6 +194,7 @@ internal static class CairnServer
         services.AddActivity();
         services.AddPlayerStateCache(configuration);
         services.AddRollups();
+        services.AddSessions();
         services.AddProjections();
         services.AddRetention();
         services.AddJobs(withWorkers);

@@ -49,7 +49,7 @@ internal static class PlayerStateCalculator
                 continue;
             }
             started ??= e.Timestamp;
-            // Playtime (until sessions exist): a gap to the previous counted event adds up when shorter than the threshold.
+            // Playtime (gap-based, beside sessions: docs/analytics.md#playtime-and-sessions): a gap to the previous counted event adds up when shorter than the threshold.
             if (last is { } previous && e.Timestamp - previous < rules.Inactivity)
             {
                 playtime += e.Timestamp - previous;

@@ -52,7 +52,7 @@ public sealed class AccessWorld : IAsyncLifetime
     {
         var mhs = await File.ReadAllTextAsync(Path.Combine(SharedData.RepositoryRoot(), "catalogs", "mhs.yaml"));
         var waves = await File.ReadAllTextAsync(Path.Combine(SharedData.RepositoryRoot(), "catalogs", "waves.yaml"));
-        Server = await TestServer.StartAsync(catalogs: new Dictionary<string, string> { ["mhs.yaml"] = mhs, ["waves.yaml"] = waves });
+        Server = await TestServer.StartAsync(catalogs: new Dictionary<string, string> { ["mhs.yaml"] = mhs + "\nsessions: {}\n", ["waves.yaml"] = waves });
         IngestKeyA = await Server.CreateIngestKeyAsync(OrgA, Game);
         IngestKeyB = await Server.CreateIngestKeyAsync(OrgB, Game);
         foreach (var (id, group) in Groups)

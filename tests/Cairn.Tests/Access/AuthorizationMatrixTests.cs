@@ -89,6 +89,11 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         active           other   200            404          404              404         404      403     401   200
         engagement       own     200            200          200              200         200      403     401   404
         engagement       other   200            404          404              404         404      403     401   200
+        sessions         own     200            200          200              200         200      403     401   404
+        sessions         same    200            200          404              404         404      403     401   404
+        sessions         other   200            404          404              404         404      403     401   200
+        sessions.summary own     200            200          200              200         200      403     401   404
+        sessions.summary other   200            404          404              404         404      403     401   200
         export.events    -       200            200          200              200         200      403     401   200
         export.events    own     200            200          200              200         404      403     401   404
         export.events    same    200            200          404              404         404      403     401   404
@@ -310,6 +315,8 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "board.player" => (HttpMethod.Get, $"/v1/leaderboards/{AccessWorld.Game}/quests_finished/players/{member}", null),
             "active" => (HttpMethod.Get, $"/v1/games/{AccessWorld.Game}/active?org={org}&minutes=60", null),
             "engagement" => (HttpMethod.Get, $"/v1/games/{AccessWorld.Game}/engagement?org={org}&eventType=DialogueEvent", null),
+            "sessions" => (HttpMethod.Get, $"/v1/players/{member}/sessions?game={AccessWorld.Game}", null),
+            "sessions.summary" => (HttpMethod.Get, $"/v1/games/{AccessWorld.Game}/sessions/summary?org={org}", null),
             "export.byorg" => (HttpMethod.Get, $"/v1/export/events?format=json&org={org}", null),
             "rejected" => (HttpMethod.Get, $"/v1/rejected?org={org}", null),
             "admin.keys" => (HttpMethod.Get, "/v1/admin/keys", null),
