@@ -213,6 +213,10 @@ public sealed class WebSdkTests
             return { queuedAtStart, outcome, queued: cairn.queued };
             """);
 
+        // The new page found the six still queued and sent them again: each answered duplicate, stored once.
+        Assert.Equal(6, resent.GetProperty("queuedAtStart").GetInt32());
+        Assert.Equal(6, resent.GetProperty("outcome").GetProperty("duplicates").GetInt32());
+        Assert.Equal(0, resent.GetProperty("outcome").GetProperty("accepted").GetInt32());
         Assert.Equal(6, Stored(server, guid));
         Assert.Equal(6, StoredDistinct(server, guid));
         Assert.Equal(0, resent.GetProperty("queued").GetInt32());
