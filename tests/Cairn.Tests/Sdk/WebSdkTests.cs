@@ -327,4 +327,70 @@ public sealed class WebSdkTests
         Assert.All(result.GetProperty("statuses").EnumerateArray(), s => Assert.Equal("duplicate", s.GetString()));
         Assert.Equal(5, Stored(server, guid));
     }
+    [SkippableFact]
+    public async Task Issue_16_the_queue_bound_drops_the_lowest_priority_first_then_the_oldest()
+    {
+        await using var page = await SdkPage.StartAsync();
+        await using var server = await StartServerAsync(page);
+
+        var result = page.Run(Create(server, "sampling: false, flushIntervalMs: 600000, batchSize: 1000, maxQueueBytes: 12000") + """
+            cairn.identify("gus@school.example");
+            const ids = [];
+            for (let i = 0; i < 40; i++) ids.push({ i, id: cairn.track("levelComplete", { level: i }, { priority: i % 4 === 0 ? "high" : "low" }) });
+            await cairn.saved();
+            const left = cairn.queue.map(r => JSON.parse(r.json).data.level);
+            const bytes = cairn.queueBytes;
+            const outcome = await cairn.flush();
+            return { left, bytes, evicted: cairn.stats.evicted, accepted: outcome.accepted, guid: cairn.clientGuid };
+            """);
+
+        var left = result.GetProperty("left").EnumerateArray().Select(e => e.GetInt32()).ToList();
+        var high = Enumerable.Range(0, 40).Where(i => i % 4 == 0).ToList();
+        Assert.InRange(result.GetProperty("bytes").GetInt32(), 1, 12000);
+        Assert.Equal(40 - left.Count, result.GetProperty("evicted").GetInt32());
+        // Every high-priority event is kept; of the low ones only the newest.
+        Assert.Equal(high, left.Where(i => i % 4 == 0));
+        var lows = left.Where(i => i % 4 != 0).ToList();
+        Assert.NotEmpty(lows);
+        Assert.Equal(Enumerable.Range(0, 40).Where(i => i % 4 != 0).TakeLast(lows.Count), lows);
+        Assert.Equal(left.Count, result.GetProperty("accepted").GetInt32());
+        Assert.Equal(left.Count, Stored(server, result.GetProperty("guid").GetString()!));
+    }
+
+    [SkippableFact]
+    public async Task Issue_16_a_429_is_retried_after_its_Retry_After_and_a_413_splits_the_batch_and_every_event_is_stored_once()
+    {
+        await using var page = await SdkPage.StartAsync();
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Http:CorsOrigins:0"] = page.Origin, ["Ingest:RateLimitPerSecond"] = "1", ["Ingest:RateLimitBurst"] = "1", ["Ingest:MaxEventsPerBatch"] = "4",
+        });
+
+        var result = page.Run("""
+            window.calls = [];
+            const real = window.fetch;
+            window.fetch = async (url, init) => { const r = await real(url, init); calls.push({ at: performance.now(), status: r.status, url: String(url) }); return r; };
+            """ + Create(server, "sampling: false, flushIntervalMs: 600000, batchSize: 10, maxAttempts: 5, maxDelayMs: 100") + """
+            cairn.identify("hal@school.example");
+            for (let i = 0; i < 10; i++) cairn.track("levelComplete", { level: i });
+            const outcome = await cairn.flush();
+            return { guid: cairn.clientGuid, outcome, calls: calls.filter(c => c.url.endsWith("/v1/events")) };
+            """);
+
+        var calls = result.GetProperty("calls").EnumerateArray().Select(c => (At: c.GetProperty("at").GetDouble(), Status: c.GetProperty("status").GetInt32())).ToList();
+        var guid = result.GetProperty("guid").GetString()!;
+        Assert.Equal(413, calls[0].Status);
+        Assert.Contains(calls, c => c.Status == 429);
+        // After a 429 (Retry-After: 1) the next try waits at least that second, though maxDelayMs is 100 ms.
+        for (var i = 0; i + 1 < calls.Count; i++)
+        {
+            if (calls[i].Status == 429)
+            {
+                Assert.True(calls[i + 1].At - calls[i].At >= 950, $"retried {calls[i + 1].At - calls[i].At} ms after a 429");
+            }
+        }
+        Assert.Equal(10, result.GetProperty("outcome").GetProperty("accepted").GetInt32());
+        Assert.Equal(10, Stored(server, guid));
+        Assert.Equal(10, StoredDistinct(server, guid));
+    }
 }
