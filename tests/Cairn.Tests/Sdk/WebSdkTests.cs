@@ -393,4 +393,32 @@ public sealed class WebSdkTests
         Assert.Equal(10, Stored(server, guid));
         Assert.Equal(10, StoredDistinct(server, guid));
     }
+    [SkippableFact]
+    public async Task Issue_16_the_websocket_transport_reconnects_after_the_server_went_away_and_sends_what_was_queued()
+    {
+        await using var page = await SdkPage.StartAsync();
+        await using var server = await StartServerAsync(page);
+        var guid = page.Run(Create(server, "transport: 'websocket', sampling: false") + """
+            cairn.identify("ivy@school.example");
+            for (let i = 0; i < 3; i++) cairn.track("levelComplete", { level: i });
+            const first = await cairn.flush();
+            if (first.accepted !== 3) throw new Error("first flush: " + JSON.stringify(first));
+            return cairn.clientGuid;
+            """).GetString()!;
+        await server.StopKeepingPortAsync();
+
+        var offline = page.Run("""
+            for (let i = 3; i < 8; i++) cairn.track("levelComplete", { level: i });
+            const outcome = await cairn.flush();
+            return { delivered: outcome.delivered, queued: cairn.queued };
+            """);
+        await server.StartAgainAsync();
+        await WaitStoredAsync(server, guid, 8);
+        await page.WaitForAsync("cairn.queued === 0", "the queue to empty");
+
+        Assert.False(offline.GetProperty("delivered").GetBoolean());
+        Assert.Equal(5, offline.GetProperty("queued").GetInt32());
+        Assert.Equal(8, Stored(server, guid));
+        Assert.Equal(8, StoredDistinct(server, guid));
+    }
 }
