@@ -75,7 +75,9 @@ export class CairnClient {
       return null;
     }
     const seq = this.seq++;
-    const eventId = `${this.clientGuid}:${seq}`;
+    // Two tabs of one game share the install's clientGuid and seq counter and may take the same seq: the random tail
+    // keeps their eventIds apart (an equal id would be answered "duplicate", and one event lost).
+    const eventId = `${this.clientGuid}:${seq}.${randomId().slice(0, 8)}`;
     const event = { eventId, eventType, timestamp: new Date().toISOString(), game: this.options.game };
     if (this.options.source) event.source = this.options.source;
     if (this.playerId) event.playerId = this.playerId;
@@ -252,7 +254,8 @@ export class CairnClient {
     while (this.queue.length > 0 && this.consent.granted) {
       const batch = this.queue.slice(0, this.options.batchSize);
       const ok = await this._deliver(batch, outcome);
-      if (!ok) {
+      // No progress (an answer without results for the batch's events) ends the flush rather than looping.
+      if (!ok || this.queue[0] === batch[0]) {
         outcome.delivered = false;
         break;
       }
