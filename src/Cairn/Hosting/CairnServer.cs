@@ -50,6 +50,7 @@ internal static class CairnServer
         builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName)
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxRosterBodyBytes > 0, "Http body limits must be positive.").ValidateOnStart();
         builder.Services.AddAccessThrottle();
+        builder.Services.AddSdkCors(http);
         builder.Services.AddIngestApi();
         builder.Services.AddCatalogWatcher();
         builder.Services.AddSchemaWatcher();
@@ -76,6 +77,7 @@ internal static class CairnServer
             app.UseForwardedHeaders(forwarded);
         }
         app.Use(SecurityHeaders.ApplyAsync);
+        app.UseSdkCors(http);
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A malformed request (bad framing, aborted body) is the client's error, never a 500.

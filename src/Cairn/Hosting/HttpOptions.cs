@@ -19,4 +19,10 @@ internal sealed class HttpOptions
     /// <c>X-Forwarded-Proto</c> are believed. Empty (the default): forwarded headers are ignored.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// Origins (<c>https://game.example</c>) whose pages may call <c>POST /v1/events</c> and <c>GET /v1/config/sampling</c>
+    /// from the browser (the web SDK, CORS). Empty (the default): no cross-origin access.
+    /// </summary>
+    public List<string> CorsOrigins { get; set; } = [];
 }

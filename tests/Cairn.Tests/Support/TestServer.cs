@@ -21,6 +21,7 @@ internal sealed class TestServer : IAsyncDisposable
     private readonly string? _store;
     private readonly PostgresDatabase? _database;
     private WebApplication? _app;
+    private int _port;
 
     private TestServer(Dictionary<string, string?> overrides, string? store, PostgresDatabase? database)
     {
@@ -122,6 +123,16 @@ internal sealed class TestServer : IAsyncDisposable
         await StartAppAsync();
     }
 
+    /// <summary>Stops; <see cref="StartAgainAsync"/> then listens on the same port (a client that keeps its address comes back).</summary>
+    public async Task StopKeepingPortAsync()
+    {
+        _port = Http.BaseAddress!.Port;
+        await StopAsync();
+    }
+
+    /// <summary>Starts again on the same data directory (on the same port after <see cref="StopKeepingPortAsync"/>).</summary>
+    public Task StartAgainAsync() => StartAppAsync();
+
     /// <summary>Restarts on the same data directory with some configuration changed (e.g. a new pepper).</summary>
     public async Task RestartAsync(IReadOnlyDictionary<string, string?> changes)
     {
@@ -135,7 +146,7 @@ internal sealed class TestServer : IAsyncDisposable
     private async Task StartAppAsync()
     {
         var app = CairnServer.Build(
-            new ServeSettings { DataDirectory = DataDirectory, Port = 0, CatalogsDirectory = CatalogsDirectory, Store = _store, Overrides = _overrides },
+            new ServeSettings { DataDirectory = DataDirectory, Port = _port, CatalogsDirectory = CatalogsDirectory, Store = _store, Overrides = _overrides },
             TextWriter.Null);
         await app.StartAsync();
         _app = app;
