@@ -46,4 +46,7 @@ internal sealed class GameCatalog
 
     /// <summary>The game's <c>leaderboards:</c> (none when the catalog has none).</summary>
     public Leaderboards.LeaderboardRules Leaderboards { get; init; } = Cairn.Leaderboards.LeaderboardRules.None;
+
+    /// <summary>The game's saved <c>funnels:</c> (docs/analytics.md, Saved funnels).</summary>
+    public IReadOnlyList<Funnels.FunnelDefinition> Funnels { get; init; } = [];
 }
