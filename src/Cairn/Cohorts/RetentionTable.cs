@@ -36,7 +36,7 @@ internal static class RetentionTable
         return cohorts;
     }
 
-    public static long DayOf(DateTimeOffset at) => (long)Math.Floor((at.UtcDateTime - DateTime.UnixEpoch).TotalDays);
+    public static long DayOf(DateTimeOffset at) => (long)Math.Floor((at.UtcTicks - DateTime.UnixEpoch.Ticks) / (decimal)TimeSpan.TicksPerDay);
 
     /// <summary>The interval of a day: the day itself, or its Monday-based week (1970-01-01 was a Thursday, three days after a Monday).</summary>
     private static long Bucket(long day, RetentionInterval interval) => interval == RetentionInterval.Day ? day : (long)Math.Floor((day + 3) / 7.0);
