@@ -71,6 +71,9 @@ public sealed class WavesAnalyticsTests : IAsyncLifetime
 
         Assert.Equal(reached, outcome.Steps.Select(s => s.Players));
         Assert.Equal([46L, 32, 28, 25], reached);  // the figures docs/analytics.md quotes
+        Assert.Equal([null, 13.975, 12.732, 13.538], outcome.Steps.Select(s => s.MedianSecondsFromPrevious is { } m ? Math.Round(m, 3) : (double?)null));
+        Assert.Equal([null, 36.02, 20.098, 21.091], outcome.Steps.Select(s => s.P90SecondsFromPrevious is { } m ? Math.Round(m, 3) : (double?)null));
+        Assert.Equal([17L, 7, 14, 11, 0], cohorts.Select(c => c.Players));
         Assert.Equal(Enumerable.Range(0, 5).Select(w => (long)firstWeeks.Count(f => f == w)), cohorts.Select(c => c.Players));
         Assert.Equal(49, cohorts.Sum(c => c.Players));
         Assert.All(cohorts, c => Assert.All(c.Active.Skip(1), a => Assert.Equal(0, a)));  // every WAVES player is one session: nobody comes back
