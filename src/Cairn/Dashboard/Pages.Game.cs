@@ -125,6 +125,7 @@ internal static partial class Pages
             AppendVisits(body, "least-visited", "Least visited", ordered.AsEnumerable().Reverse().Take(DesignerTop));
         }
         body.Append("</section>");
+        await AppendAnalyticsAsync(body, http, game, scope, catalog, now, cancellationToken);
         return Html.Page(title, body.ToString(), csrf);
     }
 
