@@ -52,6 +52,9 @@ try
         case "overload":
             await OverloadBenchmark.RunAsync(OverloadSettings.Parse(args.Skip(1)), Console.Out);
             return 0;
+        case "analytics":
+            await Cairn.Benchmarks.Analytics.AnalyticsBenchmark.RunAsync([.. args.Skip(1)], Console.Out);
+            return 0;
         case "micro":
             BenchmarkSwitcher.FromAssembly(typeof(LoadBenchmark).Assembly).Run(args.Skip(1).ToArray());
             return 0;

@@ -12,7 +12,7 @@ namespace Cairn.Catalogs;
 /// </summary>
 internal static partial class CatalogLoader
 {
-    private static readonly string[] TopLevelKeys = ["game", "version", "title", "eventTypes", "units", "points", "mastery", "state", "achievements", "sampling", "leaderboards", "sessions"];
+    private static readonly string[] TopLevelKeys = ["game", "version", "title", "eventTypes", "units", "points", "mastery", "state", "achievements", "sampling", "leaderboards", "sessions", "funnels"];
     private static readonly string[] PointKeys = ["id", "unit", "title", "complete", "completeAny", "start", "count", "green"];
     private static readonly string[] PatternKeys = ["name", "eventType", "data"];
     private static readonly string[] GreenKeys = ["durationSeconds", "count"];
@@ -125,12 +125,13 @@ internal static partial class CatalogLoader
             var sampling = SamplingSection(root);
             var leaderboards = LeaderboardsSection(root);
             var sessions = SessionsSection(root);
+            var funnels = FunnelsSection(root);
             if (_errors.Count > 0)
             {
                 throw _errors.Count == 1 ? _errors[0] : new CatalogException([.. _errors.OrderBy(e => e.Line)]);
             }
             var schemas = _schemas.ToDictionary(s => s.Key, s => (IReadOnlyDictionary<string, FieldType>)s.Value, StringComparer.Ordinal);
-            return new GameCatalog(game!, file, units, points, schemas) { Title = OptionalScalar(root, "title"), Mastery = (mastery ?? Mastery.MasterySettings.Default).WithEvidence(evidence), PlayerState = playerState, Sampling = sampling, Leaderboards = leaderboards, Sessions = sessions };
+            return new GameCatalog(game!, file, units, points, schemas) { Title = OptionalScalar(root, "title"), Mastery = (mastery ?? Mastery.MasterySettings.Default).WithEvidence(evidence), PlayerState = playerState, Sampling = sampling, Leaderboards = leaderboards, Sessions = sessions, Funnels = funnels };
         }
 
         private void Record(CatalogException error) => _errors.Add(error);

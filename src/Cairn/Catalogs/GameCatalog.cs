@@ -49,4 +49,6 @@ internal sealed class GameCatalog
 
     /// <summary>The game's <c>sessions:</c> settings (null without one: the game keeps no play sessions).</summary>
     public PlaySessions.SessionSettings? Sessions { get; init; }
+    /// <summary>The game's saved <c>funnels:</c> (docs/analytics.md, Saved funnels).</summary>
+    public IReadOnlyList<Funnels.FunnelDefinition> Funnels { get; init; } = [];
 }

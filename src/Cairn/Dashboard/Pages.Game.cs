@@ -126,6 +126,7 @@ internal static partial class Pages
         }
         body.Append("</section>");
         await AppendSessionsAsync(body, catalog, sessions, scope.OrgId, now, cancellationToken);
+        await AppendAnalyticsAsync(body, http, game, scope, catalog, now, cancellationToken);
         return Html.Page(title, body.ToString(), csrf);
     }
 

@@ -15,6 +15,8 @@ using Cairn.Leaderboards;
 using Cairn.Mastery;
 using Cairn.Players;
 using Cairn.Privacy;
+using Cairn.Funnels;
+using Cairn.Cohorts;
 using Cairn.PlayerState;
 using Cairn.PlayerState.Cache;
 using Cairn.Progress;
@@ -104,6 +106,8 @@ internal static class CairnServer
         app.MapLeaderboardApi();
         app.MapActivityApi();
         app.MapSessionsApi();
+        app.MapFunnelsApi();
+        app.MapRetentionApi();
         app.MapAdminApi();
         app.MapJobsApi();
         app.MapCatalogApi();
@@ -194,6 +198,8 @@ internal static class CairnServer
         services.AddLeaderboards();
         services.AddConsentCategories();
         services.AddActivity();
+        services.AddFunnels();
+        services.AddRetentionCohorts();
         services.AddPlayerStateCache(configuration);
         services.AddRollups();
         services.AddSessions();

@@ -94,6 +94,12 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         sessions         other   200            404          404              404         404      403     401   200
         sessions.summary own     200            200          200              200         200      403     401   404
         sessions.summary other   200            404          404              404         404      403     401   200
+        funnels.query    own     200            200          200              200         200      403     401   404
+        funnels.query    other   200            404          404              404         404      403     401   200
+        funnels.list     own     200            200          200              200         200      403     401   404
+        funnels.list     other   200            404          404              404         404      403     401   200
+        retention        own     200            200          200              200         200      403     401   404
+        retention        other   200            404          404              404         404      403     401   200
         export.events    -       200            200          200              200         200      403     401   200
         export.events    own     200            200          200              200         404      403     401   404
         export.events    same    200            200          404              404         404      403     401   404
@@ -317,6 +323,9 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "engagement" => (HttpMethod.Get, $"/v1/games/{AccessWorld.Game}/engagement?org={org}&eventType=DialogueEvent", null),
             "sessions" => (HttpMethod.Get, $"/v1/players/{member}/sessions?game={AccessWorld.Game}", null),
             "sessions.summary" => (HttpMethod.Get, $"/v1/games/{AccessWorld.Game}/sessions/summary?org={org}", null),
+            "funnels.query" => (HttpMethod.Post, $"/v1/games/{AccessWorld.Game}/funnels/query?org={org}", """{"steps":["DialogueEvent","QuestComplete"]}"""),
+            "funnels.list" => (HttpMethod.Get, $"/v1/games/{AccessWorld.Game}/funnels?org={org}", null),
+            "retention" => (HttpMethod.Get, $"/v1/games/{AccessWorld.Game}/retention?org={org}&interval=week", null),
             "export.byorg" => (HttpMethod.Get, $"/v1/export/events?format=json&org={org}", null),
             "rejected" => (HttpMethod.Get, $"/v1/rejected?org={org}", null),
             "admin.keys" => (HttpMethod.Get, "/v1/admin/keys", null),
