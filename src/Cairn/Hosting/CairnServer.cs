@@ -22,6 +22,7 @@ using Cairn.Projections;
 using Cairn.Rollups;
 using Cairn.Schemas;
 using Cairn.Storage;
+using Cairn.Xapi;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -110,6 +111,7 @@ internal static class CairnServer
         app.MapClassTimelineApi();
         app.MapDashboardApi();
         app.MapPrivacyApi();
+        app.MapXapiApi();
         app.MapPages();
 
         startup.Report(app.Services, console);
