@@ -36,6 +36,10 @@ internal static class StatementMapper
                 return (null, $"A statement has no property '{name}'.");
             }
         }
+        if (StatementValidator.Check(statement) is { } invalid)
+        {
+            return (null, invalid);
+        }
         string id;
         if (statement["id"] is { } idNode)
         {
@@ -129,6 +133,11 @@ internal static class StatementMapper
             ["account"] = new JsonObject { ["homePage"] = "urn:cairn:lrs", ["name"] = authorityName },
         };
         kept["version"] ??= "1.0.0";
+        NormalizeContextActivities(kept["context"]);
+        if (objectType == "SubStatement" && kept["object"] is JsonObject sub)
+        {
+            NormalizeContextActivities(sub["context"]);
+        }
 
         var data = new JsonObject
         {
@@ -191,6 +200,22 @@ internal static class StatementMapper
             ["data"] = data,
         };
         return (e, null);
+    }
+
+    /// <summary>A context activity given as one object is returned as an array of one (xAPI 1.0.3, 2.4.6.2).</summary>
+    private static void NormalizeContextActivities(JsonNode? context)
+    {
+        if (context?["contextActivities"] is not JsonObject activities)
+        {
+            return;
+        }
+        foreach (var (name, value) in activities.ToList())
+        {
+            if (value is JsonObject single)
+            {
+                activities[name] = new JsonArray(single.DeepClone());
+            }
+        }
     }
 
     /// <summary><c>xapi.</c> and the verb IRI's last segment, kept to the characters an eventType may hold (…/verbs/completed → xapi.completed).</summary>
