@@ -19,6 +19,9 @@ internal static partial class StatementValidator
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)$", RegexOptions.CultureInvariant)]
     private static partial Regex Timestamp();
 
+    [GeneratedRegex(@"^[12]\.0(\.\d+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex StatementVersion();
+
     [GeneratedRegex(@"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex Duration();
 
@@ -62,8 +65,23 @@ internal static partial class StatementValidator
         }
     }
 
+    /// <summary>A UUID in its standard string form (8-4-4-4-12 hex digits).</summary>
+    public static bool IsUuid(JsonNode? node) => String(node) is { Length: 36 } text && Guid.TryParseExact(text, "D", out _);
+
     private static string? CheckStatement(JsonObject statement, bool sub)
     {
+        if (statement["version"] is { } versionNode && (String(versionNode) is not { } version || !StatementVersion().IsMatch(version)))
+        {
+            return "'version' must be 1.0, 1.0.x, 2.0 or 2.0.x.";
+        }
+        if (sub && (statement["verb"] is not JsonObject subVerb || String(subVerb["id"]) is null))
+        {
+            return "A SubStatement's verb needs an 'id'.";
+        }
+        if (statement["object"] is JsonObject reference && String(reference["objectType"]) == "StatementRef" && !IsUuid(reference["id"]))
+        {
+            return "A StatementRef's 'id' must be a UUID.";
+        }
         if (statement["actor"] is { } actor && Agent(actor, "actor", allowAnonymousGroup: true) is { } actorError)
         {
             return actorError;
@@ -134,6 +152,15 @@ internal static partial class StatementValidator
             {
                 return Agent(team, "context.team", allowAnonymousGroup: true) ?? "'context.team' must be a Group.";
             }
+            if (context["registration"] is { } registration && !IsUuid(registration))
+            {
+                return "'context.registration' must be a UUID.";
+            }
+            if (context["statement"] is { } contextStatement
+                && (contextStatement is not JsonObject cs || String(cs["objectType"]) != "StatementRef" || !IsUuid(cs["id"])))
+            {
+                return "'context.statement' must be a StatementRef with a UUID 'id'.";
+            }
             foreach (var text in new[] { "revision", "platform", "language" })
             {
                 if (context[text] is { } value && String(value) is null)
@@ -154,9 +181,18 @@ internal static partial class StatementValidator
         {
             return "'timestamp' must be an ISO 8601 date and time with a time zone.";
         }
-        if (statement["authority"] is { } authority && Agent(authority, "authority", allowAnonymousGroup: true) is { } authorityError)
+        if (statement["authority"] is { } authority)
         {
-            return authorityError;
+            if (Agent(authority, "authority", allowAnonymousGroup: true) is { } authorityError)
+            {
+                return authorityError;
+            }
+            // A Group authority is only the anonymous pair of an OAuth consumer and user (xAPI Data 2.4.9).
+            if (String(authority["objectType"]) == "Group" && (authority["member"] is not JsonArray { Count: 2 }
+                || authority.AsObject().ContainsKey("mbox") || authority.AsObject().ContainsKey("mbox_sha1sum") || authority.AsObject().ContainsKey("openid") || authority.AsObject().ContainsKey("account")))
+            {
+                return "A Group 'authority' must be an anonymous group of exactly two Agents.";
+            }
         }
         return null;
     }

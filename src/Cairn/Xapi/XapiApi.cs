@@ -29,6 +29,8 @@ internal static class XapiApi
         group.MapMethods("/statements", ["GET", "HEAD"], GetStatementsAsync);
         group.MapPost("/statements", PostStatementsAsync);
         group.MapPut("/statements", PutStatementAsync);
+        // The resources not built yet: the version header is still checked first (400), then 404.
+        group.MapMethods("/{**rest}", ["GET", "HEAD", "PUT", "POST", "DELETE"], NotBuilt);
         return group;
     }
 
@@ -36,6 +38,15 @@ internal static class XapiApi
     {
         http.Response.Headers[VersionHeader] = XapiVersion.Latest;
         return Results.Json(new { version = XapiVersion.Supported });
+    }
+
+    private static IResult NotBuilt(HttpContext http)
+    {
+        var version = XapiVersion.Negotiate(http.Request.Headers[VersionHeader].ToString());
+        http.Response.Headers[VersionHeader] = version ?? XapiVersion.Latest;
+        return version is null
+            ? Error(StatusCodes.Status400BadRequest, $"Send the header '{VersionHeader}' with one of {string.Join(", ", XapiVersion.Supported)}.")
+            : Error(StatusCodes.Status404NotFound, $"{http.Request.Path} is not built yet (docs/xapi.md, Limits).");
     }
 
     /// <summary>Checks the version header and the credential; returns the caller, or writes the refusal.</summary>
