@@ -12,6 +12,7 @@ internal sealed class ApiKeys(IAccessStore store, AdminToken adminToken, TimePro
 {
     public const string IngestKeyPrefix = "cik_";
     public const string ReadTokenPrefix = "crt_";
+    public const string LrsKeyPrefix = "clk_";
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -25,6 +26,10 @@ internal sealed class ApiKeys(IAccessStore store, AdminToken adminToken, TimePro
     public Task<(ApiKeyRecord Record, string Secret)> CreateReadTokenAsync(
         string role, string orgId, IReadOnlyList<string>? teachers, string? playerKey, CancellationToken cancellationToken) =>
         CreateAsync(ReadTokenPrefix, orgId, "", role, teachers, playerKey, cancellationToken);
+
+    /// <summary>Creates an LRS credential for one org and game: its id is the Basic user name, the secret the password.</summary>
+    public Task<(ApiKeyRecord Record, string Secret)> CreateLrsKeyAsync(string orgId, string game, CancellationToken cancellationToken) =>
+        CreateAsync(LrsKeyPrefix, orgId, game, Roles.Lrs, teachers: null, playerKey: null, cancellationToken);
 
     private async Task<(ApiKeyRecord Record, string Secret)> CreateAsync(
         string prefix, string orgId, string game, string? role, IReadOnlyList<string>? teachers, string? playerKey, CancellationToken cancellationToken)
@@ -77,7 +82,8 @@ internal sealed class ApiKeys(IAccessStore store, AdminToken adminToken, TimePro
         {
             return ValueTask.FromResult<Caller?>(new Caller.Admin());
         }
-        if (token.Length > 128 || !(token.StartsWith(IngestKeyPrefix, StringComparison.Ordinal) || token.StartsWith(ReadTokenPrefix, StringComparison.Ordinal)))
+        if (token.Length > 128 || !(token.StartsWith(IngestKeyPrefix, StringComparison.Ordinal) || token.StartsWith(ReadTokenPrefix, StringComparison.Ordinal)
+            || token.StartsWith(LrsKeyPrefix, StringComparison.Ordinal)))
         {
             return ValueTask.FromResult<Caller?>(null);
         }
@@ -115,6 +121,7 @@ internal sealed class ApiKeys(IAccessStore store, AdminToken adminToken, TimePro
         {
             null => new Caller.IngestKey(record.Id, record.OrgId, record.Game),
             Roles.Admin => new Caller.Admin(record.Id),
+            Roles.Lrs => new Caller.Lrs(record.Id, record.OrgId, record.Game),
             // A student token whose player was erased has no player left: it covers nothing.
             Roles.Student when record.PlayerKey is null => null,
             var role => new Caller.Reader(record.Id, role, record.OrgId, record.Teachers ?? [], record.PlayerKey),

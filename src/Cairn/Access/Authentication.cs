@@ -13,6 +13,10 @@ internal static class Authentication
     {
         var header = http.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return await IdentifyBasicAsync(http, keys, header["Basic ".Length..].Trim(), countFailure);
+        }
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
         {
             // A browser session counts for reads only: a cookie never authorizes a change (no CSRF surface).
@@ -30,12 +34,43 @@ internal static class Authentication
         return caller;
     }
 
+    /// <summary>
+    /// HTTP Basic, for xAPI clients: the user is an LRS credential's key id, the password its secret. Anything else sent
+    /// with Basic (a bearer token as the password, a wrong user) is unknown.
+    /// </summary>
+    private static async ValueTask<Caller?> IdentifyBasicAsync(HttpContext http, ApiKeys keys, string encoded, bool countFailure)
+    {
+        string? user = null, password = null;
+        if (encoded.Length is > 0 and <= 512)
+        {
+            var buffer = new byte[encoded.Length];
+            if (Convert.TryFromBase64String(encoded, buffer, out var written))
+            {
+                var text = System.Text.Encoding.UTF8.GetString(buffer, 0, written);
+                var colon = text.IndexOf(':', StringComparison.Ordinal);
+                (user, password) = colon > 0 ? (text[..colon], text[(colon + 1)..]) : (null, null);
+            }
+        }
+        var caller = password is { Length: > 0 } && password.StartsWith(ApiKeys.LrsKeyPrefix, StringComparison.Ordinal)
+            ? await keys.IdentifyAsync(password, http.RequestAborted) : null;
+        if (caller is Caller.Lrs lrs && lrs.KeyId == user)
+        {
+            return caller;
+        }
+        if (countFailure)
+        {
+            http.RequestServices.GetService<FailureThrottle>()?.Failed(http.Connection.RemoteIpAddress);
+        }
+        return null;
+    }
+
     /// <summary>What kind of token a caller used, for messages that refuse it ("a teacher token").</summary>
     public static string Describe(Caller caller) => caller switch
     {
         Caller.Admin { KeyId: "admin-token" } => "the admin token",
         Caller.Admin => "an admin read token",
         Caller.IngestKey => "an ingest key",
+        Caller.Lrs => "an LRS credential",
         Caller.Reader reader => $"{(reader.Role.Length > 0 && "aeiou".Contains(reader.Role[0], StringComparison.Ordinal) ? "an" : "a")} {reader.Role} read token",
         _ => "a token",
     };
@@ -100,12 +135,14 @@ internal static class Authentication
                     : "Send 'Authorization: Bearer <admin token>'."),
                 Caller.Admin => null,
                 Caller.IngestKey => Problems.Forbidden("This call needs the admin token; an ingest key can only send events."),
+                Caller.Lrs => Problems.Forbidden("This call needs the admin token; an LRS credential works only on /xapi/."),
                 _ => Problems.Forbidden("This call needs the admin role."),
             }
             : caller switch
             {
                 null => Problems.Unauthorized(http, "Send 'Authorization: Bearer <token>' (a read token or the admin token)."),
                 Caller.IngestKey => Problems.Forbidden("An ingest key can only send events; reading needs a read token."),
+                Caller.Lrs => Problems.Forbidden("An LRS credential works only on /xapi/; reading here needs a read token."),
                 _ => null,
             };
         if (refusal is not null)

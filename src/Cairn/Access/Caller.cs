@@ -23,4 +23,10 @@ internal abstract record Caller
     {
         public override string Actor => KeyId;
     }
+
+    /// <summary>An LRS credential (HTTP Basic on <c>/xapi/</c>): writes statements for one org and game, reads that org's statements.</summary>
+    public sealed record Lrs(string KeyId, string OrgId, string Game) : Caller
+    {
+        public override string Actor => KeyId;
+    }
 }

@@ -9,5 +9,8 @@ internal static class Roles
     public const string Teacher = "teacher";
     public const string Student = "student";
 
+    /// <summary>An xAPI LRS credential (not a read token: it authenticates with HTTP Basic on /xapi/ only).</summary>
+    public const string Lrs = "lrs";
+
     public static readonly IReadOnlyList<string> All = [Admin, OrgAdmin, TeacherAdmin, Teacher, Student];
 }

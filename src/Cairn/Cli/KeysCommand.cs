@@ -91,6 +91,20 @@ internal static class KeysCommand
             Console.WriteLine(secret);
             return 0;
         }
+        if (role == Roles.Lrs)
+        {
+            if (game is null || !AdminApi.Identifier().IsMatch(game))
+            {
+                throw new UsageException("an LRS credential needs --game GAME (its statements are that game's events)");
+            }
+            var (lrs, lrsSecret) = await keys.CreateLrsKeyAsync(org, game, cancellationToken);
+            Console.Error.WriteLine($"Created LRS credential {lrs.Id} for org '{org}', game '{game}' in {StoreName(storage)}. It is shown once; store it now.");
+            Console.Error.WriteLine("xAPI clients send it with HTTP Basic (user:password below) to /xapi/.");
+            Console.Error.WriteLine(ServerHint(storage, storeOption));
+            WarnIfNoCatalog(game, catalogs);
+            Console.WriteLine($"{lrs.Id}:{lrsSecret}");
+            return 0;
+        }
         if (KeyRequests.Check(role, teachers, player) is { } problem)
         {
             throw new UsageException(problem);

@@ -13,6 +13,7 @@ internal static class Usage
           cairn keys create --org ORG --game GAME                       an ingest key
           cairn keys create --org ORG --role ROLE [--teacher ID[,ID…]] [--player RAW_ID]   a read token
                  (roles: admin, org-admin, teacher-admin, teacher, student)
+          cairn keys create --org ORG --game GAME --role lrs            an xAPI LRS credential (user:password)
           cairn keys list [--org ORG] | cairn keys revoke KEY_ID      (all keys commands take --data, --store)
           cairn import FILE --org ORG [--mapping MAP.yaml] [--game GAME] [--source SRC] [--format jsonl|json|csv|tsv]
                        [--batch N] [--data DIR] [--store S] [--catalogs DIR] [--no-jobs] [--quiet]
@@ -93,11 +94,15 @@ internal static class Usage
             Usage:
               cairn keys create --org ORG --game GAME [--catalogs DIR]
               cairn keys create --org ORG --role ROLE [--teacher ID[,ID…]] [--player RAW_ID]
+              cairn keys create --org ORG --game GAME --role lrs
+
+            With --role lrs the last stdout line is 'user:password' for HTTP Basic on /xapi/ (docs/xapi.md): it writes
+            the game's statements and reads the org's.
 
             Options:
               --org ORG         the organisation (school, district) the key belongs to
               --game GAME       an ingest key for this game (a catalog should define it)
-              --role ROLE       a read token: admin, org-admin, teacher-admin, teacher or student
+              --role ROLE       a read token: admin, org-admin, teacher-admin, teacher or student; or lrs (xAPI, with --game)
               --teacher IDS     the teacher ids a teacher token covers (comma-separated)
               --player RAW_ID   the player a student token covers
               --catalogs DIR    where to look for the game's catalog, to warn of a game no catalog defines (default ./catalogs)

@@ -25,6 +25,7 @@ using Cairn.Projections;
 using Cairn.Rollups;
 using Cairn.Schemas;
 using Cairn.Storage;
+using Cairn.Xapi;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -118,6 +119,7 @@ internal static class CairnServer
         app.MapClassTimelineApi();
         app.MapDashboardApi();
         app.MapPrivacyApi();
+        app.MapXapiApi();
         app.MapPages();
 
         startup.Report(app.Services, console);

@@ -17,6 +17,9 @@ internal interface IEventLog
 
     Task<Page<StoredRejected>> ListRejectedAsync(string? orgId, int limit, string? cursor, CancellationToken cancellationToken);
 
+    /// <summary>Events of one org and source, newest stored first (oldest with <see cref="SourceQuery.Ascending"/>), at most Limit.</summary>
+    Task<IReadOnlyList<StoredEvent>> QuerySourceAsync(SourceQuery query, CancellationToken cancellationToken);
+
     Task<long> CountEventsAsync(string? orgId, CancellationToken cancellationToken);
 
     /// <summary>A player's events of the given types, oldest first: by timestamp, then by arrival (seq), never by eventId.</summary>

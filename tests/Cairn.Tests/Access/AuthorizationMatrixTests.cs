@@ -128,6 +128,9 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
         schemas          -       200            200          200              200         200      403     401   200
         ws               -       403            403          403              403         403      101     101   403
         sampling         -       200            200          200              200         200      200     401   200
+        xapi.about       -       200            200          200              200         200      200     200   200
+        xapi.get         -       403            403          403              403         403      403     401   403
+        xapi.post        -       403            403          403              403         403      403     401   403
         group.create     own     200            200          200              403         403      403     401   403
         group.create     same    200            200          409              403         403      403     401   403
         group.create     other   200            403          403              403         403      403     401   200
@@ -341,6 +344,10 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             "sampling" => (HttpMethod.Get, $"/v1/config/sampling?game={AccessWorld.Game}", null),
             // Schemas hold no player data: the admin and every read token, of any org, read them (docs/ingest.md, Schema registry).
             "schemas" => (HttpMethod.Get, $"/v1/schemas?game={AccessWorld.Game}", null),
+            // xAPI takes only an LRS credential (HTTP Basic; Xapi/XapiAccessTests covers it); about is public, as the spec says.
+            "xapi.about" => (HttpMethod.Get, "/xapi/about", null),
+            "xapi.get" => (HttpMethod.Get, "/xapi/statements", null),
+            "xapi.post" => (HttpMethod.Post, "/xapi/statements", """{"actor":{"mbox":"mailto:a@b.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"http://example.org/a"}}"""),
             "admin.lookup" => (HttpMethod.Get, $"/v1/admin/players/lookup?org={AccessWorld.OrgA}&playerId={AccessWorld.Student}", null),
             "group.create" => (HttpMethod.Post, "/v1/groups", AccessWorld.GroupBody(group!)),
             "roster" => (HttpMethod.Put, $"/v1/groups/{group}/members", AccessWorld.RosterBody(group!)),
@@ -349,6 +356,10 @@ public sealed class AuthorizationMatrixTests(AccessWorld world) : IClassFixture<
             _ => throw new ArgumentException(endpoint),
         };
         using var message = new HttpRequestMessage(request.Method, request.Path);
+        if (endpoint.StartsWith("xapi.", StringComparison.Ordinal))
+        {
+            message.Headers.Add("X-Experience-API-Version", "2.0.0");
+        }
         if (request.Body is not null)
         {
             message.Content = new StringContent(request.Body, Encoding.UTF8, "application/json");

@@ -355,6 +355,74 @@ internal sealed class PostgresEventLog(PostgresDatabase db) : IEventLog
         return new Page<StoredEvent>(items, next);
     }
 
+    public async Task<IReadOnlyList<StoredEvent>> QuerySourceAsync(SourceQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var sql = new StringBuilder("""
+            SELECT seq, event_id, event_type, ts, game, source, player_key, session_id, event_key,
+                   data::text, device::text, context::text, schema_version, privacy_level, received_at
+            FROM events WHERE org_id = @org AND source = @source
+            """);
+        command.Parameters.AddWithValue("org", query.OrgId);
+        command.Parameters.AddWithValue("source", query.Source);
+        if (query.EventId is { } eventId)
+        {
+            sql.Append(" AND event_id = @eid");
+            command.Parameters.AddWithValue("eid", eventId);
+        }
+        if (query.PlayerKey is { } playerKey)
+        {
+            sql.Append(" AND player_key = @pk");
+            command.Parameters.AddWithValue("pk", playerKey);
+        }
+        if (query.EventTypes is { } types)
+        {
+            sql.Append(" AND event_type = ANY(@types)");
+            command.Parameters.AddWithValue("types", types.ToArray());
+        }
+        if (query.StoredSince is { } since)
+        {
+            sql.Append(" AND received_at > @since");
+            command.Parameters.AddWithValue("since", since.UtcDateTime);
+        }
+        if (query.StoredUntil is { } until)
+        {
+            sql.Append(" AND received_at <= @until");
+            command.Parameters.AddWithValue("until", until.UtcDateTime);
+        }
+        if (query.AfterSeq is { } after)
+        {
+            sql.Append(query.Ascending ? " AND seq > @after" : " AND seq < @after");
+            command.Parameters.AddWithValue("after", after);
+        }
+        sql.Append(query.Ascending ? " ORDER BY seq ASC" : " ORDER BY seq DESC").Append(" LIMIT @limit;");
+        command.Parameters.AddWithValue("limit", query.Limit);
+        command.CommandText = sql.ToString();
+        var items = new List<StoredEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new StoredEvent(
+                Seq: reader.GetInt64(0),
+                EventId: reader.GetString(1),
+                EventType: reader.GetString(2),
+                Timestamp: Utc(reader.GetDateTime(3)),
+                Game: reader.GetString(4),
+                Source: reader.GetString(5),
+                PlayerKey: reader.IsDBNull(6) ? null : reader.GetString(6),
+                SessionId: reader.IsDBNull(7) ? null : reader.GetString(7),
+                EventKey: reader.IsDBNull(8) ? null : reader.GetString(8),
+                Data: ParseJson(reader.GetString(9)),
+                Device: reader.IsDBNull(10) ? null : ParseJson(reader.GetString(10)),
+                Context: reader.IsDBNull(11) ? null : ParseJson(reader.GetString(11)),
+                SchemaVersion: reader.IsDBNull(12) ? null : reader.GetString(12),
+                PrivacyLevel: reader.GetString(13),
+                ReceivedAt: Utc(reader.GetDateTime(14))));
+        }
+        return items;
+    }
+
     public async Task<Page<StoredRejected>> ListRejectedAsync(string? orgId, int limit, string? cursor, CancellationToken cancellationToken)
     {
         await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken);

@@ -152,6 +152,74 @@ internal sealed class SqliteEventLog(SqliteDatabase db) : IEventLog
         return new Page<StoredEvent>(items, next);
     }
 
+    public async Task<IReadOnlyList<StoredEvent>> QuerySourceAsync(SourceQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        var sql = new System.Text.StringBuilder("""
+            SELECT seq, event_id, event_type, ts, game, source, player_key, session_id, event_key,
+                   data, device, context, schema_version, privacy_level, received_at
+            FROM events WHERE org_id = $org AND source = $source
+            """);
+        command.Parameters.AddWithValue("$org", query.OrgId);
+        command.Parameters.AddWithValue("$source", query.Source);
+        if (query.EventId is { } eventId)
+        {
+            sql.Append(" AND event_id = $eid");
+            command.Parameters.AddWithValue("$eid", eventId);
+        }
+        if (query.PlayerKey is { } playerKey)
+        {
+            sql.Append(" AND player_key = $pk");
+            command.Parameters.AddWithValue("$pk", playerKey);
+        }
+        if (query.EventTypes is { } types)
+        {
+            sql.Append(" AND event_type IN (SELECT value FROM json_each($types))");
+            command.Parameters.AddWithValue("$types", JsonSerializer.Serialize(types));
+        }
+        if (query.StoredSince is { } since)
+        {
+            sql.Append(" AND received_at > $since");
+            command.Parameters.AddWithValue("$since", TimeCodec.ToMicros(since));
+        }
+        if (query.StoredUntil is { } until)
+        {
+            sql.Append(" AND received_at <= $until");
+            command.Parameters.AddWithValue("$until", TimeCodec.ToMicros(until));
+        }
+        if (query.AfterSeq is { } after)
+        {
+            sql.Append(query.Ascending ? " AND seq > $after" : " AND seq < $after");
+            command.Parameters.AddWithValue("$after", after);
+        }
+        sql.Append(query.Ascending ? " ORDER BY seq ASC" : " ORDER BY seq DESC").Append(" LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
+        var items = new List<StoredEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new StoredEvent(
+                Seq: reader.GetInt64(0),
+                EventId: reader.GetString(1),
+                EventType: reader.GetString(2),
+                Timestamp: TimeCodec.FromMicros(reader.GetInt64(3)),
+                Game: reader.GetString(4),
+                Source: reader.GetString(5),
+                PlayerKey: NullableString(reader, 6),
+                SessionId: NullableString(reader, 7),
+                EventKey: NullableString(reader, 8),
+                Data: ParseJson(reader.GetString(9)),
+                Device: NullableJson(reader, 10),
+                Context: NullableJson(reader, 11),
+                SchemaVersion: NullableString(reader, 12),
+                PrivacyLevel: reader.GetString(13),
+                ReceivedAt: TimeCodec.FromMicros(reader.GetInt64(14))));
+        }
+        return items;
+    }
+
     public async Task<Page<StoredRejected>> ListRejectedAsync(string? orgId, int limit, string? cursor, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
