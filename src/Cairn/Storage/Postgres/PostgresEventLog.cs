@@ -329,22 +329,7 @@ internal sealed class PostgresEventLog(PostgresDatabase db) : IEventLog
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new StoredEvent(
-                Seq: reader.GetInt64(0),
-                EventId: reader.GetString(1),
-                EventType: reader.GetString(2),
-                Timestamp: Utc(reader.GetDateTime(3)),
-                Game: reader.GetString(4),
-                Source: reader.GetString(5),
-                PlayerKey: reader.IsDBNull(6) ? null : reader.GetString(6),
-                SessionId: reader.IsDBNull(7) ? null : reader.GetString(7),
-                EventKey: reader.IsDBNull(8) ? null : reader.GetString(8),
-                Data: ParseJson(reader.GetString(9)),
-                Device: reader.IsDBNull(10) ? null : ParseJson(reader.GetString(10)),
-                Context: reader.IsDBNull(11) ? null : ParseJson(reader.GetString(11)),
-                SchemaVersion: reader.IsDBNull(12) ? null : reader.GetString(12),
-                PrivacyLevel: reader.GetString(13),
-                ReceivedAt: Utc(reader.GetDateTime(14))));
+            items.Add(ReadStoredEvent(reader));
         }
         string? next = null;
         if (items.Count > query.Limit)
@@ -403,22 +388,7 @@ internal sealed class PostgresEventLog(PostgresDatabase db) : IEventLog
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new StoredEvent(
-                Seq: reader.GetInt64(0),
-                EventId: reader.GetString(1),
-                EventType: reader.GetString(2),
-                Timestamp: Utc(reader.GetDateTime(3)),
-                Game: reader.GetString(4),
-                Source: reader.GetString(5),
-                PlayerKey: reader.IsDBNull(6) ? null : reader.GetString(6),
-                SessionId: reader.IsDBNull(7) ? null : reader.GetString(7),
-                EventKey: reader.IsDBNull(8) ? null : reader.GetString(8),
-                Data: ParseJson(reader.GetString(9)),
-                Device: reader.IsDBNull(10) ? null : ParseJson(reader.GetString(10)),
-                Context: reader.IsDBNull(11) ? null : ParseJson(reader.GetString(11)),
-                SchemaVersion: reader.IsDBNull(12) ? null : reader.GetString(12),
-                PrivacyLevel: reader.GetString(13),
-                ReceivedAt: Utc(reader.GetDateTime(14))));
+            items.Add(ReadStoredEvent(reader));
         }
         return items;
     }
@@ -500,11 +470,25 @@ internal sealed class PostgresEventLog(PostgresDatabase db) : IEventLog
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new StoredEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Utc(reader.GetDateTime(3)),
-                reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8), ParseJson(reader.GetString(9)),
-                reader.IsDBNull(10) ? null : ParseJson(reader.GetString(10)), reader.IsDBNull(11) ? null : ParseJson(reader.GetString(11)),
-                reader.IsDBNull(12) ? null : reader.GetString(12), reader.GetString(13), Utc(reader.GetDateTime(14)));
+            yield return ReadStoredEvent(reader);
         }
     }
+
+    /// <summary>One row of the event columns in their usual order (seq, event_id, … received_at), as every event read selects them.</summary>
+    private static StoredEvent ReadStoredEvent(NpgsqlDataReader reader) => new(
+        Seq: reader.GetInt64(0),
+        EventId: reader.GetString(1),
+        EventType: reader.GetString(2),
+        Timestamp: Utc(reader.GetDateTime(3)),
+        Game: reader.GetString(4),
+        Source: reader.GetString(5),
+        PlayerKey: reader.IsDBNull(6) ? null : reader.GetString(6),
+        SessionId: reader.IsDBNull(7) ? null : reader.GetString(7),
+        EventKey: reader.IsDBNull(8) ? null : reader.GetString(8),
+        Data: ParseJson(reader.GetString(9)),
+        Device: reader.IsDBNull(10) ? null : ParseJson(reader.GetString(10)),
+        Context: reader.IsDBNull(11) ? null : ParseJson(reader.GetString(11)),
+        SchemaVersion: reader.IsDBNull(12) ? null : reader.GetString(12),
+        PrivacyLevel: reader.GetString(13),
+        ReceivedAt: Utc(reader.GetDateTime(14)));
 }

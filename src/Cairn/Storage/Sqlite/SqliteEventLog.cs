@@ -125,22 +125,7 @@ internal sealed class SqliteEventLog(SqliteDatabase db) : IEventLog
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new StoredEvent(
-                Seq: reader.GetInt64(0),
-                EventId: reader.GetString(1),
-                EventType: reader.GetString(2),
-                Timestamp: TimeCodec.FromMicros(reader.GetInt64(3)),
-                Game: reader.GetString(4),
-                Source: reader.GetString(5),
-                PlayerKey: NullableString(reader, 6),
-                SessionId: NullableString(reader, 7),
-                EventKey: NullableString(reader, 8),
-                Data: ParseJson(reader.GetString(9)),
-                Device: NullableJson(reader, 10),
-                Context: NullableJson(reader, 11),
-                SchemaVersion: NullableString(reader, 12),
-                PrivacyLevel: reader.GetString(13),
-                ReceivedAt: TimeCodec.FromMicros(reader.GetInt64(14))));
+            items.Add(ReadStoredEvent(reader));
         }
         string? next = null;
         if (items.Count > query.Limit)
@@ -200,22 +185,7 @@ internal sealed class SqliteEventLog(SqliteDatabase db) : IEventLog
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new StoredEvent(
-                Seq: reader.GetInt64(0),
-                EventId: reader.GetString(1),
-                EventType: reader.GetString(2),
-                Timestamp: TimeCodec.FromMicros(reader.GetInt64(3)),
-                Game: reader.GetString(4),
-                Source: reader.GetString(5),
-                PlayerKey: NullableString(reader, 6),
-                SessionId: NullableString(reader, 7),
-                EventKey: NullableString(reader, 8),
-                Data: ParseJson(reader.GetString(9)),
-                Device: NullableJson(reader, 10),
-                Context: NullableJson(reader, 11),
-                SchemaVersion: NullableString(reader, 12),
-                PrivacyLevel: reader.GetString(13),
-                ReceivedAt: TimeCodec.FromMicros(reader.GetInt64(14))));
+            items.Add(ReadStoredEvent(reader));
         }
         return items;
     }
@@ -319,10 +289,7 @@ internal sealed class SqliteEventLog(SqliteDatabase db) : IEventLog
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new StoredEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), TimeCodec.FromMicros(reader.GetInt64(3)),
-                reader.GetString(4), reader.GetString(5), NullableString(reader, 6), NullableString(reader, 7), NullableString(reader, 8),
-                ParseJson(reader.GetString(9)), NullableJson(reader, 10), NullableJson(reader, 11), NullableString(reader, 12),
-                reader.GetString(13), TimeCodec.FromMicros(reader.GetInt64(14)));
+            yield return ReadStoredEvent(reader);
         }
     }
 
@@ -515,4 +482,22 @@ internal sealed class SqliteEventLog(SqliteDatabase db) : IEventLog
             _upsertJob.Dispose();
         }
     }
+
+    /// <summary>One row of the event columns in their usual order (seq, event_id, … received_at), as every event read selects them.</summary>
+    private static StoredEvent ReadStoredEvent(SqliteDataReader reader) => new(
+        Seq: reader.GetInt64(0),
+        EventId: reader.GetString(1),
+        EventType: reader.GetString(2),
+        Timestamp: TimeCodec.FromMicros(reader.GetInt64(3)),
+        Game: reader.GetString(4),
+        Source: reader.GetString(5),
+        PlayerKey: NullableString(reader, 6),
+        SessionId: NullableString(reader, 7),
+        EventKey: NullableString(reader, 8),
+        Data: ParseJson(reader.GetString(9)),
+        Device: NullableJson(reader, 10),
+        Context: NullableJson(reader, 11),
+        SchemaVersion: NullableString(reader, 12),
+        PrivacyLevel: reader.GetString(13),
+        ReceivedAt: TimeCodec.FromMicros(reader.GetInt64(14)));
 }
