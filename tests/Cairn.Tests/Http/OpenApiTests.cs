@@ -40,7 +40,8 @@ public sealed class OpenApiTests
         Assert.StartsWith("3.", document.RootElement.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == DocumentRoute);
         var described = Operations(document).Select(o => $"{o.Method.ToUpperInvariant()} {Normalize(o.Path)}").ToHashSet(StringComparer.Ordinal);
-        var mapped = endpoints.Where(e => e.RoutePattern.RawText != DocumentRoute)
+        // The xAPI LRS (/xapi/) is described by the xAPI specification and docs/xapi.md, not by this document; everything else is here.
+        var mapped = endpoints.Where(e => e.RoutePattern.RawText != DocumentRoute && !e.RoutePattern.RawText!.TrimStart('/').StartsWith("xapi/", StringComparison.Ordinal))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
                 .Select(m => $"{m} {Normalize("/" + e.RoutePattern.RawText!.TrimStart('/'))}"))
             .ToHashSet(StringComparer.Ordinal);
